@@ -1,0 +1,13 @@
+//! Source files, spans and the one [`Diagnostic`] type every stage reports,
+//! with the rule metadata they carry and the renderers that print them.
+//!
+//! This is the only crate that knows `codespan-reporting`; it does no IO:
+//! renderers write into buffers the CLI prints.
+
+mod diagnostic;
+mod render;
+mod source;
+
+pub use diagnostic::{Diagnostic, Label, RuleMeta, Severity, sort_diagnostics};
+pub use render::{ColorMode, Summary, render_human, render_json};
+pub use source::{FileId, LineCol, SourceDb, SourceFile, Span};

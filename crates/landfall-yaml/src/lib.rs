@@ -1,0 +1,13 @@
+//! The YAML front end: text to documents of span-carrying nodes.
+//!
+//! Built on saphyr-parser's events with an explicit stack (no recursion on
+//! input depth). Reports `yaml-syntax`, `duplicate-key`, `ambiguous-scalar`
+//! and `input-limit`; never fails and never panics on any input.
+
+mod node;
+mod parse;
+pub mod rules;
+mod scalar;
+
+pub use node::{Document, Entry, Node, Style, Value};
+pub use parse::{Limits, ParsedFile, parse};

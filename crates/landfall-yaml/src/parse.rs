@@ -1,0 +1,533 @@
+//! Builds the node tree from saphyr-parser events with an explicit stack, so
+//! nesting depth costs heap, not call stack, and every limit is checked
+//! before the work it guards.
+
+use std::collections::HashMap;
+
+use landfall_diagnostics::{Diagnostic, FileId, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+
+use crate::node::{Document, Entry, Node, Style, Value};
+use crate::rules::{AMBIGUOUS_SCALAR, DUPLICATE_KEY, INPUT_LIMIT, YAML_SYNTAX};
+use crate::scalar::{resolve_plain, yaml11_reading};
+
+/// Safety limits; a file past any of them is reported and not read further.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_file_bytes: usize,
+    pub max_depth: usize,
+    /// Nodes that aliases may add to a file by expansion.
+    pub max_alias_nodes: usize,
+    pub max_documents: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 4 * 1024 * 1024,
+            max_depth: 128,
+            max_alias_nodes: 100_000,
+            max_documents: 1_000,
+        }
+    }
+}
+
+/// The documents of one file and what was wrong with it.
+#[derive(Debug, Default)]
+pub struct ParsedFile {
+    pub documents: Vec<Document>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses a whole file. Never fails: a syntax error or a limit ends the
+/// file with a diagnostic, and the documents completed before it are kept.
+pub fn parse(file: FileId, text: &str, limits: &Limits) -> ParsedFile {
+    let mut parsed = ParsedFile::default();
+    if text.len() > limits.max_file_bytes {
+        parsed.diagnostics.push(
+            Diagnostic::new(
+                &INPUT_LIMIT,
+                Span::new(file, 0, 0),
+                format!(
+                    "file is {} bytes, over the limit of {} bytes",
+                    text.len(),
+                    limits.max_file_bytes
+                ),
+            )
+            .with_help("split it into several files"),
+        );
+        return parsed;
+    }
+    let mut builder = Builder {
+        file,
+        text,
+        offsets: Offsets::new(text),
+        limits,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        alias_nodes: 0,
+        documents: Vec::new(),
+        diagnostics: Vec::new(),
+        root: None,
+    };
+    builder.run();
+    parsed.documents = builder.documents;
+    parsed.diagnostics = builder.diagnostics;
+    parsed
+}
+
+/// Marker indices count characters; spans are byte offsets.
+struct Offsets {
+    /// Byte offset of every character index, when the text is not ASCII.
+    table: Option<Vec<u32>>,
+    len: u32,
+}
+
+impl Offsets {
+    fn new(text: &str) -> Self {
+        let table = (!text.is_ascii()).then(|| {
+            let mut table: Vec<u32> = text.char_indices().map(|(i, _)| i as u32).collect();
+            table.push(text.len() as u32);
+            table
+        });
+        Offsets {
+            table,
+            len: text.len() as u32,
+        }
+    }
+
+    fn byte(&self, char_index: usize) -> u32 {
+        match &self.table {
+            None => (char_index as u32).min(self.len),
+            Some(table) => table.get(char_index).copied().unwrap_or(self.len),
+        }
+    }
+}
+
+enum Frame {
+    Seq {
+        start: u32,
+        flow: bool,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: u32,
+        flow: bool,
+        anchor: usize,
+        entries: Vec<Entry>,
+        key: Option<Node>,
+        /// Key text to entry index, built once a mapping grows past a few keys.
+        index: Option<HashMap<String, usize>>,
+    },
+}
+
+struct Stop;
+
+struct Builder<'a> {
+    file: FileId,
+    text: &'a str,
+    offsets: Offsets,
+    limits: &'a Limits,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    alias_nodes: usize,
+    documents: Vec<Document>,
+    diagnostics: Vec<Diagnostic>,
+    root: Option<Node>,
+}
+
+impl Builder<'_> {
+    fn span(&self, start: u32, end: u32) -> Span {
+        Span::new(self.file, start, end)
+    }
+
+    fn run(&mut self) {
+        let mut parser = Parser::new_from_str(self.text);
+        loop {
+            let (event, span) = match parser.next_event() {
+                None => return,
+                Some(Ok(item)) => item,
+                Some(Err(error)) => {
+                    let at = self.offsets.byte(error.marker().index());
+                    let end = self.next_char_end(at);
+                    // The scanner has its own flow-depth guard, which can fire
+                    // before our stack sees the depth: the same limit to a user.
+                    if error.info() == "recursion limit exceeded" {
+                        self.too_deep(at, end);
+                        return;
+                    }
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            &YAML_SYNTAX,
+                            self.span(at, end),
+                            format!("invalid YAML: {}", error.info()),
+                        )
+                        .with_span_label("here"),
+                    );
+                    return;
+                }
+            };
+            let start = self.offsets.byte(span.start.index());
+            let end = self.offsets.byte(span.end.index());
+            if self.event(event, start, end).is_err() {
+                return;
+            }
+        }
+    }
+
+    fn next_char_end(&self, at: u32) -> u32 {
+        self.text[at as usize..]
+            .chars()
+            .next()
+            .map_or(at, |c| at + c.len_utf8() as u32)
+    }
+
+    fn event(&mut self, event: Event<'_>, start: u32, end: u32) -> Result<(), Stop> {
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+            Event::DocumentStart(_) => {
+                if self.documents.len() >= self.limits.max_documents {
+                    self.diagnostics.push(Diagnostic::new(
+                        &INPUT_LIMIT,
+                        self.span(start, end.max(start)),
+                        format!(
+                            "file has more than {} documents",
+                            self.limits.max_documents
+                        ),
+                    ));
+                    return Err(Stop);
+                }
+                self.anchors.clear();
+            }
+            Event::DocumentEnd => {
+                if let Some(root) = self.root.take() {
+                    self.documents.push(Document {
+                        index: self.documents.len(),
+                        root,
+                    });
+                }
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let node = self.scalar(&text, style, tag.as_deref(), start, end);
+                self.complete(node, anchor)?;
+            }
+            Event::Alias(id) => {
+                let node = self.alias(id, start, end)?;
+                self.complete(node, 0)?;
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.collection_tag(tag.as_deref(), "seq", start, end);
+                self.enter(start, end)?;
+                self.stack.push(Frame::Seq {
+                    start,
+                    flow: end > start,
+                    anchor,
+                    items: Vec::new(),
+                });
+            }
+            Event::MappingStart(anchor, tag) => {
+                self.collection_tag(tag.as_deref(), "map", start, end);
+                self.enter(start, end)?;
+                self.stack.push(Frame::Map {
+                    start,
+                    flow: end > start,
+                    anchor,
+                    entries: Vec::new(),
+                    key: None,
+                    index: None,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return Ok(());
+                };
+                let (node, anchor) = match frame {
+                    Frame::Seq {
+                        start: s,
+                        flow,
+                        anchor,
+                        items,
+                    } => {
+                        let stop = if flow {
+                            end
+                        } else {
+                            items.last().map_or(s, |n| n.end)
+                        };
+                        (node(s, stop, Value::Seq(items)), anchor)
+                    }
+                    Frame::Map {
+                        start: s,
+                        flow,
+                        anchor,
+                        entries,
+                        ..
+                    } => {
+                        let stop = if flow {
+                            end
+                        } else {
+                            entries.last().map_or(s, |e| e.value.end.max(e.key.end))
+                        };
+                        (node(s, stop, Value::Map(entries)), anchor)
+                    }
+                };
+                self.complete(node, anchor)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn enter(&mut self, start: u32, end: u32) -> Result<(), Stop> {
+        if self.stack.len() >= self.limits.max_depth {
+            self.too_deep(start, end.max(self.next_char_end(start)));
+            return Err(Stop);
+        }
+        Ok(())
+    }
+
+    fn too_deep(&mut self, start: u32, end: u32) {
+        self.diagnostics.push(
+            Diagnostic::new(
+                &INPUT_LIMIT,
+                self.span(start, end),
+                format!("nesting deeper than {} levels", self.limits.max_depth),
+            )
+            .with_span_label("too deep"),
+        );
+    }
+
+    fn scalar(
+        &mut self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&Tag>,
+        start: u32,
+        end: u32,
+    ) -> Node {
+        let style = match style {
+            ScalarStyle::Plain => Style::Plain,
+            ScalarStyle::SingleQuoted => Style::SingleQuoted,
+            ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+            ScalarStyle::Literal => Style::Literal,
+            ScalarStyle::Folded => Style::Folded,
+        };
+        let value = match tag {
+            Some(tag) => self.tagged_scalar(text, tag, start, end),
+            None if style == Style::Plain => {
+                if let Some(reading) = yaml11_reading(text) {
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            &AMBIGUOUS_SCALAR,
+                            self.span(start, end),
+                            format!("`{text}` is the string \"{text}\" in YAML 1.2 but {reading} in YAML 1.1"),
+                        )
+                        .with_span_label("ambiguous")
+                        .with_help(format!("quote it (\"{text}\") to mean the string; write the value itself to mean the other")),
+                    );
+                }
+                resolve_plain(text)
+            }
+            None => Value::String(text.to_string()),
+        };
+        Node {
+            start,
+            end,
+            style,
+            value,
+        }
+    }
+
+    fn tagged_scalar(&mut self, text: &str, tag: &Tag, start: u32, end: u32) -> Value {
+        let fallback = || Value::String(text.to_string());
+        if !tag.is_yaml_core_schema() {
+            // `!` alone is the non-specific tag: a string.
+            if tag.handle == "!" && tag.suffix.is_empty() {
+                return fallback();
+            }
+            self.unknown_tag(tag, start, end);
+            return fallback();
+        }
+        let resolved = resolve_plain(text);
+        let expected = match tag.suffix.as_str() {
+            "str" => return fallback(),
+            "null" => matches!(resolved, Value::Null),
+            "bool" => matches!(resolved, Value::Bool(_)),
+            "int" => matches!(resolved, Value::Int(_)),
+            "float" => {
+                return match resolved {
+                    Value::Int(i) => Value::Float(i as f64),
+                    Value::Float(f) => Value::Float(f),
+                    _ => {
+                        self.tag_mismatch(text, tag, start, end);
+                        fallback()
+                    }
+                };
+            }
+            _ => {
+                self.unknown_tag(tag, start, end);
+                return fallback();
+            }
+        };
+        if expected {
+            resolved
+        } else {
+            self.tag_mismatch(text, tag, start, end);
+            fallback()
+        }
+    }
+
+    fn collection_tag(&mut self, tag: Option<&Tag>, expected: &str, start: u32, end: u32) {
+        if let Some(tag) = tag
+            && !(tag.is_yaml_core_schema() && tag.suffix == expected)
+            && !(tag.handle == "!" && tag.suffix.is_empty())
+        {
+            self.unknown_tag(tag, start, end.max(self.next_char_end(start)));
+        }
+    }
+
+    fn unknown_tag(&mut self, tag: &Tag, start: u32, end: u32) {
+        let shown = if tag.is_yaml_core_schema() {
+            format!("!!{}", tag.suffix)
+        } else {
+            tag.to_string()
+        };
+        self.diagnostics.push(
+            Diagnostic::new(
+                &YAML_SYNTAX,
+                self.span(start, end),
+                format!("unsupported tag `{shown}`: the value is read as if it had no tag"),
+            )
+            .with_help("remove the tag; landfall documents use plain YAML 1.2 values"),
+        );
+    }
+
+    fn tag_mismatch(&mut self, text: &str, tag: &Tag, start: u32, end: u32) {
+        self.diagnostics.push(Diagnostic::new(
+            &YAML_SYNTAX,
+            self.span(start, end),
+            format!(
+                "`{text}` is not a valid !!{}; it is read as a string",
+                tag.suffix
+            ),
+        ));
+    }
+
+    fn alias(&mut self, id: usize, start: u32, end: u32) -> Result<Node, Stop> {
+        let Some((anchored, count)) = self.anchors.get(&id) else {
+            // The parser rejects unknown aliases itself; keep a null.
+            return Ok(node(start, end, Value::Null));
+        };
+        self.alias_nodes += count;
+        if self.alias_nodes > self.limits.max_alias_nodes {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    &INPUT_LIMIT,
+                    self.span(start, end),
+                    format!(
+                        "aliases expand to more than {} nodes",
+                        self.limits.max_alias_nodes
+                    ),
+                )
+                .with_span_label("this alias goes past the limit")
+                .with_help("write the repeated values out, or split the file"),
+            );
+            return Err(Stop);
+        }
+        // The copy keeps the anchored node's own spans: a finding inside an
+        // alias points at the text that defines it.
+        Ok(anchored.clone())
+    }
+
+    /// A node is complete: remember its anchor and hand it to its parent.
+    fn complete(&mut self, node: Node, anchor: usize) -> Result<(), Stop> {
+        if anchor != 0 {
+            let count = node.count();
+            self.anchors.insert(anchor, (node.clone(), count));
+        }
+        let file = self.file;
+        let mut duplicate = None;
+        let mut merge_key = None;
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                entries,
+                key,
+                index,
+                ..
+            }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => {
+                    let text = k.key_text().into_owned();
+                    if k.style == Style::Plain && text == "<<" {
+                        merge_key = Some(Span::new(file, k.start, k.end));
+                    } else if let Some(first) = find_key(entries, index, &text) {
+                        let first = &entries[first].key;
+                        duplicate = Some((
+                            text,
+                            Span::new(file, first.start, first.end),
+                            Span::new(file, k.start, k.end),
+                        ));
+                    } else {
+                        if let Some(index) = index {
+                            index.insert(text, entries.len());
+                        }
+                        entries.push(Entry { key: k, value: node });
+                    }
+                }
+            },
+        }
+        if let Some((text, first, second)) = duplicate {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    &DUPLICATE_KEY,
+                    second,
+                    format!("duplicate key `{text}`"),
+                )
+                .with_span_label("defined again here")
+                .with_label(first, "first defined here")
+                .with_help("remove one of them; landfall keeps the first and ignores this one"),
+            );
+        }
+        if let Some(span) = merge_key {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    &YAML_SYNTAX,
+                    span,
+                    "merge keys (`<<`) are not part of YAML 1.2 and are not applied",
+                )
+                .with_span_label("merge key")
+                .with_help("write the keys out in this mapping"),
+            );
+        }
+        Ok(())
+    }
+}
+
+fn find_key(
+    entries: &[Entry],
+    index: &mut Option<HashMap<String, usize>>,
+    text: &str,
+) -> Option<usize> {
+    const LINEAR: usize = 16;
+    if entries.len() < LINEAR {
+        return entries.iter().position(|e| e.key.key_text() == text);
+    }
+    let index = index.get_or_insert_with(|| {
+        entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.key.key_text().into_owned(), i))
+            .collect()
+    });
+    index.get(text).copied()
+}
+
+fn node(start: u32, end: u32, value: Value) -> Node {
+    Node {
+        start,
+        end,
+        style: Style::Plain,
+        value,
+    }
+}
