@@ -586,19 +586,11 @@ fn render_workload(app: &AppPlan, wl: &WorkloadPlan) -> String {
         Kind::Serverless => "request-driven, scales with load and may scale to zero",
         Kind::Cron => "runs on a schedule and exits; no ports, no scaling",
     };
-    line!(
-        o,
-        "# ---------------------------------------------------------------------------"
-    );
     line!(o, "# {} / {}: {}", app.name, wl.name, about);
     line!(
         o,
         "# Owner: team {}. On-call: see the runbook annotation below.",
         app.team
-    );
-    line!(
-        o,
-        "# ---------------------------------------------------------------------------"
     );
     line!(o, "apiVersion: landfall.dev/v1");
     line!(o, "kind: Workload");
@@ -693,7 +685,11 @@ fn render_workload(app: &AppPlan, wl: &WorkloadPlan) -> String {
         o,
         "        OTEL_EXPORTER_OTLP_ENDPOINT: \"http://otel-collector.observability:4317\""
     );
-    let literals = rng.range(4, 8);
+    let literals = if kind == Kind::Cron {
+        rng.range(7, 11)
+    } else {
+        rng.range(4, 8)
+    };
     for (name, value) in pick_distinct(&mut rng, LITERAL_ENV, literals) {
         line!(
             o,
@@ -706,7 +702,9 @@ fn render_workload(app: &AppPlan, wl: &WorkloadPlan) -> String {
     match kind {
         Kind::Web | Kind::Serverless => {
             line!(o, "        readiness:");
-            line!(o, "          http: {{path: /healthz, port: 8080}}");
+            line!(o, "          http:");
+            line!(o, "            path: /healthz");
+            line!(o, "            port: 8080");
             line!(o, "          initialDelay: {}s", rng.range(0, 5));
             line!(o, "          period: 10s");
             line!(o, "          timeout: {}s", rng.range(1, 3));
@@ -714,9 +712,12 @@ fn render_workload(app: &AppPlan, wl: &WorkloadPlan) -> String {
             line!(o, "          failureThreshold: {}", rng.range(2, 5));
             line!(o, "        liveness:");
             if has_admin {
-                line!(o, "          http: {{path: /livez, port: 8081}}");
+                line!(o, "          http:");
+                line!(o, "            path: /livez");
+                line!(o, "            port: 8081");
             } else {
-                line!(o, "          tcp: {{port: 8080}}");
+                line!(o, "          tcp:");
+                line!(o, "            port: 8080");
             }
             line!(o, "          initialDelay: 10s");
             line!(o, "          period: 20s");
@@ -724,7 +725,8 @@ fn render_workload(app: &AppPlan, wl: &WorkloadPlan) -> String {
             line!(o, "          failureThreshold: {}", rng.range(3, 6));
             if rng.chance(60) {
                 line!(o, "        startup:");
-                line!(o, "          tcp: {{port: 8080}}");
+                line!(o, "          tcp:");
+                line!(o, "            port: 8080");
                 line!(o, "          period: 5s");
                 line!(o, "          timeout: 1s");
                 line!(
@@ -736,14 +738,16 @@ fn render_workload(app: &AppPlan, wl: &WorkloadPlan) -> String {
         }
         Kind::Worker | Kind::Cron => {
             line!(o, "        liveness:");
-            line!(o, "          exec: {{command: [{bin}, healthcheck]}}");
+            line!(o, "          exec:");
+            line!(o, "            command: [{bin}, healthcheck]");
             line!(o, "          initialDelay: 15s");
             line!(o, "          period: 30s");
             line!(o, "          timeout: 5s");
             line!(o, "          failureThreshold: 3");
             if kind == Kind::Worker {
                 line!(o, "        startup:");
-                line!(o, "          exec: {{command: [{bin}, ping-dependencies]}}");
+                line!(o, "          exec:");
+                line!(o, "            command: [{bin}, ping-dependencies]");
                 line!(o, "          period: 5s");
                 line!(o, "          timeout: 2s");
                 line!(o, "          failureThreshold: {}", rng.range(6, 20));
@@ -782,7 +786,7 @@ fn render_workload(app: &AppPlan, wl: &WorkloadPlan) -> String {
     // ---- sidecars: no ports (only one container may serve traffic).
     let sidecars = match kind {
         Kind::Web | Kind::Worker => rng.range(1, 2),
-        Kind::Serverless => rng.range(0, 1),
+        Kind::Serverless => rng.range(0, 2),
         Kind::Cron => rng.range(1, 2),
     };
     for name in pick_distinct(&mut rng, SIDECARS, sidecars) {
@@ -818,13 +822,18 @@ fn render_workload(app: &AppPlan, wl: &WorkloadPlan) -> String {
             line!(o, "  timeout: {}s", rng.pick(&[15, 30, 60, 120]));
             line!(o, "  expose:");
             line!(o, "    visibility: {}", rng.pick(&["public", "internal"]));
-            line!(o, "    inbound: [0.0.0.0/0]");
-            line!(o, "    outbound: [10.0.0.0/8, 172.16.0.0/12]");
+            line!(o, "    inbound:");
+            line!(o, "      - 0.0.0.0/0");
             line!(
                 o,
-                "  rollout: {{minReadySeconds: {}, maxUnavailable: 1, maxSurge: 25%}}",
-                rng.range(0, 30)
+                "    outbound:                    # internal networks only"
             );
+            line!(o, "      - 10.0.0.0/8");
+            line!(o, "      - 172.16.0.0/12");
+            line!(o, "  rollout:");
+            line!(o, "    minReadySeconds: {}", rng.range(0, 30));
+            line!(o, "    maxUnavailable: 1");
+            line!(o, "    maxSurge: 25%");
         }
         Kind::Worker => {
             if rng.chance(70) {
@@ -874,12 +883,21 @@ fn render_workload(app: &AppPlan, wl: &WorkloadPlan) -> String {
             line!(o, "    visibility: public");
             line!(o, "    inbound: [0.0.0.0/0]");
             line!(o, "    outbound: [0.0.0.0/0]");
-            line!(
-                o,
-                "  rollout: {{minReadySeconds: 0, maxUnavailable: 1, maxSurge: 100%}}"
-            );
+            line!(o, "  rollout:                       # fast cutover");
+            line!(o, "    minReadySeconds: 0");
+            line!(o, "    maxUnavailable: 1");
+            line!(o, "    maxSurge: 100%");
         }
         Kind::Cron => {
+            line!(
+                o,
+                "  # The schedule is UTC. Forbid skips a run while the previous one"
+            );
+            line!(
+                o,
+                "  # is still going; Replace stops it. activeDeadlineSeconds bounds"
+            );
+            line!(o, "  # one run, historyLimit the runs kept for inspection.");
             line!(o, "  job:");
             let (m, h) = (rng.range(0, 59), rng.range(0, 23));
             let schedule = match rng.below(5) {

@@ -7,7 +7,9 @@
 mod diagnostic;
 mod render;
 mod source;
+mod suggest;
 
 pub use diagnostic::{Diagnostic, Label, RuleMeta, Severity, sort_diagnostics};
 pub use render::{ColorMode, Summary, render_human, render_json};
 pub use source::{FileId, LineCol, SourceDb, SourceFile, Span};
+pub use suggest::did_you_mean;

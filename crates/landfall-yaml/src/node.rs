@@ -93,6 +93,11 @@ impl Node {
             .find(|e| e.key.as_str() == Some(key))
     }
 
+    /// The entry whose key reads as `text` in JSON (see [`Node::key_text`]).
+    pub fn entry_by_key_text(&self, text: &str) -> Option<&Entry> {
+        self.as_map()?.iter().find(|e| e.key.key_text() == text)
+    }
+
     /// The value under the string key `key`.
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.entry(key).map(|e| &e.value)

@@ -1,0 +1,210 @@
+//! The kinds' JSON Schemas (draft 2020-12, from `schemas/`), embedded in the
+//! binary and compiled once per process, and validation whose findings land
+//! on the exact span: the key of an unknown field, the value of a wrong one,
+//! the key of a mapping that lacks a required field.
+//!
+//! The only crate that knows `jsonschema`. Offline by construction: the crate
+//! is built without its HTTP and file retrieval, and only the bundled schemas
+//! are registered.
+
+mod message;
+pub mod rules;
+mod walk;
+
+use std::sync::OnceLock;
+
+use jsonschema::{PatternOptions, Registry, Validator};
+use landfall_diagnostics::{Diagnostic, FileId};
+use landfall_yaml::Node;
+use serde_json::Value;
+
+pub use walk::SchemaSet;
+
+/// The document kinds of the spec language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Application,
+    Workload,
+    Scope,
+    ScopeType,
+    Platform,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Application,
+        Kind::Workload,
+        Kind::Scope,
+        Kind::ScopeType,
+        Kind::Platform,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Application => "Application",
+            Kind::Workload => "Workload",
+            Kind::Scope => "Scope",
+            Kind::ScopeType => "ScopeType",
+            Kind::Platform => "Platform",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    fn schema_file(self) -> &'static str {
+        match self {
+            Kind::Application => "application.schema.json",
+            Kind::Workload => "workload.schema.json",
+            Kind::Scope => "scope.schema.json",
+            Kind::ScopeType => "scopetype.schema.json",
+            Kind::Platform => "platform.schema.json",
+        }
+    }
+}
+
+/// The `apiVersion` of every landfall document.
+pub const API_VERSION: &str = "landfall.dev/v1";
+/// Where the schemas say they live; only a name, never fetched.
+pub const SCHEMA_BASE: &str = "https://landfall.dev/schemas/v1/";
+
+/// The bundled schema files, by file name.
+pub static SCHEMA_FILES: [(&str, &str); 6] = [
+    (
+        "common.schema.json",
+        include_str!("../../../schemas/common.schema.json"),
+    ),
+    (
+        "application.schema.json",
+        include_str!("../../../schemas/application.schema.json"),
+    ),
+    (
+        "workload.schema.json",
+        include_str!("../../../schemas/workload.schema.json"),
+    ),
+    (
+        "scope.schema.json",
+        include_str!("../../../schemas/scope.schema.json"),
+    ),
+    (
+        "scopetype.schema.json",
+        include_str!("../../../schemas/scopetype.schema.json"),
+    ),
+    (
+        "platform.schema.json",
+        include_str!("../../../schemas/platform.schema.json"),
+    ),
+];
+
+/// The compiled validators of every kind.
+pub struct Schemas {
+    validators: Vec<(Kind, Validator)>,
+    set: SchemaSet,
+}
+
+impl Schemas {
+    /// The process-wide schemas, compiled on first use.
+    pub fn get() -> &'static Schemas {
+        static SCHEMAS: OnceLock<Schemas> = OnceLock::new();
+        SCHEMAS.get_or_init(Schemas::compile)
+    }
+
+    fn compile() -> Schemas {
+        let set = SchemaSet::bundled();
+        let mut registry = Registry::new();
+        for (name, schema) in set.documents() {
+            registry = registry
+                .add(format!("{SCHEMA_BASE}{name}"), schema.clone())
+                .expect("bundled schemas have unique ids");
+        }
+        let registry = registry
+            .prepare()
+            .expect("bundled schemas resolve offline");
+        let validators = Kind::ALL
+            .into_iter()
+            .map(|kind| {
+                let validator = jsonschema::options()
+                    .with_registry(&registry)
+                    .with_pattern_options(PatternOptions::regex())
+                    .build(set.document(kind.schema_file()))
+                    .expect("bundled schemas compile; a test checks it");
+                (kind, validator)
+            })
+            .collect();
+        Schemas { validators, set }
+    }
+
+    fn validator(&self, kind: Kind) -> &Validator {
+        &self
+            .validators
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .expect("every kind has a validator")
+            .1
+    }
+
+    /// Validates a document of `kind`; every finding carries its exact span.
+    pub fn validate(&self, kind: Kind, file: FileId, root: &Node) -> Vec<Diagnostic> {
+        let instance = root.to_json();
+        let validator = self.validator(kind);
+        // The fast boolean check answers for almost every file.
+        if validator.is_valid(&instance) {
+            return Vec::new();
+        }
+        let mut diagnostics: Vec<Diagnostic> = validator
+            .iter_errors(&instance)
+            .flat_map(|error| {
+                message::diagnostics(&self.set, kind, file, root, &instance, &error)
+            })
+            .collect();
+        diagnostics.dedup();
+        diagnostics
+    }
+}
+
+/// A JSON Schema written by a user (a ScopeType's `parameters`), compiled once.
+pub struct UserSchema {
+    validator: Validator,
+}
+
+impl UserSchema {
+    /// Compiles `schema` offline; a schema that refers to anything but
+    /// itself does not compile. The error text is for a diagnostic.
+    pub fn compile(schema: &Value) -> Result<UserSchema, String> {
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .with_pattern_options(PatternOptions::regex())
+            .build(schema)
+            .map(|validator| UserSchema { validator })
+            .map_err(|e| e.to_string())
+    }
+
+    /// Every error as (instance JSON pointer, schema JSON pointer, message).
+    pub fn errors(&self, instance: &Value) -> Vec<(String, String, String)> {
+        if self.validator.is_valid(instance) {
+            return Vec::new();
+        }
+        self.validator
+            .iter_errors(instance)
+            .map(|e| {
+                (
+                    e.instance_path().as_str().to_string(),
+                    e.schema_path().as_str().to_string(),
+                    e.to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_schemas_compile() {
+        let schemas = Schemas::get();
+        assert_eq!(schemas.validators.len(), Kind::ALL.len());
+    }
+}

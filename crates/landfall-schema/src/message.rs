@@ -1,0 +1,239 @@
+//! Turns jsonschema's errors into diagnostics on the YAML spans, in words a
+//! user of the spec language understands.
+
+use jsonschema::ValidationError;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use landfall_diagnostics::{Diagnostic, FileId, Span, did_you_mean};
+use landfall_yaml::{Node, Style, Value as YamlValue};
+use serde_json::Value;
+
+use crate::rules::SCHEMA;
+use crate::walk::SchemaSet;
+use crate::Kind;
+
+pub(crate) fn diagnostics(
+    set: &SchemaSet,
+    kind: Kind,
+    file: FileId,
+    root: &Node,
+    instance: &Value,
+    error: &ValidationError<'_>,
+) -> Vec<Diagnostic> {
+    let path = error.instance_path().as_str();
+    let Some((node, key)) = root.pointer(path) else {
+        return Vec::new();
+    };
+    let span = |n: &Node| Span::new(file, n.start, n.end);
+    let value_span = span(node);
+    let place = describe_path(path);
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let allowed = set.allowed_fields(kind.schema_file(), path);
+            unexpected
+                .iter()
+                .filter_map(|field| {
+                    let entry = node.entry_by_key_text(field)?;
+                    let mut d = Diagnostic::new(
+                        &SCHEMA,
+                        span(&entry.key),
+                        format!("unknown field `{field}` in {place}"),
+                    )
+                    .with_span_label("unknown field");
+                    d = match did_you_mean(field, allowed.iter().map(String::as_str)) {
+                        Some(close) => d.with_help(format!("did you mean `{close}`?")),
+                        None if allowed.is_empty() => d,
+                        None => d.with_help(format!("expected one of {}", list(&allowed))),
+                    };
+                    Some(d)
+                })
+                .collect()
+        }
+        ValidationErrorKind::Required { property } => {
+            let field = property.as_str().unwrap_or_default();
+            // Point at the key of the mapping that lacks the field; the
+            // document itself has no key, so there point at its `kind`.
+            let at = match key {
+                Some(key) => span(key),
+                None if path.is_empty() => root
+                    .entry("kind")
+                    .map_or(Span::new(file, root.start, root.start), |e| {
+                        Span::new(file, e.key.start, e.value.end)
+                    }),
+                None => first_line(file, node),
+            };
+            vec![
+                Diagnostic::new(
+                    &SCHEMA,
+                    at,
+                    format!("missing required field `{field}` in {place}"),
+                )
+                .with_span_label(format!("`{field}` is missing here")),
+            ]
+        }
+        ValidationErrorKind::Type { kind: expected } => {
+            let expected = type_names(expected);
+            let found = node.type_name();
+            let mut d = Diagnostic::new(
+                &SCHEMA,
+                value_span,
+                format!("expected {expected} for {place}, found {found}"),
+            )
+            .with_span_label(format!("expected {expected}"));
+            if expected.contains("string") && node.style == Style::Plain && is_scalar(node) {
+                let text = source_like(node);
+                d = d.with_help(format!("quote it to make it a string: \"{text}\""));
+            }
+            vec![d]
+        }
+        ValidationErrorKind::Enum { options } => {
+            let options: Vec<String> = options
+                .as_array()
+                .map(|a| a.iter().map(show).collect())
+                .unwrap_or_default();
+            let found = show(&node.to_json());
+            let mut d = Diagnostic::new(
+                &SCHEMA,
+                value_span,
+                format!("{found} is not a valid value for {place}"),
+            )
+            .with_span_label(format!("expected one of {}", options.join(", ")));
+            if let Some(text) = node.as_str()
+                && let Some(close) = did_you_mean(
+                    text,
+                    options.iter().map(|o| o.trim_matches('`')),
+                )
+            {
+                d = d.with_help(format!("did you mean `{close}`?"));
+            }
+            vec![d]
+        }
+        ValidationErrorKind::Constant { expected_value } => vec![
+            Diagnostic::new(
+                &SCHEMA,
+                value_span,
+                format!(
+                    "expected {} for {place}, found {}",
+                    show(expected_value),
+                    show(&node.to_json())
+                ),
+            )
+            .with_span_label(format!("expected {}", show(expected_value))),
+        ],
+        ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
+            let missing = required_alternatives(context);
+            let message = if missing.is_empty() {
+                format!("{place} matches none of the allowed forms")
+            } else {
+                format!("{place} needs exactly one of {}", list(&missing))
+            };
+            vec![Diagnostic::new(&SCHEMA, key.map_or(value_span, span), message)]
+        }
+        ValidationErrorKind::OneOfMultipleValid { .. } => {
+            let present: Vec<String> = node
+                .as_map()
+                .map(|m| m.iter().map(|e| e.key.key_text().into_owned()).collect())
+                .unwrap_or_default();
+            vec![Diagnostic::new(
+                &SCHEMA,
+                key.map_or(value_span, span),
+                format!(
+                    "{place} sets more than one of the alternatives ({})",
+                    list(&present)
+                ),
+            )]
+        }
+        _ => vec![
+            Diagnostic::new(&SCHEMA, value_span, format!("{place}: {}", plain_message(error, instance)))
+                .with_span_label("invalid value"),
+        ],
+    }
+}
+
+fn plain_message(error: &ValidationError<'_>, _instance: &Value) -> String {
+    // jsonschema words these well: "0 is less than the minimum of 1",
+    // "[] has less than 1 item", "\"x\" does not match \"^/\"".
+    error.to_string()
+}
+
+/// The fields the branches of a failed `oneOf` require, one per branch.
+fn required_alternatives(context: &[Vec<ValidationError<'static>>]) -> Vec<String> {
+    let mut fields: Vec<String> = context
+        .iter()
+        .flat_map(|branch| branch.iter())
+        .filter_map(|e| match e.kind() {
+            ValidationErrorKind::Required { property } => property.as_str().map(str::to_string),
+            _ => None,
+        })
+        .collect();
+    fields.sort();
+    fields.dedup();
+    fields
+}
+
+fn is_scalar(node: &Node) -> bool {
+    !matches!(node.value, YamlValue::Seq(_) | YamlValue::Map(_))
+}
+
+fn source_like(node: &Node) -> String {
+    match &node.value {
+        YamlValue::Float(f) => f.to_string(),
+        _ => node.key_text().into_owned(),
+    }
+}
+
+fn first_line(file: FileId, node: &Node) -> Span {
+    let end = match &node.value {
+        YamlValue::Map(entries) => entries.first().map_or(node.start, |e| e.key.end),
+        _ => node.end,
+    };
+    Span::new(file, node.start, end)
+}
+
+fn type_names(kind: &TypeKind) -> String {
+    let name = |t: &jsonschema::JsonType| match t.to_string().as_str() {
+        "object" => "a mapping".to_string(),
+        "array" => "a list".to_string(),
+        "integer" => "an integer".to_string(),
+        other => format!("a {other}"),
+    };
+    match kind {
+        TypeKind::Single(t) => name(t),
+        TypeKind::Multiple(set) => set.iter().map(|t| name(&t)).collect::<Vec<_>>().join(" or "),
+    }
+}
+
+/// `/spec/containers/0/image` as a user reads it: `spec.containers[0].image`.
+fn describe_path(pointer: &str) -> String {
+    if pointer.is_empty() {
+        return "the document".to_string();
+    }
+    let mut out = String::from("`");
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        if segment.parse::<usize>().is_ok() {
+            out.push_str(&format!("[{segment}]"));
+        } else {
+            if out.len() > 1 {
+                out.push('.');
+            }
+            out.push_str(&segment);
+        }
+    }
+    out.push('`');
+    out
+}
+
+fn show(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("`{s}`"),
+        other => format!("`{other}`"),
+    }
+}
+
+fn list(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,48 @@
+//! The rule this crate reports, with its documentation.
+
+use landfall_diagnostics::{RuleMeta, Severity};
+
+pub static SCHEMA: RuleMeta = RuleMeta {
+    id: "schema",
+    severity: Severity::Error,
+    summary: "the document breaks its kind's JSON Schema",
+    docs: r#"## What it checks
+That every landfall document matches the JSON Schema of its kind (the files
+in `schemas/`, draft 2020-12, also usable by editors). The schemas are
+strict: a field the spec language does not define is an error, so a typo
+never passes silently.
+
+- an unknown field points at its key, with a did-you-mean (`imagee` → `image`);
+- a value of the wrong type or outside its enum or range points at the value,
+  and says what was expected;
+- a missing required field points at the key of the mapping that lacks it.
+
+Checks that have a rule of their own (names, ports, quantities, versions,
+cron schedules, CIDRs, volume URIs) are left to that rule, which says more.
+
+## Example
+```yaml fail
+apiVersion: landfall.dev/v1
+kind: Workload
+metadata: {name: api, application: shop}
+spec:
+  type: standard
+  containers:
+    - name: api
+      imagee: registry.example.com/shop/api:2.4.2
+```
+
+```yaml pass
+apiVersion: landfall.dev/v1
+kind: Workload
+metadata: {name: api, application: shop}
+spec:
+  type: standard
+  containers:
+    - name: api
+      image: registry.example.com/shop/api:2.4.2
+```
+"#,
+};
+
+pub static ALL: [&RuleMeta; 1] = [&SCHEMA];
