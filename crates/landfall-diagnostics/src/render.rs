@@ -2,7 +2,7 @@
 
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term::{self, termcolor};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{SourceDb, Span};
@@ -49,8 +49,7 @@ pub fn render_human(
             ColorMode::Never => term::emit_to_io_write(&mut out, &config, db, &rendered),
             ColorMode::Always => {
                 let styles = term::Styles::default();
-                let mut writer =
-                    term::StylesWriter::new(termcolor::Ansi::new(&mut out), &styles);
+                let mut writer = term::StylesWriter::new(termcolor::Ansi::new(&mut out), &styles);
                 term::emit_to_write_style(&mut writer, &config, db, &rendered)
             }
         };
@@ -111,55 +110,103 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<crate::source::FileId> {
         .with_notes(notes)
 }
 
-/// The `--format json` document of `cli.md`, version 1.
+/// The `--format json` document of `cli.md`, version 1, fields in the
+/// order `cli.md` shows them.
 pub fn render_json(diagnostics: &[Diagnostic], db: &SourceDb, summary: &Summary) -> String {
-    let items: Vec<Value> = diagnostics.iter().map(|d| json_diagnostic(d, db)).collect();
-    let doc = json!({
-        "version": 1,
-        "diagnostics": items,
-        "summary": {
-            "files": summary.files,
-            "documents": summary.documents,
-            "errors": summary.errors,
-            "warnings": summary.warnings,
+    let doc = JsonReport {
+        version: 1,
+        diagnostics: diagnostics
+            .iter()
+            .map(|d| JsonDiagnostic::new(d, db))
+            .collect(),
+        summary: JsonSummary {
+            files: summary.files,
+            documents: summary.documents,
+            errors: summary.errors,
+            warnings: summary.warnings,
         },
-    });
+    };
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
 }
 
-fn json_diagnostic(d: &Diagnostic, db: &SourceDb) -> Value {
-    let mut object = serde_json::Map::new();
-    object.insert("rule".into(), json!(d.rule));
-    object.insert("severity".into(), json!(d.severity.as_str()));
-    object.insert("message".into(), json!(d.message));
-    insert_location(&mut object, d.span, db);
-    if let Some(help) = &d.help {
-        object.insert("help".into(), json!(help));
-    }
-    if !d.notes.is_empty() {
-        object.insert("notes".into(), json!(d.notes));
-    }
-    let labels: Vec<Value> = d
-        .labels
-        .iter()
-        .map(|l| {
-            let mut label = serde_json::Map::new();
-            insert_location(&mut label, l.span, db);
-            label.insert("message".into(), json!(l.message));
-            Value::Object(label)
-        })
-        .collect();
-    object.insert("labels".into(), Value::Array(labels));
-    Value::Object(object)
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: JsonSummary,
 }
 
-fn insert_location(object: &mut serde_json::Map<String, Value>, span: Span, db: &SourceDb) {
-    let (start, end) = db.range(span);
-    object.insert("file".into(), json!(db.file(span.file).name()));
-    object.insert("line".into(), json!(start.line));
-    object.insert("column".into(), json!(start.column));
-    object.insert("endLine".into(), json!(end.line));
-    object.insert("endColumn".into(), json!(end.column));
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    documents: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'a str,
+    severity: &'static str,
+    message: &'a str,
+    #[serde(flatten)]
+    location: JsonLocation<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
+    labels: Vec<JsonLabel<'a>>,
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    fn new(d: &'a Diagnostic, db: &'a SourceDb) -> Self {
+        JsonDiagnostic {
+            rule: &d.rule,
+            severity: d.severity.as_str(),
+            message: &d.message,
+            location: JsonLocation::new(d.span, db),
+            help: d.help.as_deref(),
+            notes: &d.notes,
+            labels: d
+                .labels
+                .iter()
+                .map(|l| JsonLabel {
+                    location: JsonLocation::new(l.span, db),
+                    message: &l.message,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    #[serde(flatten)]
+    location: JsonLocation<'a>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonLocation<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+impl<'a> JsonLocation<'a> {
+    fn new(span: Span, db: &'a SourceDb) -> Self {
+        let (start, end) = db.range(span);
+        JsonLocation {
+            file: db.file(span.file).name(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+        }
+    }
 }

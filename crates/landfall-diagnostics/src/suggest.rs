@@ -2,7 +2,10 @@
 
 /// The candidate closest to `word`, if one is close enough to be a likely
 /// typo (`imagee` → `image`, `stagging` → `staging`).
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
         if candidate == word {
@@ -29,6 +32,9 @@ mod tests {
         assert_eq!(did_you_mean("imagee", fields), Some("image"));
         assert_eq!(did_you_mean("port", fields), Some("ports"));
         assert_eq!(did_you_mean("volumez", fields), None);
-        assert_eq!(did_you_mean("stagging", ["production", "staging"]), Some("staging"));
+        assert_eq!(
+            did_you_mean("stagging", ["production", "staging"]),
+            Some("staging")
+        );
     }
 }

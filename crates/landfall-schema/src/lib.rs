@@ -118,9 +118,7 @@ impl Schemas {
                 .add(format!("{SCHEMA_BASE}{name}"), schema.clone())
                 .expect("bundled schemas have unique ids");
         }
-        let registry = registry
-            .prepare()
-            .expect("bundled schemas resolve offline");
+        let registry = registry.prepare().expect("bundled schemas resolve offline");
         let validators = Kind::ALL
             .into_iter()
             .map(|kind| {
@@ -154,9 +152,7 @@ impl Schemas {
         }
         let mut diagnostics: Vec<Diagnostic> = validator
             .iter_errors(&instance)
-            .flat_map(|error| {
-                message::diagnostics(&self.set, kind, file, root, &instance, &error)
-            })
+            .flat_map(|error| message::diagnostics(&self.set, kind, file, root, &instance, &error))
             .collect();
         diagnostics.dedup();
         diagnostics

@@ -7,9 +7,9 @@ use landfall_diagnostics::{Diagnostic, FileId, Span, did_you_mean};
 use landfall_yaml::{Node, Style, Value as YamlValue};
 use serde_json::Value;
 
+use crate::Kind;
 use crate::rules::SCHEMA;
 use crate::walk::SchemaSet;
-use crate::Kind;
 
 pub(crate) fn diagnostics(
     set: &SchemaSet,
@@ -98,10 +98,7 @@ pub(crate) fn diagnostics(
             )
             .with_span_label(format!("expected one of {}", options.join(", ")));
             if let Some(text) = node.as_str()
-                && let Some(close) = did_you_mean(
-                    text,
-                    options.iter().map(|o| o.trim_matches('`')),
-                )
+                && let Some(close) = did_you_mean(text, options.iter().map(|o| o.trim_matches('`')))
             {
                 d = d.with_help(format!("did you mean `{close}`?"));
             }
@@ -126,7 +123,11 @@ pub(crate) fn diagnostics(
             } else {
                 format!("{place} needs exactly one of {}", list(&missing))
             };
-            vec![Diagnostic::new(&SCHEMA, key.map_or(value_span, span), message)]
+            vec![Diagnostic::new(
+                &SCHEMA,
+                key.map_or(value_span, span),
+                message,
+            )]
         }
         ValidationErrorKind::OneOfMultipleValid { .. } => {
             let present: Vec<String> = node
@@ -143,8 +144,12 @@ pub(crate) fn diagnostics(
             )]
         }
         _ => vec![
-            Diagnostic::new(&SCHEMA, value_span, format!("{place}: {}", plain_message(error, instance)))
-                .with_span_label("invalid value"),
+            Diagnostic::new(
+                &SCHEMA,
+                value_span,
+                format!("{place}: {}", plain_message(error, instance)),
+            )
+            .with_span_label("invalid value"),
         ],
     }
 }
@@ -198,7 +203,11 @@ fn type_names(kind: &TypeKind) -> String {
     };
     match kind {
         TypeKind::Single(t) => name(t),
-        TypeKind::Multiple(set) => set.iter().map(|t| name(&t)).collect::<Vec<_>>().join(" or "),
+        TypeKind::Multiple(set) => set
+            .iter()
+            .map(|t| name(&t))
+            .collect::<Vec<_>>()
+            .join(" or "),
     }
 }
 

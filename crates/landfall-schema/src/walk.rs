@@ -70,12 +70,7 @@ impl SchemaSet {
                 let child = schema
                     .get("properties")
                     .and_then(|p| p.get(&segment))
-                    .or_else(|| {
-                        segment
-                            .parse::<usize>()
-                            .ok()
-                            .and(schema.get("items"))
-                    })
+                    .or_else(|| segment.parse::<usize>().ok().and(schema.get("items")))
                     .or_else(|| schema.get("additionalProperties").filter(|a| a.is_object()));
                 if let Some(child) = child {
                     next.push(self.resolve(file, child));

@@ -88,9 +88,7 @@ impl Node {
 
     /// The entry whose key is the string `key`.
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.as_map()?
-            .iter()
-            .find(|e| e.key.as_str() == Some(key))
+        self.as_map()?.iter().find(|e| e.key.as_str() == Some(key))
     }
 
     /// The entry whose key reads as `text` in JSON (see [`Node::key_text`]).

@@ -44,18 +44,9 @@ pub struct ParsedFile {
 pub fn parse(file: FileId, text: &str, limits: &Limits) -> ParsedFile {
     let mut parsed = ParsedFile::default();
     if text.len() > limits.max_file_bytes {
-        parsed.diagnostics.push(
-            Diagnostic::new(
-                &INPUT_LIMIT,
-                Span::new(file, 0, 0),
-                format!(
-                    "file is {} bytes, over the limit of {} bytes",
-                    text.len(),
-                    limits.max_file_bytes
-                ),
-            )
-            .with_help("split it into several files"),
-        );
+        parsed
+            .diagnostics
+            .push(oversized(file, text.len() as u64, limits));
         return parsed;
     }
     let mut builder = Builder {
@@ -191,10 +182,7 @@ impl Builder<'_> {
                     self.diagnostics.push(Diagnostic::new(
                         &INPUT_LIMIT,
                         self.span(start, end.max(start)),
-                        format!(
-                            "file has more than {} documents",
-                            self.limits.max_documents
-                        ),
+                        format!("file has more than {} documents", self.limits.max_documents),
                     ));
                     return Err(Stop);
                 }
@@ -414,7 +402,16 @@ impl Builder<'_> {
 
     fn alias(&mut self, id: usize, start: u32, end: u32) -> Result<Node, Stop> {
         let Some((anchored, count)) = self.anchors.get(&id) else {
-            // The parser rejects unknown aliases itself; keep a null.
+            // Anchors do not cross `---`: YAML scopes them to one document.
+            self.diagnostics.push(
+                Diagnostic::new(
+                    &YAML_SYNTAX,
+                    self.span(start, end),
+                    "this alias refers to no anchor of this document",
+                )
+                .with_span_label("unknown anchor")
+                .with_help("anchors are local to their document; define it again in this one"),
+            );
             return Ok(node(start, end, Value::Null));
         };
         self.alias_nodes += count;
@@ -472,21 +469,20 @@ impl Builder<'_> {
                         if let Some(index) = index {
                             index.insert(text, entries.len());
                         }
-                        entries.push(Entry { key: k, value: node });
+                        entries.push(Entry {
+                            key: k,
+                            value: node,
+                        });
                     }
                 }
             },
         }
         if let Some((text, first, second)) = duplicate {
             self.diagnostics.push(
-                Diagnostic::new(
-                    &DUPLICATE_KEY,
-                    second,
-                    format!("duplicate key `{text}`"),
-                )
-                .with_span_label("defined again here")
-                .with_label(first, "first defined here")
-                .with_help("remove one of them; landfall keeps the first and ignores this one"),
+                Diagnostic::new(&DUPLICATE_KEY, second, format!("duplicate key `{text}`"))
+                    .with_span_label("defined again here")
+                    .with_label(first, "first defined here")
+                    .with_help("remove one of them; landfall keeps the first and ignores this one"),
             );
         }
         if let Some(span) = merge_key {
@@ -529,5 +525,41 @@ fn node(start: u32, end: u32, value: Value) -> Node {
         end,
         style: Style::Plain,
         value,
+    }
+}
+
+/// The `input-limit` finding for a file too large to read, for callers that
+/// check the size before reading it.
+pub fn oversized(file: FileId, bytes: u64, limits: &Limits) -> Diagnostic {
+    Diagnostic::new(
+        &INPUT_LIMIT,
+        Span::new(file, 0, 0),
+        format!(
+            "file is {bytes} bytes, over the limit of {} bytes",
+            limits.max_file_bytes
+        ),
+    )
+    .with_help("split it into several files")
+}
+
+/// Text from raw bytes: a BOM is kept (the parser skips it, and spans stay
+/// byte offsets of the file); invalid UTF-8 is reported at the first bad
+/// byte, and the file is then not parsed, since nothing after it can be
+/// trusted.
+pub fn decode(file: FileId, bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(error) => {
+            let at = error.utf8_error().valid_up_to() as u32;
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            let diagnostic = Diagnostic::new(
+                &YAML_SYNTAX,
+                Span::new(file, at, at + 1),
+                "file is not valid UTF-8",
+            )
+            .with_span_label("invalid byte")
+            .with_help("save the file as UTF-8");
+            (text, Some(diagnostic))
+        }
     }
 }

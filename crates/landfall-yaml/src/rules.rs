@@ -147,4 +147,9 @@ spec: {version: "1.0.0", description: Web shop}
 };
 
 /// Every rule of this crate, for the registry.
-pub static ALL: [&RuleMeta; 4] = [&YAML_SYNTAX, &DUPLICATE_KEY, &AMBIGUOUS_SCALAR, &INPUT_LIMIT];
+pub static ALL: [&RuleMeta; 4] = [
+    &YAML_SYNTAX,
+    &DUPLICATE_KEY,
+    &AMBIGUOUS_SCALAR,
+    &INPUT_LIMIT,
+];

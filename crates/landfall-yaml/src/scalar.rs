@@ -210,6 +210,9 @@ mod tests {
         assert_eq!(yaml11_reading("true"), None);
         assert_eq!(yaml11_reading("10:70"), None);
         assert_eq!(yaml11_reading("api"), None);
-        assert_eq!(yaml11_reading("12:30:00"), Some("the base-60 number 45000".into()));
+        assert_eq!(
+            yaml11_reading("12:30:00"),
+            Some("the base-60 number 45000".into())
+        );
     }
 }

@@ -109,7 +109,13 @@ fn deep_block_nesting_by_indentation_is_an_input_limit() {
 fn oversized_text_is_refused_before_parsing() {
     let parsed = parse_hostile(|| "a".repeat(100 * 1024 * 1024));
     assert_eq!(rules(&parsed), ["input-limit"]);
-    assert_eq!((parsed.diagnostics[0].span.start, parsed.diagnostics[0].span.end), (0, 0));
+    assert_eq!(
+        (
+            parsed.diagnostics[0].span.start,
+            parsed.diagnostics[0].span.end
+        ),
+        (0, 0)
+    );
 }
 
 #[test]

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Benchmarks `landfall check` on generated trees of 2,000 and 20,000 files
+# and on a single file, then measures the peak RSS of the 20,000-file run.
+#
+#   bench/check.sh
+#
+# Needs hyperfine (apt-get install hyperfine), GNU time (apt-get install time)
+# and python3. Installs nothing. Trees and results go to bench/out/
+# (gitignored); existing trees are reused, delete bench/out/ to regenerate.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+missing=0
+if ! command -v hyperfine >/dev/null 2>&1; then
+    echo "bench/check.sh: hyperfine not found: apt-get install hyperfine" >&2
+    missing=1
+fi
+if [[ ! -x /usr/bin/time ]]; then
+    echo "bench/check.sh: /usr/bin/time not found: apt-get install time" >&2
+    missing=1
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "bench/check.sh: python3 not found: apt-get install python3" >&2
+    missing=1
+fi
+if [[ $missing -ne 0 ]]; then
+    exit 1
+fi
+
+cargo build --release -p landfall-cli -p landfall-bench
+
+landfall=target/release/landfall
+gen=target/release/landfall-gen-tree
+out=bench/out
+mkdir -p "$out"
+
+# Generate a tree of N files unless it is already there. Written to a
+# temporary directory first, so an interrupted run leaves no half tree.
+tree() {
+    local n=$1 dir="$out/tree-$1"
+    if [[ ! -d $dir ]]; then
+        rm -rf "$dir.tmp"
+        "$gen" --out "$dir.tmp" --files "$n"
+        mv "$dir.tmp" "$dir"
+    fi
+}
+tree 2000
+tree 20000
+
+single="$out/tree-2000/apps/app-0000/application.yaml"
+
+# -i: diagnostics make `landfall check` exit 1; that is not a failed run.
+# -N: no intermediate shell, so the ~2 ms single-file run is not drowned in
+# shell start-up noise; hyperfine sends each command's stdout to /dev/null.
+hyperfine --warmup 2 -i -N \
+    --export-markdown "$out/results.md" \
+    --export-json "$out/results.json" \
+    -n "check 2,000 files" "$landfall check $out/tree-2000 --format json" \
+    -n "check 20,000 files" "$landfall check $out/tree-20000 --format json" \
+    -n "check 1 file" "$landfall check $single"
+
+echo
+echo "Peak RSS, 20,000 files:"
+# `|| true`: a non-zero exit (diagnostics found) is not a failure here either.
+/usr/bin/time -f '%M KB max RSS' -o "$out/rss.txt" \
+    "$landfall" check "$out/tree-20000" --format json >/dev/null || true
+cat "$out/rss.txt"
+
+echo
+python3 - "$out/results.json" <<'EOF'
+import json, sys
+
+# Results come in the order of the commands given to hyperfine.
+results = json.load(open(sys.argv[1]))["results"]
+for r, files in zip(results, (2000, 20000)):
+    mean = r["mean"]
+    print(f"{files:>6,} files: mean {mean * 1000:8.1f} ms, {files / mean:10,.0f} files/s")
+EOF
+echo
+echo "Markdown table: $out/results.md"

@@ -1,0 +1,156 @@
+//! The `landfall` binary: the edge where files are read and output written.
+//! Everything it checks is decided by the library crates.
+
+mod input;
+mod output;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use landfall_diagnostics::{ColorMode, Severity, Summary, did_you_mean, render_human, render_json};
+use landfall_rules::{check, registry, rule};
+
+/// A compiler toolchain for deployment specs: checks Applications,
+/// Workloads, Scopes, ScopeTypes and Platforms, and points at the exact
+/// character of every problem.
+#[derive(Parser)]
+#[command(name = "landfall", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check every landfall document under the given files and directories.
+    Check(CheckArgs),
+    /// List every rule with its default severity and summary.
+    Rules,
+    /// Print the documentation of a rule, with a failing and a passing example.
+    Explain {
+        /// A rule id, e.g. `blocked-port`.
+        rule: String,
+    },
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files and directories to check; `-` reads standard input.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// When to colour human output: on a terminal without NO_COLOR (auto), always or never.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Make warnings fail the check (exit status 1).
+    #[arg(long)]
+    deny_warnings: bool,
+    /// The name standard input is reported under.
+    #[arg(long, value_name = "NAME", default_value = "<stdin>")]
+    stdin_filename: String,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Exit statuses of `cli.md`.
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_CANNOT_RUN: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => run_check(&args),
+        Command::Rules => {
+            let mut text = String::new();
+            let rules = registry();
+            let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            for r in rules {
+                text.push_str(&format!(
+                    "{:width$}  {:7}  {}\n",
+                    r.id,
+                    r.severity.as_str(),
+                    r.summary
+                ));
+            }
+            output::write_stdout(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Command::Explain { rule: id } => match rule(&id) {
+            Some(r) => {
+                let text = format!(
+                    "# {} ({} by default)\n\n{}\n\n{}",
+                    r.id,
+                    r.severity.as_str(),
+                    r.summary,
+                    r.docs
+                );
+                output::write_stdout(text.as_bytes());
+                ExitCode::SUCCESS
+            }
+            None => {
+                let ids: Vec<&str> = registry().iter().map(|r| r.id).collect();
+                let hint = did_you_mean(&id, ids.iter().copied())
+                    .map(|c| format!(": did you mean `{c}`?"))
+                    .unwrap_or_default();
+                eprintln!("error: no rule `{id}`{hint} (`landfall rules` lists them)");
+                ExitCode::from(EXIT_CANNOT_RUN)
+            }
+        },
+    }
+}
+
+fn run_check(args: &CheckArgs) -> ExitCode {
+    let loaded = match input::load(&args.paths, &args.stdin_filename) {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_CANNOT_RUN);
+        }
+    };
+    let outcome = check(&loaded.db, &loaded.inputs);
+    let mut summary = Summary {
+        files: outcome.files,
+        documents: outcome.documents,
+        ..Summary::default()
+    };
+    summary.count(&outcome.diagnostics);
+    let rendered = match args.format {
+        Format::Json => render_json(&outcome.diagnostics, &loaded.db, &summary).into_bytes(),
+        Format::Human => {
+            // NO_COLOR (no-color.org) wins over everything, as cli.md says.
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let color = match args.color {
+                _ if no_color => ColorMode::Never,
+                Color::Always => ColorMode::Always,
+                Color::Never => ColorMode::Never,
+                Color::Auto if std::io::stdout().is_terminal() => ColorMode::Always,
+                Color::Auto => ColorMode::Never,
+            };
+            render_human(&outcome.diagnostics, &loaded.db, &summary, color)
+        }
+    };
+    output::write_stdout(&rendered);
+    let failed = outcome.diagnostics.iter().any(|d| {
+        d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning)
+    });
+    if failed {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

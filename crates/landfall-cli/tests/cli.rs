@@ -1,0 +1,249 @@
+//! The real binary: stdout, stderr and exit status, snapshotted.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn landfall() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_landfall"));
+    command.env_remove("NO_COLOR");
+    command
+}
+
+fn repo_root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+/// Runs in `dir` and renders status, stdout and stderr for a snapshot.
+fn run(dir: &Path, args: &[&str]) -> String {
+    let output = landfall().args(args).current_dir(dir).output().unwrap();
+    format!(
+        "status: {}\n--- stdout\n{}--- stderr\n{}",
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const APP: &str = "apiVersion: landfall.dev/v1\nkind: Application\nmetadata: {name: shop}\nspec: {version: \"1.0.0\"}\n";
+
+#[test]
+fn the_example_shop_is_clean() {
+    insta::assert_snapshot!(run(repo_root(), &["check", "examples/shop"]));
+}
+
+#[test]
+fn findings_in_human_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "apps/shop.yaml",
+        "apiVersion: landfall.dev/v1\nkind: Application\nmetadata:\n  name: shop\n  labels: {country: NO}\nspec:\n  version: \"1.0.0\"\n  versoin: \"1.0.1\"\n",
+    );
+    insta::assert_snapshot!("human", run(dir.path(), &["check"]));
+    insta::assert_snapshot!(
+        "json",
+        run(dir.path(), &["check", "--format", "json", "apps"])
+    );
+}
+
+#[test]
+fn warnings_fail_only_with_deny_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.yaml",
+        &APP.replace(
+            "metadata: {name: shop}",
+            "metadata: {name: shop, labels: {on: yes}}",
+        ),
+    );
+    let status = |args: &[&str]| {
+        landfall()
+            .args(args)
+            .current_dir(dir.path())
+            .status()
+            .unwrap()
+            .code()
+    };
+    assert_eq!(status(&["check"]), Some(0));
+    assert_eq!(status(&["check", "--deny-warnings"]), Some(1));
+}
+
+#[test]
+fn a_missing_path_or_bad_flag_cannot_run() {
+    let dir = tempfile::tempdir().unwrap();
+    insta::assert_snapshot!("missing_path", run(dir.path(), &["check", "nowhere"]));
+    let bad_flag = landfall().args(["check", "--frobnicate"]).output().unwrap();
+    assert_eq!(bad_flag.status.code(), Some(2));
+}
+
+#[test]
+fn standard_input_with_a_name() {
+    let mut child = landfall()
+        .args([
+            "check",
+            "-",
+            "--stdin-filename",
+            "apps/piped.yaml",
+            "--format",
+            "json",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(APP.replace("shop}", "Shop}").as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["file"], "apps/piped.yaml");
+    assert_eq!(json["diagnostics"][0]["rule"], "invalid-name");
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn other_yaml_is_skipped_on_a_walk_and_reported_when_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.yaml", APP);
+    write(
+        dir.path(),
+        "k8s/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: on}\n",
+    );
+    insta::assert_snapshot!("walk", run(dir.path(), &["check"]));
+    insta::assert_snapshot!("named", run(dir.path(), &["check", "k8s/deployment.yaml"]));
+}
+
+#[test]
+fn gitignored_files_are_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.yaml", APP);
+    write(dir.path(), ".gitignore", "generated/\n");
+    write(
+        dir.path(),
+        "generated/broken.yaml",
+        "apiVersion: landfall.dev/v1\nkind: [\n",
+    );
+    let output = landfall()
+        .arg("check")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
+
+#[test]
+fn a_broken_file_does_not_stop_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a-broken.yaml",
+        "apiVersion: landfall.dev/v1\nkind: Application\nmetadata: {name: a\n",
+    );
+    write(
+        dir.path(),
+        "b-bad-name.yaml",
+        &APP.replace("shop}", "B_ad}"),
+    );
+    std::fs::write(
+        dir.path().join("c-latin1.yaml"),
+        b"apiVersion: landfall.dev/v1\n# caf\xe9\n",
+    )
+    .unwrap();
+    insta::assert_snapshot!(run(dir.path(), &["check"]));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let first = run(repo_root(), &["check", "corpus", "--format", "json"]);
+    let second = run(repo_root(), &["check", "corpus", "--format", "json"]);
+    assert_eq!(first, second);
+}
+
+#[test]
+fn colour_only_when_asked_and_never_with_no_color() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.yaml", &APP.replace("shop}", "Shop}"));
+    let coloured = landfall()
+        .args(["check", "--color", "always"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(coloured.stdout.contains(&0x1b));
+    let piped = landfall()
+        .arg("check")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!piped.stdout.contains(&0x1b));
+    let no_color = landfall()
+        .args(["check", "--color", "always"])
+        .env("NO_COLOR", "1")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!no_color.stdout.contains(&0x1b));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..300 {
+        write(
+            dir.path(),
+            &format!("app-{i:03}.yaml"),
+            &APP.replace("shop}", "Shop}"),
+        );
+    }
+    let mut child = landfall()
+        .arg("check")
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(status.code().is_some(), "killed by a signal: {status:?}");
+}
+
+#[test]
+fn rules_and_explain_come_from_the_registry() {
+    insta::assert_snapshot!("rules", run(repo_root(), &["rules"]));
+    insta::assert_snapshot!("explain", run(repo_root(), &["explain", "duplicate-key"]));
+    insta::assert_snapshot!(
+        "explain_unknown",
+        run(repo_root(), &["explain", "duplicate-keys"])
+    );
+}

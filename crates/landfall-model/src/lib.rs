@@ -1,0 +1,28 @@
+//! Typed landfall documents and their resolution into a [`Project`].
+//!
+//! Per document (in parallel, per file): [`classify`] reads the envelope,
+//! [`build`] turns a node tree into a typed document with spanned fields and
+//! checks its names. Across the tree: [`resolve`] binds names across files,
+//! reports duplicates and references that point nowhere, and returns the
+//! [`Project`] later rules look things up in.
+//!
+//! Pure: no IO, no printing, and no panic on any input — documents that
+//! failed their schema are built too, with what cannot be read left out.
+
+mod build;
+pub mod defaults;
+mod envelope;
+pub mod names;
+mod resolve;
+pub mod rules;
+mod types;
+mod vars;
+
+pub use build::build;
+pub use envelope::{API_GROUP_PREFIX, Envelope, classify};
+pub use resolve::{Placement, Project, SourceText, resolve};
+pub use types::*;
+pub use vars::{VarRef, located_references, variable_references};
+
+#[cfg(test)]
+mod testing;

@@ -1,0 +1,800 @@
+//! Cross-file resolution: binds names to documents across the whole tree,
+//! reports duplicates and references that point nowhere, and keeps the
+//! indexes later rules look things up in.
+//!
+//! Linear in the number of documents and references: every lookup is a
+//! hash map, and diagnostics are emitted per document in the order given,
+//! never in hash map order.
+
+use std::collections::HashMap;
+
+use landfall_diagnostics::{Diagnostic, FileId, SourceDb, Span, did_you_mean};
+
+use crate::rules::{DUPLICATE_NAME, UNRESOLVED_REFERENCE};
+use crate::types::*;
+use crate::vars::located_references;
+
+/// The source text of the files, to put `${NAME}` findings on their exact
+/// characters. A file it does not know reads as empty.
+pub trait SourceText {
+    fn text(&self, file: FileId) -> &str;
+}
+
+impl SourceText for SourceDb {
+    fn text(&self, file: FileId) -> &str {
+        if (file.0 as usize) < self.len() {
+            self.file(file).text()
+        } else {
+            ""
+        }
+    }
+}
+
+/// Texts indexed by `FileId.0`.
+impl<T: AsRef<str>> SourceText for [T] {
+    fn text(&self, file: FileId) -> &str {
+        self.get(file.0 as usize).map_or("", AsRef::as_ref)
+    }
+}
+
+impl<T: AsRef<str>> SourceText for Vec<T> {
+    fn text(&self, file: FileId) -> &str {
+        self.as_slice().text(file)
+    }
+}
+
+/// A workload's placement in a Scope: the Scope and its `spec.workloads`
+/// entry that names the workload.
+#[derive(Clone, Copy, Debug)]
+pub struct Placement<'a> {
+    pub scope: &'a Scope,
+    pub entry: &'a Spanned<String>,
+}
+
+/// Every document of the checked tree, with names bound across files.
+///
+/// When a name is defined twice (reported as `duplicate-name`), lookups
+/// find the first definition in document order.
+#[derive(Debug, Default)]
+pub struct Project {
+    /// In path-then-position order, as given to [`resolve`].
+    pub documents: Vec<LoadedDocument>,
+    applications: HashMap<String, usize>,
+    scope_types: HashMap<String, usize>,
+    /// Application name → workload name → first document.
+    workloads: HashMap<String, HashMap<String, usize>>,
+    /// Application name → scope name → first document.
+    scopes: HashMap<String, HashMap<String, usize>>,
+    /// Application name → every Workload document naming it, in order.
+    workloads_by_app: HashMap<String, Vec<usize>>,
+    /// Application name → every Scope document naming it, in order.
+    scopes_by_app: HashMap<String, Vec<usize>>,
+    /// Workload document → (Scope document, index in its `spec.workloads`).
+    placements: HashMap<usize, Vec<(usize, usize)>>,
+    platforms: Vec<usize>,
+}
+
+impl Project {
+    fn of_kind<'a, T: 'a>(
+        &'a self,
+        pick: fn(&'a Document) -> Option<&'a T>,
+    ) -> impl Iterator<Item = &'a T> {
+        self.documents.iter().filter_map(move |d| pick(&d.doc))
+    }
+
+    fn indexed<'a, T: 'a>(
+        &'a self,
+        indexes: Option<&'a Vec<usize>>,
+        pick: fn(&'a Document) -> Option<&'a T>,
+    ) -> impl Iterator<Item = &'a T> {
+        indexes
+            .into_iter()
+            .flatten()
+            .filter_map(move |&i| pick(&self.documents[i].doc))
+    }
+
+    /// The Application named `name` (the first, if defined twice).
+    pub fn application(&self, name: &str) -> Option<&Application> {
+        let &i = self.applications.get(name)?;
+        self.documents[i].doc.as_application()
+    }
+
+    /// The Application a Workload or Scope belongs to.
+    pub fn application_of(&self, meta: &Metadata) -> Option<&Application> {
+        self.application(meta.application()?)
+    }
+
+    /// Every Application document, in document order.
+    pub fn applications(&self) -> impl Iterator<Item = &Application> {
+        self.of_kind(Document::as_application)
+    }
+
+    /// The Workload `name` of application `app` (the first, if defined twice).
+    pub fn workload(&self, app: &str, name: &str) -> Option<&Workload> {
+        let &i = self.workloads.get(app)?.get(name)?;
+        self.documents[i].doc.as_workload()
+    }
+
+    /// Every Workload document, in document order.
+    pub fn workloads(&self) -> impl Iterator<Item = &Workload> {
+        self.of_kind(Document::as_workload)
+    }
+
+    /// Every Workload document whose `metadata.application` is `app`, in
+    /// document order (duplicates included).
+    pub fn workloads_of(&self, app: &str) -> impl Iterator<Item = &Workload> {
+        self.indexed(self.workloads_by_app.get(app), Document::as_workload)
+    }
+
+    /// The ScopeType named `name` (the first, if defined twice).
+    pub fn scope_type(&self, name: &str) -> Option<&ScopeType> {
+        let &i = self.scope_types.get(name)?;
+        self.documents[i].doc.as_scope_type()
+    }
+
+    /// The ScopeType a Scope is an instance of.
+    pub fn scope_type_of(&self, scope: &Scope) -> Option<&ScopeType> {
+        self.scope_type(&scope.scope_type.as_ref()?.value)
+    }
+
+    /// Every ScopeType document, in document order.
+    pub fn scope_types(&self) -> impl Iterator<Item = &ScopeType> {
+        self.of_kind(Document::as_scope_type)
+    }
+
+    /// The Scope `name` of application `app` (the first, if defined twice).
+    pub fn scope(&self, app: &str, name: &str) -> Option<&Scope> {
+        let &i = self.scopes.get(app)?.get(name)?;
+        self.documents[i].doc.as_scope()
+    }
+
+    /// Every Scope document, in document order.
+    pub fn scopes(&self) -> impl Iterator<Item = &Scope> {
+        self.of_kind(Document::as_scope)
+    }
+
+    /// Every Scope document whose `metadata.application` is `app`, in
+    /// document order.
+    pub fn scopes_of(&self, app: &str) -> impl Iterator<Item = &Scope> {
+        self.indexed(self.scopes_by_app.get(app), Document::as_scope)
+    }
+
+    /// The Scopes that place the workload `name` of application `app`, in
+    /// document order, each with the entry that names it. A Scope naming
+    /// it twice gives two placements.
+    pub fn placements(&self, app: &str, name: &str) -> impl Iterator<Item = Placement<'_>> {
+        let workload = self.workloads.get(app).and_then(|w| w.get(name));
+        workload
+            .and_then(|w| self.placements.get(w))
+            .into_iter()
+            .flatten()
+            .filter_map(|&(scope, entry)| {
+                let scope = self.documents[scope].doc.as_scope()?;
+                Some(Placement {
+                    scope,
+                    entry: scope.workloads.get(entry)?,
+                })
+            })
+    }
+
+    /// Every Platform document, in document order: there may be none, one
+    /// or several (a rule reports more than one).
+    pub fn platforms(&self) -> impl Iterator<Item = &Platform> {
+        self.platforms
+            .iter()
+            .filter_map(|&i| self.documents[i].doc.as_platform())
+    }
+
+    /// Every document of one kind, in document order.
+    pub fn documents_of(
+        &self,
+        kind: landfall_schema::Kind,
+    ) -> impl Iterator<Item = &LoadedDocument> {
+        self.documents.iter().filter(move |d| d.kind() == kind)
+    }
+}
+
+/// Binds the documents, given in path-then-position order, into a
+/// [`Project`]; reports `duplicate-name` (the later definition is the
+/// finding, the earlier a label) and `unresolved-reference`.
+pub fn resolve<S: SourceText + ?Sized>(
+    documents: Vec<LoadedDocument>,
+    sources: &S,
+) -> (Project, Vec<Diagnostic>) {
+    let mut project = Project {
+        documents,
+        ..Project::default()
+    };
+    let mut found: Vec<Vec<Diagnostic>> = vec![Vec::new(); project.documents.len()];
+    index(&mut project, &mut found);
+    place(&mut project);
+    let candidates = Candidates::new(&project);
+    for (i, loaded) in project.documents.iter().enumerate() {
+        references(&project, &candidates, loaded, sources, &mut found[i]);
+    }
+    (project, found.into_iter().flatten().collect())
+}
+
+/// First pass: the name indexes, and duplicates as they are met.
+fn index(project: &mut Project, found: &mut [Vec<Diagnostic>]) {
+    let p = project;
+    // Platforms are not looked up by name; this only finds duplicates.
+    let mut platform_names: HashMap<String, usize> = HashMap::new();
+    for (i, loaded) in p.documents.iter().enumerate() {
+        let meta = loaded.meta();
+        let app = meta.application();
+        match &loaded.doc {
+            Document::Workload(_) => {
+                if let Some(app) = app {
+                    p.workloads_by_app
+                        .entry(app.to_string())
+                        .or_default()
+                        .push(i);
+                }
+            }
+            Document::Scope(_) => {
+                if let Some(app) = app {
+                    p.scopes_by_app.entry(app.to_string()).or_default().push(i);
+                }
+            }
+            Document::Platform(_) => p.platforms.push(i),
+            _ => {}
+        }
+        let Some(name) = &meta.name else { continue };
+        let name_text = name.value.as_str();
+        let first = match (&loaded.doc, app) {
+            (Document::Application(_), _) => insert(&mut p.applications, name_text, i),
+            (Document::ScopeType(_), _) => insert(&mut p.scope_types, name_text, i),
+            (Document::Platform(_), _) => insert(&mut platform_names, name_text, i),
+            (Document::Workload(_), Some(app)) => insert(
+                p.workloads.entry(app.to_string()).or_default(),
+                name_text,
+                i,
+            ),
+            (Document::Scope(_), Some(app)) => {
+                insert(p.scopes.entry(app.to_string()).or_default(), name_text, i)
+            }
+            // Without an application there is nothing to be unique in.
+            (Document::Workload(_) | Document::Scope(_), None) => None,
+        };
+        let Some(first) = first else { continue };
+        let kind = loaded.kind().as_str();
+        let (place, unique) = match app {
+            Some(app) if matches!(loaded.doc, Document::Workload(_) | Document::Scope(_)) => {
+                (format!(" in application `{app}`"), "within an application")
+            }
+            _ => (String::new(), "across the checked files"),
+        };
+        found[i].push(
+            Diagnostic::new(
+                &DUPLICATE_NAME,
+                name.span,
+                format!("duplicate {kind} `{name_text}`{place}"),
+            )
+            .with_span_label("defined again here")
+            .with_label(p.documents[first].meta().name_span(), "first defined here")
+            .with_help(format!(
+                "rename one of them: {kind} names are unique {unique}"
+            )),
+        );
+    }
+}
+
+/// Records `name → i` unless present; returns the earlier index if present.
+fn insert(map: &mut HashMap<String, usize>, name: &str, i: usize) -> Option<usize> {
+    if let Some(&first) = map.get(name) {
+        return Some(first);
+    }
+    map.insert(name.to_string(), i);
+    None
+}
+
+/// Second pass: which Scopes place which workloads. A placement is kept
+/// whenever the workload exists, even if the Application does not, so that
+/// one wrong name does not make every workload look unscoped.
+fn place(project: &mut Project) {
+    let mut placements: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    for (i, loaded) in project.documents.iter().enumerate() {
+        let Document::Scope(scope) = &loaded.doc else {
+            continue;
+        };
+        let Some(workloads) = scope
+            .meta
+            .application()
+            .and_then(|a| project.workloads.get(a))
+        else {
+            continue;
+        };
+        for (entry, name) in scope.workloads.iter().enumerate() {
+            if let Some(&w) = workloads.get(name.value.as_str()) {
+                placements.entry(w).or_default().push((i, entry));
+            }
+        }
+    }
+    project.placements = placements;
+}
+
+/// Sorted names, for did-you-mean and for listing.
+struct Candidates<'a> {
+    applications: Vec<&'a str>,
+    scope_types: Vec<&'a str>,
+    /// Application name → its variable names, sorted.
+    variables: HashMap<&'a str, Vec<&'a str>>,
+    /// Application name → its workload names, sorted.
+    workloads: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Candidates<'a> {
+    fn new(project: &'a Project) -> Self {
+        let sorted = |map: &'a HashMap<String, usize>| {
+            let mut names: Vec<&str> = map.keys().map(String::as_str).collect();
+            names.sort_unstable();
+            names
+        };
+        let variables = project
+            .applications
+            .iter()
+            .filter_map(|(name, &i)| {
+                let app = project.documents[i].doc.as_application()?;
+                let mut names: Vec<&str> = app
+                    .variables
+                    .iter()
+                    .map(|v| v.name.value.as_str())
+                    .collect();
+                names.sort_unstable();
+                Some((name.as_str(), names))
+            })
+            .collect();
+        let workloads = project
+            .workloads
+            .iter()
+            .map(|(app, names)| (app.as_str(), sorted(names)))
+            .collect();
+        Candidates {
+            applications: sorted(&project.applications),
+            scope_types: sorted(&project.scope_types),
+            variables,
+            workloads,
+        }
+    }
+}
+
+/// The help for a name that points nowhere: the closest name, or the
+/// names there are when there are few, or how to fix it when there are none.
+fn suggestion(word: &str, candidates: &[&str], what: &str, none: &str) -> String {
+    if let Some(close) = did_you_mean(word, candidates.iter().copied()) {
+        return format!("did you mean `{close}`?");
+    }
+    match candidates.len() {
+        0 => none.to_string(),
+        1..=8 => format!(
+            "the {what} are {}",
+            candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => format!("check the spelling; there are {} {what}", candidates.len()),
+    }
+}
+
+fn unresolved(span: Span, message: String, label: &str, help: String) -> Diagnostic {
+    Diagnostic::new(&UNRESOLVED_REFERENCE, span, message)
+        .with_span_label(label)
+        .with_help(help)
+}
+
+/// The references of one document.
+fn references<S: SourceText + ?Sized>(
+    project: &Project,
+    candidates: &Candidates<'_>,
+    loaded: &LoadedDocument,
+    sources: &S,
+    out: &mut Vec<Diagnostic>,
+) {
+    let meta = loaded.meta();
+    let application = match &loaded.doc {
+        Document::Workload(_) | Document::Scope(_) => match &meta.application {
+            Some(app) => {
+                let found = project.application(&app.value);
+                if found.is_none() {
+                    out.push(unresolved(
+                        app.span,
+                        format!("no Application named `{}`", app.value),
+                        "unknown application",
+                        suggestion(
+                            &app.value,
+                            &candidates.applications,
+                            "Applications",
+                            "no Application document is among the checked files; add one or check which files are given",
+                        ),
+                    ));
+                }
+                found
+            }
+            None => None,
+        },
+        _ => None,
+    };
+    match &loaded.doc {
+        Document::Scope(scope) => {
+            if let Some(scope_type) = &scope.scope_type
+                && project.scope_type(&scope_type.value).is_none()
+            {
+                out.push(unresolved(
+                    scope_type.span,
+                    format!("no ScopeType named `{}`", scope_type.value),
+                    "unknown scope type",
+                    suggestion(
+                        &scope_type.value,
+                        &candidates.scope_types,
+                        "ScopeTypes",
+                        "no ScopeType document is among the checked files; add one or check which files are given",
+                    ),
+                ));
+            }
+            // Without its Application, the scope's workload names are not
+            // checked: the one wrong name is reported above.
+            if let Some(app) = application {
+                let app_name = app.meta.name().unwrap_or_default();
+                let names = candidates
+                    .workloads
+                    .get(app_name)
+                    .map_or(&[][..], Vec::as_slice);
+                for entry in &scope.workloads {
+                    if names.binary_search(&entry.value.as_str()).is_ok() {
+                        continue;
+                    }
+                    out.push(unresolved(
+                        entry.span,
+                        format!(
+                            "no Workload named `{}` in application `{app_name}`",
+                            entry.value
+                        ),
+                        "unknown workload",
+                        suggestion(
+                            &entry.value,
+                            names,
+                            "workloads of this application",
+                            "this application has no Workload documents among the checked files",
+                        ),
+                    ));
+                }
+            }
+        }
+        Document::Workload(workload) => {
+            // Without its Application, `${NAME}`s are not checked either.
+            if let Some(app) = application {
+                let app_name = app.meta.name().unwrap_or_default();
+                let names = candidates
+                    .variables
+                    .get(app_name)
+                    .map_or(&[][..], Vec::as_slice);
+                variables(workload, app_name, names, sources.text(loaded.file), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `${NAME}` in env values, command and args that name no variable of the
+/// workload's Application; `names` are its variables, sorted.
+fn variables(
+    workload: &Workload,
+    app_name: &str,
+    names: &[&str],
+    source: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    for container in &workload.containers {
+        let values = container
+            .env
+            .iter()
+            .map(|(_, value)| value)
+            .chain(container.command.iter().flatten())
+            .chain(container.args.iter().flatten());
+        for value in values {
+            if !value.value.contains("${") {
+                continue;
+            }
+            for (reference, span) in located_references(value, source) {
+                if names.binary_search(&reference.name).is_ok() {
+                    continue;
+                }
+                let help = match did_you_mean(reference.name, names.iter().copied()) {
+                    Some(close) => format!("did you mean `${{{close}}}`?"),
+                    None => format!(
+                        "define `{}` in `spec.variables` of Application `{app_name}`, or write `$${{` for a literal `${{`",
+                        reference.name
+                    ),
+                };
+                out.push(unresolved(
+                    span,
+                    format!(
+                        "no variable `{}` in Application `{app_name}`",
+                        reference.name
+                    ),
+                    "unknown variable",
+                    help,
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{check, spanned, summary};
+
+    const APP: &str = r#"apiVersion: landfall.dev/v1
+kind: Application
+metadata: {name: shop}
+spec:
+  version: "1.0.0"
+  variables:
+    LOG_LEVEL: {value: info}
+    DB_PASSWORD: {secret: db/password}
+"#;
+
+    const TYPES: &str = r#"apiVersion: landfall.dev/v1
+kind: ScopeType
+metadata: {name: web}
+spec: {target: local}
+"#;
+
+    fn workload(name: &str, app: &str, container: &str) -> String {
+        format!(
+            "apiVersion: landfall.dev/v1\nkind: Workload\nmetadata: {{name: {name}, application: {app}}}\nspec:\n  type: standard\n  containers:\n    - name: c\n      image: img\n{container}"
+        )
+    }
+
+    fn scope(name: &str, app: &str, scope_type: &str, workloads: &str) -> String {
+        format!(
+            "apiVersion: landfall.dev/v1\nkind: Scope\nmetadata: {{name: {name}, application: {app}}}\nspec:\n  type: {scope_type}\n  workloads: {workloads}\n"
+        )
+    }
+
+    #[test]
+    fn a_clean_tree_resolves() {
+        let w = workload(
+            "api",
+            "shop",
+            "      env: {A: \"${LOG_LEVEL}\", B: \"$${NOT_A_VAR}\"}\n",
+        );
+        let s = scope("production", "shop", "web", "[api]");
+        let files = [APP, w.as_str(), TYPES, s.as_str()];
+        let (project, found) = check(&files);
+        assert!(found.is_empty(), "{:?}", summary(&files, &found));
+        assert!(project.application("shop").is_some());
+        assert_eq!(project.workloads_of("shop").count(), 1);
+        assert_eq!(project.workloads_of("other").count(), 0);
+        assert!(project.workload("shop", "api").is_some());
+        assert!(project.workload("other", "api").is_none());
+        assert!(project.scope_type("web").is_some());
+        assert!(project.scope("shop", "production").is_some());
+        assert_eq!(project.scopes_of("shop").count(), 1);
+        let placements: Vec<Placement<'_>> = project.placements("shop", "api").collect();
+        assert_eq!(placements.len(), 1);
+        assert_eq!(placements[0].scope.meta.name(), Some("production"));
+        assert_eq!(placements[0].entry.value, "api");
+        assert_eq!(project.platforms().count(), 0);
+        let w = project.workload("shop", "api").unwrap();
+        assert_eq!(
+            project.application_of(&w.meta).unwrap().meta.name(),
+            Some("shop")
+        );
+        let sc = project.scopes().next().unwrap();
+        assert_eq!(project.scope_type_of(sc).unwrap().meta.name(), Some("web"));
+    }
+
+    #[test]
+    fn duplicates_across_files_point_at_the_later_one() {
+        let a = workload("api", "shop", "");
+        let b = workload("api", "shop", "");
+        let other_app = workload("api", "blog", "");
+        let files = [
+            APP,
+            a.as_str(),
+            b.as_str(),
+            other_app.as_str(),
+            APP,
+            TYPES,
+            TYPES,
+        ];
+        let (project, found) = check(&files);
+        let duplicates: Vec<&Diagnostic> = found
+            .iter()
+            .filter(|d| d.rule == "duplicate-name")
+            .collect();
+        let shown: Vec<(&str, u32, u32)> = duplicates
+            .iter()
+            .map(|d| (d.message.as_str(), d.span.file.0, d.labels[0].span.file.0))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("duplicate Workload `api` in application `shop`", 2, 1),
+                ("duplicate Application `shop`", 4, 0),
+                ("duplicate ScopeType `web`", 6, 5),
+            ]
+        );
+        assert_eq!(spanned(&files, duplicates[0]), "api");
+        assert_eq!(duplicates[0].labels[0].message, "first defined here");
+        // Lookups find the first definition.
+        let first = project.workload("shop", "api").unwrap();
+        assert_eq!(first.meta.name.as_ref().unwrap().span.file, FileId(1));
+        assert_eq!(project.workloads_of("shop").count(), 2);
+    }
+
+    #[test]
+    fn duplicate_scopes_and_platforms() {
+        let platform =
+            "apiVersion: landfall.dev/v1\nkind: Platform\nmetadata: {name: acme}\nspec: {}\n";
+        let s1 = scope("production", "shop", "web", "[]");
+        let s2 = scope("production", "shop", "web", "[]");
+        let s3 = scope("production", "blog", "web", "[]");
+        let files = [
+            APP,
+            TYPES,
+            s1.as_str(),
+            s2.as_str(),
+            s3.as_str(),
+            platform,
+            platform,
+        ];
+        let (project, found) = check(&files);
+        let shown: Vec<(&str, u32)> = found
+            .iter()
+            .filter(|d| d.rule == "duplicate-name")
+            .map(|d| (d.message.as_str(), d.span.file.0))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("duplicate Scope `production` in application `shop`", 3),
+                ("duplicate Platform `acme`", 6),
+            ]
+        );
+        assert_eq!(project.platforms().count(), 2);
+    }
+
+    #[test]
+    fn unresolved_references_with_did_you_mean() {
+        let w = workload("api", "shpo", "");
+        let w2 = workload("worker", "shop", "");
+        let s = scope("production", "shop", "webb", "[api, wroker, worker]");
+        let files = [APP, w.as_str(), w2.as_str(), TYPES, s.as_str()];
+        let (project, found) = check(&files);
+        assert_eq!(
+            summary(&files, &found),
+            [
+                "unresolved-reference: shpo",
+                "unresolved-reference: webb",
+                "unresolved-reference: api",
+                "unresolved-reference: wroker",
+            ]
+        );
+        let messages: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|d| (d.message.as_str(), d.help.as_deref()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                ("no Application named `shpo`", Some("did you mean `shop`?")),
+                ("no ScopeType named `webb`", Some("did you mean `web`?")),
+                (
+                    "no Workload named `api` in application `shop`",
+                    Some("the workloads of this application are `worker`")
+                ),
+                (
+                    "no Workload named `wroker` in application `shop`",
+                    Some("did you mean `worker`?")
+                ),
+            ]
+        );
+        assert_eq!(project.placements("shop", "worker").count(), 1);
+    }
+
+    #[test]
+    fn no_cascade_from_a_missing_application() {
+        // The workload's `${X}` and the scope's workloads are not reported
+        // when the application itself points nowhere.
+        let w = workload("api", "nope", "      env: {A: \"${MISSING}\"}\n");
+        let s = scope("production", "nope", "web", "[api, ghost]");
+        let files = [w.as_str(), TYPES, s.as_str()];
+        let (project, found) = check(&files);
+        assert_eq!(
+            summary(&files, &found),
+            ["unresolved-reference: nope", "unresolved-reference: nope"]
+        );
+        assert!(
+            found[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("no Application document")
+        );
+        // The placement is still known, so the workload is not unscoped.
+        assert_eq!(project.placements("nope", "api").count(), 1);
+    }
+
+    #[test]
+    fn variable_spans_are_exact_in_every_scalar_style() {
+        let container = r#"      command: [/bin/run, '${LOG_LEVL}', 'it''s ${LOG_LEVL}']
+      args:
+        - plain ${ARG_ONE} and ${ARG_ONE}
+        - "dq \t ${DQ_VAR} ${LOG_LEVEL}"
+        - $${ESCAPED} ${LOG_LEVEL}
+      env:
+        BLOCK: |
+          line one ${LOG_LEVEL}
+          line two ${BLOCK_VAR}
+        FOLDED: >-
+          folded
+          ${FOLDED_VAR}
+        MULTI: plain
+          continued ${PLAIN_MULTI}
+        ESCAPED: "\u0024{VIA_ESCAPE}"
+"#;
+        let w = workload("api", "shop", container);
+        let files = [APP, w.as_str()];
+        let (_, found) = check(&files);
+        assert!(found.iter().all(|d| d.rule == "unresolved-reference"));
+        assert_eq!(
+            found.iter().map(|d| spanned(&files, d)).collect::<Vec<_>>(),
+            [
+                "${BLOCK_VAR}",
+                "${FOLDED_VAR}",
+                "${PLAIN_MULTI}",
+                // Written with an escape: the whole value.
+                r#""\u0024{VIA_ESCAPE}""#,
+                "${LOG_LEVL}",
+                "${LOG_LEVL}",
+                "${ARG_ONE}",
+                "${ARG_ONE}",
+                "${DQ_VAR}",
+            ]
+        );
+        // Two references to one name land on their own occurrences.
+        assert!(found[6].span.start < found[7].span.start);
+        // The second `${LOG_LEVL}` is the one after `it''s`.
+        assert_eq!(
+            found[5].span.start as usize,
+            w.rfind("${LOG_LEVL}").unwrap()
+        );
+        assert_eq!(
+            found[4].help.as_deref(),
+            Some("did you mean `${LOG_LEVEL}`?")
+        );
+        assert!(
+            found[6]
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("define `ARG_ONE` in `spec.variables`")
+        );
+        assert_eq!(
+            found[6].message,
+            "no variable `ARG_ONE` in Application `shop`"
+        );
+    }
+
+    #[test]
+    fn unknown_files_and_bad_spans_do_not_panic() {
+        let w = workload("api", "shop", "      env: {A: \"${NOPE}\"}\n");
+        let files = [APP, w.as_str()];
+        let (mut project, _) = check(&files);
+        let documents = std::mem::take(&mut project.documents);
+        // No source text at all: the finding falls back to the whole value.
+        let empty: [&str; 0] = [];
+        let (_, found) = resolve(documents.clone(), &empty[..]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(spanned(&files, &found[0]), "\"${NOPE}\"");
+        let db = SourceDb::new();
+        let (_, found) = resolve(documents, &db);
+        assert_eq!(found.len(), 1);
+    }
+}

@@ -1,0 +1,15 @@
+//! The rule registry, the built-in rules and the check pipeline that runs
+//! every stage over a [`SourceDb`](landfall_diagnostics::SourceDb).
+//!
+//! Pure: the caller reads the files; this crate returns diagnostics.
+
+mod context;
+mod pipeline;
+pub mod quantity;
+mod registry;
+mod rules;
+
+pub use context::{Context, EffectivePlatform, Setting};
+pub use pipeline::{CheckInput, CheckOutcome, check};
+pub use registry::{registry, rule};
+pub use rules::{RULES, Rule};

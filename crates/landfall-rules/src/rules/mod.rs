@@ -1,0 +1,25 @@
+//! The built-in rules over the resolved project, one file each: its
+//! `RuleMeta` (id, severity, summary, docs with a failing and a passing
+//! example) and its logic.
+
+use landfall_diagnostics::{Diagnostic, RuleMeta};
+use landfall_model::LoadedDocument;
+
+use crate::context::Context;
+
+mod platform_config;
+
+/// A built-in rule. Per-document checks run in parallel over the documents
+/// that passed their schema; project checks run once over the whole tree.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Called for each document that passed its schema.
+    fn check_document(&self, _doc: &LoadedDocument, _ctx: &Context, _out: &mut Vec<Diagnostic>) {}
+
+    /// Called once; cross-document rules live here and must stay linear.
+    fn check_project(&self, _ctx: &Context, _out: &mut Vec<Diagnostic>) {}
+}
+
+/// Every built-in rule, in the order of `rules.md`.
+pub static RULES: &[&dyn Rule] = &[&platform_config::PlatformConfig];
