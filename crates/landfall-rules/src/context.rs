@@ -138,7 +138,22 @@ impl<'a> EffectivePlatform<'a> {
     }
 }
 
-/// Everything a rule may look at. Rules never see IO.
+/// What a per-document check may look at: the platform and the sources,
+/// never the rest of the project (documents are checked in parallel, file by
+/// file, and other files may not have been read yet).
+pub struct DocumentContext<'a> {
+    pub platform: &'a EffectivePlatform<'a>,
+    pub sources: &'a SourceDb,
+}
+
+impl<'a> DocumentContext<'a> {
+    /// The source text a span covers.
+    pub fn text(&self, span: Span) -> &'a str {
+        span_text(self.sources, span)
+    }
+}
+
+/// What a project check may look at: every document, resolved. Rules never see IO.
 pub struct Context<'a> {
     pub project: &'a Project,
     pub platform: &'a EffectivePlatform<'a>,
@@ -154,8 +169,12 @@ impl<'a> Context<'a> {
 
     /// The source text a span covers.
     pub fn text(&self, span: Span) -> &'a str {
-        let text = self.sources.file(span.file).text();
-        text.get(span.start as usize..span.end as usize)
-            .unwrap_or_default()
+        span_text(self.sources, span)
     }
+}
+
+fn span_text(sources: &SourceDb, span: Span) -> &str {
+    let text = sources.file(span.file).text();
+    text.get(span.start as usize..span.end as usize)
+        .unwrap_or_default()
 }

@@ -9,7 +9,7 @@ pub mod quantity;
 mod registry;
 mod rules;
 
-pub use context::{Context, EffectivePlatform, Setting};
+pub use context::{Context, DocumentContext, EffectivePlatform, Setting};
 pub use pipeline::{CheckInput, CheckOutcome, check};
 pub use registry::{registry, rule};
-pub use rules::{RULES, Rule};
+pub use rules::{Rule, all as all_rules};

@@ -7,8 +7,8 @@ use landfall_schema::Schemas;
 use landfall_yaml::Limits;
 use rayon::prelude::*;
 
-use crate::context::{Context, EffectivePlatform};
-use crate::rules::RULES;
+use crate::context::{Context, DocumentContext, EffectivePlatform};
+use crate::rules;
 
 /// One file to check.
 #[derive(Debug)]
@@ -161,6 +161,11 @@ fn check_file(db: &SourceDb, input: &CheckInput, schemas: &Schemas, limits: &Lim
 }
 
 fn run_rules(ctx: &Context) -> Vec<Diagnostic> {
+    let all: Vec<&dyn rules::Rule> = rules::all().collect();
+    let document_ctx = DocumentContext {
+        platform: ctx.platform,
+        sources: ctx.sources,
+    };
     let (mut per_document, per_project) = rayon::join(
         || {
             ctx.project
@@ -169,16 +174,15 @@ fn run_rules(ctx: &Context) -> Vec<Diagnostic> {
                 .filter(|doc| doc.schema_valid)
                 .flat_map_iter(|doc| {
                     let mut out = Vec::new();
-                    for rule in RULES {
-                        rule.check_document(doc, ctx, &mut out);
+                    for rule in &all {
+                        rule.check_document(doc, &document_ctx, &mut out);
                     }
                     out
                 })
                 .collect::<Vec<_>>()
         },
         || {
-            RULES
-                .par_iter()
+            all.par_iter()
                 .flat_map_iter(|rule| {
                     let mut out = Vec::new();
                     rule.check_project(ctx, &mut out);

@@ -11,7 +11,7 @@ pub fn registry() -> Vec<&'static RuleMeta> {
     all.extend(landfall_model::rules::ALL.iter().copied().take(1));
     all.extend(landfall_schema::rules::ALL);
     all.extend(landfall_model::rules::ALL.iter().copied().skip(1));
-    all.extend(crate::rules::RULES.iter().map(|r| r.meta()));
+    all.extend(crate::rules::all().map(|r| r.meta()));
     all
 }
 

@@ -20,8 +20,28 @@ never passes silently.
 Checks that have a rule of their own (names, ports, quantities, versions,
 cron schedules, CIDRs, volume URIs) are left to that rule, which says more.
 
+## Why
+Platforms reject unknown or mistyped fields at deploy time, or worse, ignore
+them: `imagee:` deploys nothing, `PORT: 8080` is not a string to Kubernetes.
+A strict schema catches both at the commit that introduces them.
+
 ## Example
 ```yaml fail
+apiVersion: landfall.dev/v1
+kind: Application
+metadata: {name: shop}
+spec: {version: "2.4.2"}
+---
+apiVersion: landfall.dev/v1
+kind: ScopeType
+metadata: {name: web}
+spec: {target: local, workloadTypes: [standard]}
+---
+apiVersion: landfall.dev/v1
+kind: Scope
+metadata: {name: staging, application: shop}
+spec: {type: web, workloads: [api]}
+---
 apiVersion: landfall.dev/v1
 kind: Workload
 metadata: {name: api, application: shop}
@@ -29,10 +49,27 @@ spec:
   type: standard
   containers:
     - name: api
-      imagee: registry.example.com/shop/api:2.4.2
+      image: registry.example.com/shop/api:2.4.2
+      ports:
+        - {port: 8080, protocoll: http}
 ```
 
 ```yaml pass
+apiVersion: landfall.dev/v1
+kind: Application
+metadata: {name: shop}
+spec: {version: "2.4.2"}
+---
+apiVersion: landfall.dev/v1
+kind: ScopeType
+metadata: {name: web}
+spec: {target: local, workloadTypes: [standard]}
+---
+apiVersion: landfall.dev/v1
+kind: Scope
+metadata: {name: staging, application: shop}
+spec: {type: web, workloads: [api]}
+---
 apiVersion: landfall.dev/v1
 kind: Workload
 metadata: {name: api, application: shop}

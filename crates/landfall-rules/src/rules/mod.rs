@@ -5,9 +5,14 @@
 use landfall_diagnostics::{Diagnostic, RuleMeta};
 use landfall_model::LoadedDocument;
 
-use crate::context::Context;
+use crate::context::{Context, DocumentContext};
 
+mod environment;
 mod platform_config;
+mod resources;
+mod scopes;
+mod versions;
+mod workloads;
 
 /// A built-in rule. Per-document checks run in parallel over the documents
 /// that passed their schema; project checks run once over the whole tree.
@@ -15,11 +20,29 @@ pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
 
     /// Called for each document that passed its schema.
-    fn check_document(&self, _doc: &LoadedDocument, _ctx: &Context, _out: &mut Vec<Diagnostic>) {}
+    fn check_document(
+        &self,
+        _doc: &LoadedDocument,
+        _ctx: &DocumentContext,
+        _out: &mut Vec<Diagnostic>,
+    ) {
+    }
 
     /// Called once; cross-document rules live here and must stay linear.
     fn check_project(&self, _ctx: &Context, _out: &mut Vec<Diagnostic>) {}
 }
 
-/// Every built-in rule, in the order of `rules.md`.
-pub static RULES: &[&dyn Rule] = &[&platform_config::PlatformConfig];
+/// Every built-in rule, grouped as in `rules.md`.
+pub fn all() -> impl Iterator<Item = &'static dyn Rule> {
+    [
+        resources::RULES,
+        workloads::RULES,
+        environment::RULES,
+        versions::RULES,
+        scopes::RULES,
+        &[&platform_config::PlatformConfig as &dyn Rule],
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+}
