@@ -1,33 +1,66 @@
 //! Finding and reading the files to check: the only file IO of `check`.
+//!
+//! Files are found up front and read by the pipeline through [`FileLoader`],
+//! file by file from its parallel stage, so a large tree is never held in
+//! memory at once.
 
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use ignore::WalkBuilder;
 use landfall_diagnostics::{FileId, SourceDb};
-use landfall_rules::CheckInput;
+use landfall_rules::{CheckInput, Loaded, Loader};
 use landfall_yaml::Limits;
-use rayon::prelude::*;
 
-pub struct Loaded {
+pub struct Found {
     pub db: SourceDb,
     pub inputs: Vec<CheckInput>,
+    pub loader: FileLoader,
 }
 
-struct Found {
+/// Reads the files found, by [`FileId`]; standard input was read already.
+pub struct FileLoader {
+    paths: Vec<Option<PathBuf>>,
+    stdin: Option<Vec<u8>>,
+    /// Files that could not be read: the command cannot run (exit 2).
+    failures: Mutex<Vec<String>>,
+}
+
+impl FileLoader {
+    /// What could not be read, sorted.
+    pub fn failures(&self) -> Vec<String> {
+        let mut failures = self.failures.lock().map(|f| f.clone()).unwrap_or_default();
+        failures.sort();
+        failures.dedup();
+        failures
+    }
+}
+
+impl Loader for FileLoader {
+    fn load(&self, file: FileId) -> Loaded {
+        match self.paths.get(file.0 as usize) {
+            Some(Some(path)) => read_file(path).unwrap_or_else(|error| {
+                if let Ok(mut failures) = self.failures.lock() {
+                    failures.push(format!("cannot read `{}`: {error}", path.display()));
+                }
+                Loaded::Text(String::new())
+            }),
+            _ => decode(self.stdin.clone().unwrap_or_default()),
+        }
+    }
+}
+
+struct Candidate {
     path: PathBuf,
     explicit: bool,
 }
 
-enum FileContent {
-    Text(String),
-    Problem(String, landfall_diagnostics::Diagnostic),
-}
-
 /// Walks the paths (directories recursively, honouring `.gitignore`) and
-/// reads every YAML file found or named. Errors that stop the command
-/// (a named path that does not exist, an unreadable file) come back as text.
-pub fn load(paths: &[PathBuf], stdin_name: &str) -> Result<Loaded, String> {
+/// lists every YAML file found or named. Errors that stop the command (a
+/// named path that does not exist, a directory that cannot be walked) come
+/// back as text.
+pub fn find(paths: &[PathBuf], stdin_name: &str) -> Result<Found, String> {
     let mut found = Vec::new();
     let mut stdin = None;
     for path in paths {
@@ -47,7 +80,7 @@ pub fn load(paths: &[PathBuf], stdin_name: &str) -> Result<Loaded, String> {
         if metadata.is_dir() {
             walk(path, &mut found)?;
         } else {
-            found.push(Found {
+            found.push(Candidate {
                 path: path.clone(),
                 explicit: true,
             });
@@ -58,77 +91,67 @@ pub fn load(paths: &[PathBuf], stdin_name: &str) -> Result<Loaded, String> {
     found.dedup_by(|a, b| a.path == b.path);
 
     let cwd = std::env::current_dir().ok();
-    let read: Vec<Result<FileContent, String>> =
-        found.par_iter().map(|f| read_file(&f.path)).collect();
-
     let mut db = SourceDb::new();
     let mut inputs = Vec::new();
-    for (file, result) in found.iter().zip(read) {
-        let name = display_name(&file.path, cwd.as_deref());
-        let input = add(&mut db, name, result?, file.explicit);
-        inputs.push(input);
+    let mut file_paths = Vec::new();
+    for candidate in found {
+        let file = db.add_unread(display_name(&candidate.path, cwd.as_deref()));
+        inputs.push(CheckInput {
+            file,
+            explicit: candidate.explicit,
+        });
+        file_paths.push(Some(candidate.path));
     }
-    if let Some(bytes) = stdin {
-        inputs.push(add(&mut db, stdin_name.to_string(), decode(bytes), true));
+    if stdin.is_some() {
+        let file = db.add_unread(stdin_name);
+        inputs.push(CheckInput {
+            file,
+            explicit: true,
+        });
+        file_paths.push(None);
     }
-    Ok(Loaded { db, inputs })
+    Ok(Found {
+        db,
+        inputs,
+        loader: FileLoader {
+            paths: file_paths,
+            stdin,
+            failures: Mutex::new(Vec::new()),
+        },
+    })
 }
 
-fn add(db: &mut SourceDb, name: String, read: FileContent, explicit: bool) -> CheckInput {
-    // The FileId is known only once the file is in the db; diagnostics made
-    // while reading used a placeholder id and are moved to the real one.
-    let next = FileId(db.len() as u32);
-    match read {
-        FileContent::Text(text) => {
-            let file = db.add(name, text);
-            debug_assert_eq!(file, next);
-            CheckInput {
-                file,
-                explicit,
-                problem: None,
-            }
-        }
-        FileContent::Problem(text, mut problem) => {
-            let file = db.add(name, text);
-            problem.span.file = file;
-            CheckInput {
-                file,
-                explicit,
-                problem: Some(problem),
-            }
-        }
-    }
-}
-
+/// A placeholder file id: the pipeline moves a reading problem to the file.
 const PLACEHOLDER: FileId = FileId(u32::MAX);
 
-fn read_file(path: &Path) -> Result<FileContent, String> {
+fn read_file(path: &Path) -> std::io::Result<Loaded> {
     let limits = Limits::default();
-    let metadata =
-        std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     // Never read a file past the limit: a 100 MB file costs nothing.
+    let metadata = std::fs::metadata(path)?;
     if metadata.len() > limits.max_file_bytes as u64 {
-        let problem = landfall_yaml::oversized(PLACEHOLDER, metadata.len(), &limits);
-        return Ok(FileContent::Problem(String::new(), problem));
+        return Ok(Loaded::Problem(
+            landfall_yaml::oversized(PLACEHOLDER, metadata.len(), &limits),
+            String::new(),
+        ));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    Ok(decode(bytes))
+    Ok(decode(std::fs::read(path)?))
 }
 
-fn decode(bytes: Vec<u8>) -> FileContent {
+fn decode(bytes: Vec<u8>) -> Loaded {
     let limits = Limits::default();
     if bytes.len() > limits.max_file_bytes {
-        let problem = landfall_yaml::oversized(PLACEHOLDER, bytes.len() as u64, &limits);
-        return FileContent::Problem(String::new(), problem);
+        return Loaded::Problem(
+            landfall_yaml::oversized(PLACEHOLDER, bytes.len() as u64, &limits),
+            String::new(),
+        );
     }
     match landfall_yaml::decode(PLACEHOLDER, bytes) {
-        (text, None) => FileContent::Text(text),
-        (text, Some(problem)) => FileContent::Problem(text, problem),
+        (text, None) => Loaded::Text(text),
+        (text, Some(problem)) => Loaded::Problem(problem, text),
     }
 }
 
-fn walk(root: &Path, found: &mut Vec<Found>) -> Result<(), String> {
+fn walk(root: &Path, found: &mut Vec<Candidate>) -> Result<(), String> {
     let walker = WalkBuilder::new(root)
         // .gitignore applies even outside a git repository, as in ruff.
         .require_git(false)
@@ -141,7 +164,7 @@ fn walk(root: &Path, found: &mut Vec<Found>) -> Result<(), String> {
             .extension()
             .is_some_and(|ext| ext == "yaml" || ext == "yml");
         if is_file && is_yaml {
-            found.push(Found {
+            found.push(Candidate {
                 path: entry.into_path(),
                 explicit: false,
             });
@@ -159,11 +182,11 @@ fn display_name(path: &Path, cwd: Option<&Path>) -> String {
     };
     let parts: Vec<String> = relative
         .components()
-        .filter(|c| !matches!(c, Component::CurDir))
+        .filter(|c| !matches!(c, Component::CurDir | Component::RootDir))
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     if relative.is_absolute() {
-        format!("/{}", parts[1..].join("/"))
+        format!("/{}", parts.join("/"))
     } else {
         parts.join("/")
     }

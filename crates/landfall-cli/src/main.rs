@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use landfall_diagnostics::{ColorMode, Severity, Summary, did_you_mean, render_human, render_json};
-use landfall_rules::{check, registry, rule};
+use landfall_rules::{check_with, registry, rule};
 
 /// A compiler toolchain for deployment specs: checks Applications,
 /// Workloads, Scopes, ScopeTypes and Platforms, and points at the exact
@@ -67,6 +67,11 @@ enum Color {
     Never,
 }
 
+// Parsing allocates many small nodes from two threads: mimalloc's
+// thread-local free lists are measurably faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit statuses of `cli.md`.
 const EXIT_FINDINGS: u8 = 1;
 const EXIT_CANNOT_RUN: u8 = 2;
@@ -115,14 +120,21 @@ fn main() -> ExitCode {
 }
 
 fn run_check(args: &CheckArgs) -> ExitCode {
-    let loaded = match input::load(&args.paths, &args.stdin_filename) {
-        Ok(loaded) => loaded,
+    let mut found = match input::find(&args.paths, &args.stdin_filename) {
+        Ok(found) => found,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(EXIT_CANNOT_RUN);
         }
     };
-    let outcome = check(&loaded.db, &loaded.inputs);
+    let outcome = check_with(&mut found.db, &found.inputs, &found.loader);
+    let failures = found.loader.failures();
+    if !failures.is_empty() {
+        for failure in failures {
+            eprintln!("error: {failure}");
+        }
+        return ExitCode::from(EXIT_CANNOT_RUN);
+    }
     let mut summary = Summary {
         files: outcome.files,
         documents: outcome.documents,
@@ -130,7 +142,7 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     };
     summary.count(&outcome.diagnostics);
     let rendered = match args.format {
-        Format::Json => render_json(&outcome.diagnostics, &loaded.db, &summary).into_bytes(),
+        Format::Json => render_json(&outcome.diagnostics, &found.db, &summary).into_bytes(),
         Format::Human => {
             // NO_COLOR (no-color.org) wins over everything, as cli.md says.
             let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -141,16 +153,17 @@ fn run_check(args: &CheckArgs) -> ExitCode {
                 Color::Auto if std::io::stdout().is_terminal() => ColorMode::Always,
                 Color::Auto => ColorMode::Never,
             };
-            render_human(&outcome.diagnostics, &loaded.db, &summary, color)
+            render_human(&outcome.diagnostics, &found.db, &summary, color)
         }
     };
     output::write_stdout(&rendered);
     let failed = outcome.diagnostics.iter().any(|d| {
         d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning)
     });
-    if failed {
-        ExitCode::from(EXIT_FINDINGS)
-    } else {
-        ExitCode::SUCCESS
-    }
+    let status = if failed { EXIT_FINDINGS } else { 0 };
+    // The project and the sources are dropped by the operating system at
+    // exit; freeing 20,000 files' worth of nodes one by one first is waste.
+    std::mem::forget(outcome);
+    std::mem::forget(found);
+    ExitCode::from(status)
 }

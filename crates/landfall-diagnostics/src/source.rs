@@ -31,10 +31,13 @@ pub struct LineCol {
 
 /// One input file: its display name and text. Line starts are computed on
 /// first use, since most files never need them (only files with findings do).
+///
+/// The text may be absent: a large run keeps only the texts of files with
+/// findings, and reads the others file by file while checking them.
 #[derive(Debug)]
 pub struct SourceFile {
     name: String,
-    text: String,
+    text: Option<String>,
     line_starts: OnceLock<Vec<u32>>,
 }
 
@@ -43,15 +46,20 @@ impl SourceFile {
         &self.name
     }
 
+    /// The text, or `""` when it is not held.
     pub fn text(&self) -> &str {
-        &self.text
+        self.text.as_deref().unwrap_or_default()
+    }
+
+    pub fn has_text(&self) -> bool {
+        self.text.is_some()
     }
 
     fn line_starts(&self) -> &[u32] {
         self.line_starts.get_or_init(|| {
             let mut starts = vec![0];
             starts.extend(
-                self.text
+                self.text()
                     .bytes()
                     .enumerate()
                     .filter(|&(_, b)| b == b'\n')
@@ -73,24 +81,24 @@ impl SourceFile {
     /// Byte range of a 0-based line, including its line break.
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
         let starts = self.line_starts();
-        let start = starts.get(line).map_or(self.text.len(), |&s| s as usize);
-        let end = starts
-            .get(line + 1)
-            .map_or(self.text.len(), |&s| s as usize);
+        let len = self.text().len();
+        let start = starts.get(line).map_or(len, |&s| s as usize);
+        let end = starts.get(line + 1).map_or(len, |&s| s as usize);
         start..end
     }
 
     /// Line and character column of a byte offset; an offset inside a
     /// multi-byte character or past the end is clamped to a boundary.
     pub fn line_col(&self, offset: u32) -> LineCol {
-        let offset = (offset as usize).min(self.text.len());
+        let text = self.text();
+        let offset = (offset as usize).min(text.len());
         let line = self.line_index(offset as u32);
         let line_start = self.line_range(line).start;
         let mut end = offset;
-        while !self.text.is_char_boundary(end) {
+        while !text.is_char_boundary(end) {
             end -= 1;
         }
-        let column = self.text[line_start..end].chars().count() + 1;
+        let column = text[line_start..end].chars().count() + 1;
         LineCol {
             line: line as u32 + 1,
             column: column as u32,
@@ -110,13 +118,26 @@ impl SourceDb {
     }
 
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        let id = self.add_unread(name);
+        self.set_text(id, text.into());
+        id
+    }
+
+    /// A file known by name whose text is read later, if at all.
+    pub fn add_unread(&mut self, name: impl Into<String>) -> FileId {
         let id = FileId(self.files.len() as u32);
         self.files.push(SourceFile {
             name: name.into(),
-            text: text.into(),
+            text: None,
             line_starts: OnceLock::new(),
         });
         id
+    }
+
+    pub fn set_text(&mut self, id: FileId, text: String) {
+        let file = &mut self.files[id.0 as usize];
+        file.text = Some(text);
+        file.line_starts = OnceLock::new();
     }
 
     pub fn file(&self, id: FileId) -> &SourceFile {

@@ -21,6 +21,7 @@ use crate::types::*;
 /// shape gives a document, with what could not be read left out.
 pub fn build(
     file: FileId,
+    text: &str,
     index: usize,
     kind: Kind,
     root: &Node,
@@ -36,11 +37,15 @@ pub fn build(
         .entry("spec")
         .map_or(meta.kind_span, |e| b.span(&e.key));
     let doc = match kind {
-        Kind::Application => Document::Application(b.application(meta, spec)),
-        Kind::Workload => Document::Workload(b.workload(meta, spec, spec_span)),
-        Kind::Scope => Document::Scope(b.scope(meta, spec, spec_span)),
-        Kind::ScopeType => Document::ScopeType(b.scope_type(meta, spec, spec_span)),
-        Kind::Platform => Document::Platform(b.platform(meta, spec, spec_span)),
+        Kind::Application => Document::Application(Box::new(b.application(meta, spec))),
+        Kind::Workload => {
+            let mut workload = b.workload(meta, spec, spec_span);
+            workload.variable_uses = crate::vars::workload_uses(&workload, text);
+            Document::Workload(Box::new(workload))
+        }
+        Kind::Scope => Document::Scope(Box::new(b.scope(meta, spec, spec_span))),
+        Kind::ScopeType => Document::ScopeType(Box::new(b.scope_type(meta, spec, spec_span))),
+        Kind::Platform => Document::Platform(Box::new(b.platform(meta, spec, spec_span))),
     };
     let loaded = LoadedDocument {
         file,
@@ -302,6 +307,7 @@ impl Builder {
             .collect();
         self.workload_duplicates(&containers);
         Workload {
+            variable_uses: Vec::new(),
             meta,
             workload_type: self.choice(get("type"), WorkloadType::parse),
             containers,
@@ -390,9 +396,15 @@ impl Builder {
             },
             env: self.string_pairs(n.get("env")),
             probes: Probes {
-                readiness: self.probe(probes.and_then(|p| p.get("readiness"))),
-                liveness: self.probe(probes.and_then(|p| p.get("liveness"))),
-                startup: self.probe(probes.and_then(|p| p.get("startup"))),
+                readiness: self
+                    .probe(probes.and_then(|p| p.get("readiness")))
+                    .map(Box::new),
+                liveness: self
+                    .probe(probes.and_then(|p| p.get("liveness")))
+                    .map(Box::new),
+                startup: self
+                    .probe(probes.and_then(|p| p.get("startup")))
+                    .map(Box::new),
             },
             volumes: n
                 .get("volumes")
@@ -646,7 +658,7 @@ mod tests {
 
     fn build_text(kind: Kind, text: &str) -> (LoadedDocument, Vec<Diagnostic>) {
         let parsed = landfall_yaml::parse(FileId(0), text, &Default::default());
-        build(FileId(0), 0, kind, &parsed.documents[0].root, true)
+        build(FileId(0), text, 0, kind, &parsed.documents[0].root, true)
     }
 
     fn names_found(kind: Kind, text: &str) -> Vec<String> {
@@ -1063,7 +1075,7 @@ spec:
             let parsed = landfall_yaml::parse(FileId(0), text, &Default::default());
             for document in &parsed.documents {
                 for kind in Kind::ALL {
-                    let _ = build(FileId(0), 0, kind, &document.root, false);
+                    let _ = build(FileId(0), text, 0, kind, &document.root, false);
                 }
             }
         }

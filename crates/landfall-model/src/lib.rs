@@ -20,7 +20,7 @@ mod vars;
 
 pub use build::build;
 pub use envelope::{API_GROUP_PREFIX, Envelope, classify};
-pub use resolve::{Placement, Project, SourceText, resolve};
+pub use resolve::{Placement, Project, resolve};
 pub use types::*;
 pub use vars::{VarRef, located_references, variable_references};
 

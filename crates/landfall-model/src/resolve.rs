@@ -8,40 +8,10 @@
 
 use std::collections::HashMap;
 
-use landfall_diagnostics::{Diagnostic, FileId, SourceDb, Span, did_you_mean};
+use landfall_diagnostics::{Diagnostic, Span, did_you_mean};
 
 use crate::rules::{DUPLICATE_NAME, UNRESOLVED_REFERENCE};
 use crate::types::*;
-use crate::vars::located_references;
-
-/// The source text of the files, to put `${NAME}` findings on their exact
-/// characters. A file it does not know reads as empty.
-pub trait SourceText {
-    fn text(&self, file: FileId) -> &str;
-}
-
-impl SourceText for SourceDb {
-    fn text(&self, file: FileId) -> &str {
-        if (file.0 as usize) < self.len() {
-            self.file(file).text()
-        } else {
-            ""
-        }
-    }
-}
-
-/// Texts indexed by `FileId.0`.
-impl<T: AsRef<str>> SourceText for [T] {
-    fn text(&self, file: FileId) -> &str {
-        self.get(file.0 as usize).map_or("", AsRef::as_ref)
-    }
-}
-
-impl<T: AsRef<str>> SourceText for Vec<T> {
-    fn text(&self, file: FileId) -> &str {
-        self.as_slice().text(file)
-    }
-}
 
 /// A workload's placement in a Scope: the Scope and its `spec.workloads`
 /// entry that names the workload.
@@ -197,10 +167,7 @@ impl Project {
 /// Binds the documents, given in path-then-position order, into a
 /// [`Project`]; reports `duplicate-name` (the later definition is the
 /// finding, the earlier a label) and `unresolved-reference`.
-pub fn resolve<S: SourceText + ?Sized>(
-    documents: Vec<LoadedDocument>,
-    sources: &S,
-) -> (Project, Vec<Diagnostic>) {
+pub fn resolve(documents: Vec<LoadedDocument>) -> (Project, Vec<Diagnostic>) {
     let mut project = Project {
         documents,
         ..Project::default()
@@ -210,7 +177,7 @@ pub fn resolve<S: SourceText + ?Sized>(
     place(&mut project);
     let candidates = Candidates::new(&project);
     for (i, loaded) in project.documents.iter().enumerate() {
-        references(&project, &candidates, loaded, sources, &mut found[i]);
+        references(&project, &candidates, loaded, &mut found[i]);
     }
     (project, found.into_iter().flatten().collect())
 }
@@ -386,11 +353,10 @@ fn unresolved(span: Span, message: String, label: &str, help: String) -> Diagnos
 }
 
 /// The references of one document.
-fn references<S: SourceText + ?Sized>(
+fn references(
     project: &Project,
     candidates: &Candidates<'_>,
     loaded: &LoadedDocument,
-    sources: &S,
     out: &mut Vec<Diagnostic>,
 ) {
     let meta = loaded.meta();
@@ -471,7 +437,7 @@ fn references<S: SourceText + ?Sized>(
                     .variables
                     .get(app_name)
                     .map_or(&[][..], Vec::as_slice);
-                variables(workload, app_name, names, sources.text(loaded.file), out);
+                variables(workload, app_name, names, out);
             }
         }
         _ => {}
@@ -480,46 +446,24 @@ fn references<S: SourceText + ?Sized>(
 
 /// `${NAME}` in env values, command and args that name no variable of the
 /// workload's Application; `names` are its variables, sorted.
-fn variables(
-    workload: &Workload,
-    app_name: &str,
-    names: &[&str],
-    source: &str,
-    out: &mut Vec<Diagnostic>,
-) {
-    for container in &workload.containers {
-        let values = container
-            .env
-            .iter()
-            .map(|(_, value)| value)
-            .chain(container.command.iter().flatten())
-            .chain(container.args.iter().flatten());
-        for value in values {
-            if !value.value.contains("${") {
-                continue;
-            }
-            for (reference, span) in located_references(value, source) {
-                if names.binary_search(&reference.name).is_ok() {
-                    continue;
-                }
-                let help = match did_you_mean(reference.name, names.iter().copied()) {
-                    Some(close) => format!("did you mean `${{{close}}}`?"),
-                    None => format!(
-                        "define `{}` in `spec.variables` of Application `{app_name}`, or write `$${{` for a literal `${{`",
-                        reference.name
-                    ),
-                };
-                out.push(unresolved(
-                    span,
-                    format!(
-                        "no variable `{}` in Application `{app_name}`",
-                        reference.name
-                    ),
-                    "unknown variable",
-                    help,
-                ));
-            }
+fn variables(workload: &Workload, app_name: &str, names: &[&str], out: &mut Vec<Diagnostic>) {
+    for reference in &workload.variable_uses {
+        let name = reference.name.as_str();
+        if names.binary_search(&name).is_ok() {
+            continue;
         }
+        let help = match did_you_mean(name, names.iter().copied()) {
+            Some(close) => format!("did you mean `${{{close}}}`?"),
+            None => format!(
+                "define `{name}` in `spec.variables` of Application `{app_name}`, or write `$${{` for a literal `${{`"
+            ),
+        };
+        out.push(unresolved(
+            reference.span,
+            format!("no variable `{name}` in Application `{app_name}`"),
+            "unknown variable",
+            help,
+        ));
     }
 }
 
@@ -624,7 +568,10 @@ spec: {target: local}
         assert_eq!(duplicates[0].labels[0].message, "first defined here");
         // Lookups find the first definition.
         let first = project.workload("shop", "api").unwrap();
-        assert_eq!(first.meta.name.as_ref().unwrap().span.file, FileId(1));
+        assert_eq!(
+            first.meta.name.as_ref().unwrap().span.file,
+            landfall_diagnostics::FileId(1)
+        );
         assert_eq!(project.workloads_of("shop").count(), 2);
     }
 
@@ -783,18 +730,14 @@ spec: {target: local}
     }
 
     #[test]
-    fn unknown_files_and_bad_spans_do_not_panic() {
+    fn references_found_in_the_source_keep_their_spans_after_it_is_gone() {
         let w = workload("api", "shop", "      env: {A: \"${NOPE}\"}\n");
         let files = [APP, w.as_str()];
         let (mut project, _) = check(&files);
         let documents = std::mem::take(&mut project.documents);
-        // No source text at all: the finding falls back to the whole value.
-        let empty: [&str; 0] = [];
-        let (_, found) = resolve(documents.clone(), &empty[..]);
+        // Resolution needs no source text: uses were located while building.
+        let (_, found) = resolve(documents);
         assert_eq!(found.len(), 1);
-        assert_eq!(spanned(&files, &found[0]), "\"${NOPE}\"");
-        let db = SourceDb::new();
-        let (_, found) = resolve(documents, &db);
-        assert_eq!(found.len(), 1);
+        assert_eq!(spanned(&files, &found[0]), "${NOPE}");
     }
 }

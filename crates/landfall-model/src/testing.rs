@@ -23,14 +23,15 @@ pub fn check(files: &[&str]) -> (Project, Vec<Diagnostic>) {
                     let schema = Schemas::get().validate(kind, file, &document.root);
                     let valid = schema.is_empty();
                     diagnostics.extend(schema);
-                    let (loaded, found) = build(file, document.index, kind, &document.root, valid);
+                    let (loaded, found) =
+                        build(file, text, document.index, kind, &document.root, valid);
                     diagnostics.extend(found);
                     documents.push(loaded);
                 }
             }
         }
     }
-    let (project, found) = resolve(documents, files);
+    let (project, found) = resolve(documents);
     diagnostics.extend(found);
     (project, diagnostics)
 }

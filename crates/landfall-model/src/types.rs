@@ -247,6 +247,18 @@ pub struct Workload {
     /// The `spec` key (where "missing field in spec" findings point), or
     /// the `kind` entry when there is no `spec`.
     pub spec_span: Span,
+    /// Every `${NAME}` in env values, command and args, in source order,
+    /// located while the source text is at hand.
+    pub variable_uses: Vec<VariableUse>,
+}
+
+/// One `${NAME}` in a workload: the variable, the span of the whole
+/// `${NAME}`, and the env var whose value holds it (`None` in command/args).
+#[derive(Clone, Debug, PartialEq)]
+pub struct VariableUse {
+    pub name: String,
+    pub span: Span,
+    pub env: Option<Spanned<String>>,
 }
 
 impl Workload {
@@ -304,9 +316,11 @@ pub struct Resources {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Probes {
-    pub readiness: Option<Probe>,
-    pub liveness: Option<Probe>,
-    pub startup: Option<Probe>,
+    // Boxed: most containers set one probe or none, and a workload's
+    // containers stay in memory for the whole run.
+    pub readiness: Option<Box<Probe>>,
+    pub liveness: Option<Box<Probe>>,
+    pub startup: Option<Box<Probe>>,
 }
 
 impl Probes {
@@ -318,7 +332,7 @@ impl Probes {
             ("startup", &self.startup),
         ]
         .into_iter()
-        .filter_map(|(name, p)| p.as_ref().map(|p| (name, p)))
+        .filter_map(|(name, p)| p.as_deref().map(|p| (name, p)))
     }
 }
 
@@ -540,14 +554,13 @@ pub struct PlatformResources {
 /// A typed document of any kind.
 // One per document, in one Vec: boxing the larger variants would save
 // little and make every match on a document clumsier.
-#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Document {
-    Application(Application),
-    Workload(Workload),
-    Scope(Scope),
-    ScopeType(ScopeType),
-    Platform(Platform),
+    Application(Box<Application>),
+    Workload(Box<Workload>),
+    Scope(Box<Scope>),
+    ScopeType(Box<ScopeType>),
+    Platform(Box<Platform>),
 }
 
 impl Document {
@@ -573,35 +586,35 @@ impl Document {
 
     pub fn as_application(&self) -> Option<&Application> {
         match self {
-            Document::Application(d) => Some(d),
+            Document::Application(d) => Some(d.as_ref()),
             _ => None,
         }
     }
 
     pub fn as_workload(&self) -> Option<&Workload> {
         match self {
-            Document::Workload(d) => Some(d),
+            Document::Workload(d) => Some(d.as_ref()),
             _ => None,
         }
     }
 
     pub fn as_scope(&self) -> Option<&Scope> {
         match self {
-            Document::Scope(d) => Some(d),
+            Document::Scope(d) => Some(d.as_ref()),
             _ => None,
         }
     }
 
     pub fn as_scope_type(&self) -> Option<&ScopeType> {
         match self {
-            Document::ScopeType(d) => Some(d),
+            Document::ScopeType(d) => Some(d.as_ref()),
             _ => None,
         }
     }
 
     pub fn as_platform(&self) -> Option<&Platform> {
         match self {
-            Document::Platform(d) => Some(d),
+            Document::Platform(d) => Some(d.as_ref()),
             _ => None,
         }
     }
@@ -620,6 +633,31 @@ pub struct LoadedDocument {
 }
 
 impl LoadedDocument {
+    /// Drops what only per-document rules read, once they have run: a
+    /// large tree then keeps in memory just what cross-document rules need.
+    /// A Workload keeps its metadata, type, `variable_uses`, and its
+    /// containers' names, env and volumes.
+    pub fn compact(&mut self) {
+        if let Document::Workload(w) = &mut self.doc {
+            for c in &mut w.containers {
+                c.image = None;
+                c.command = None;
+                c.args = None;
+                c.working_dir = None;
+                c.user = None;
+                c.ports = Vec::new();
+                c.resources = Resources::default();
+                c.probes = Probes::default();
+                c.lifecycle = None;
+            }
+            w.scaling = None;
+            w.expose = None;
+            w.rollout = None;
+            w.security = None;
+            w.job = None;
+        }
+    }
+
     pub fn kind(&self) -> Kind {
         self.doc.kind()
     }

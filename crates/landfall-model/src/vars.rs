@@ -3,7 +3,7 @@
 
 use landfall_diagnostics::Span;
 
-use crate::types::Spanned;
+use crate::types::{Spanned, VariableUse, Workload};
 
 /// One `${NAME}` in a string: the name and the byte range of the whole
 /// `${NAME}` in that string.
@@ -98,6 +98,37 @@ pub fn located_references<'v>(value: &'v Spanned<String>, source: &str) -> Vec<(
             (r, span)
         })
         .collect()
+}
+
+/// Every `${NAME}` in a workload's env values, command and args, located
+/// in `source` (the text of the workload's file).
+pub fn workload_uses(workload: &Workload, source: &str) -> Vec<VariableUse> {
+    let mut uses = Vec::new();
+    for container in &workload.containers {
+        let env = container
+            .env
+            .iter()
+            .map(|(name, value)| (Some(name), value));
+        let argv = container
+            .command
+            .iter()
+            .flatten()
+            .chain(container.args.iter().flatten())
+            .map(|value| (None, value));
+        for (env, value) in env.chain(argv) {
+            if !value.value.contains("${") {
+                continue;
+            }
+            for (reference, span) in located_references(value, source) {
+                uses.push(VariableUse {
+                    name: reference.name.to_string(),
+                    span,
+                    env: env.cloned(),
+                });
+            }
+        }
+    }
+    uses
 }
 
 #[cfg(test)]

@@ -143,13 +143,18 @@ impl<'a> EffectivePlatform<'a> {
 /// file, and other files may not have been read yet).
 pub struct DocumentContext<'a> {
     pub platform: &'a EffectivePlatform<'a>,
+    /// The text of the document's file (the only text held while it is checked).
+    pub file_text: &'a str,
+    /// File names; texts of other files may not be held.
     pub sources: &'a SourceDb,
 }
 
 impl<'a> DocumentContext<'a> {
-    /// The source text a span covers.
+    /// The source text a span of the document's file covers.
     pub fn text(&self, span: Span) -> &'a str {
-        span_text(self.sources, span)
+        self.file_text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or_default()
     }
 }
 
@@ -167,14 +172,11 @@ impl<'a> Context<'a> {
         self.project.documents.iter().filter(|d| d.schema_valid)
     }
 
-    /// The source text a span covers.
+    /// The source text a span covers, when its file's text is held (the
+    /// files with findings; `""` for the others): for messages, not logic.
     pub fn text(&self, span: Span) -> &'a str {
-        span_text(self.sources, span)
+        let text = self.sources.file(span.file).text();
+        text.get(span.start as usize..span.end as usize)
+            .unwrap_or_default()
     }
-}
-
-fn span_text(sources: &SourceDb, span: Span) -> &str {
-    let text = sources.file(span.file).text();
-    text.get(span.start as usize..span.end as usize)
-        .unwrap_or_default()
 }

@@ -10,6 +10,6 @@ mod registry;
 mod rules;
 
 pub use context::{Context, DocumentContext, EffectivePlatform, Setting};
-pub use pipeline::{CheckInput, CheckOutcome, check};
+pub use pipeline::{CheckInput, CheckOutcome, Loaded, Loader, check, check_with};
 pub use registry::{registry, rule};
 pub use rules::{Rule, all as all_rules};

@@ -1,8 +1,17 @@
-//! The check pipeline: per file in parallel (parse, classify, schema, typed
-//! model), then across files (resolve, rules), then one sort.
+//! The check pipeline.
+//!
+//! 1. Platform discovery: files that mention `Platform` are read and built
+//!    first, since every per-document rule needs the platform in force.
+//! 2. Per file, in parallel: read, parse, classify, schema, typed model,
+//!    per-document rules; then the document is compacted to what
+//!    cross-document rules need and the text is dropped unless the file has
+//!    findings. So memory holds a few texts at a time, not the whole tree.
+//! 3. Across files: resolve, project rules, severity overrides.
+//! 4. Texts of files that got findings late are read again for rendering;
+//!    everything is sorted once.
 
 use landfall_diagnostics::{Diagnostic, FileId, Severity, SourceDb, Span, sort_diagnostics};
-use landfall_model::{Envelope, LoadedDocument, Project};
+use landfall_model::{Envelope, LoadedDocument, Platform, Project};
 use landfall_schema::Schemas;
 use landfall_yaml::Limits;
 use rayon::prelude::*;
@@ -11,15 +20,35 @@ use crate::context::{Context, DocumentContext, EffectivePlatform};
 use crate::rules;
 
 /// One file to check.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct CheckInput {
     pub file: FileId,
     /// Named on the command line (or stdin), not found by a directory walk:
     /// a file that holds no landfall document is then reported, not skipped.
     pub explicit: bool,
-    /// A problem found while reading it (too large, not UTF-8): reported,
-    /// and the file is not parsed.
-    pub problem: Option<Diagnostic>,
+}
+
+/// A file's content as the caller read it.
+pub enum Loaded {
+    Text(String),
+    /// Too large or not UTF-8: reported, and the file is not parsed. The
+    /// text (lossy, or empty) is for showing the finding.
+    Problem(Diagnostic, String),
+}
+
+/// Reads files for the pipeline. The caller's IO: the pipeline calls it from
+/// its parallel stage so that only a few texts are held at once.
+pub trait Loader: Sync {
+    fn load(&self, file: FileId) -> Loaded;
+}
+
+/// For callers that hold every text in the [`SourceDb`] already.
+struct Preloaded;
+
+impl Loader for Preloaded {
+    fn load(&self, _file: FileId) -> Loaded {
+        Loaded::Text(String::new())
+    }
 }
 
 /// What a check found.
@@ -33,33 +62,81 @@ pub struct CheckOutcome {
     pub project: Project,
 }
 
-struct FileResult {
-    diagnostics: Vec<Diagnostic>,
-    documents: Vec<LoadedDocument>,
-    counted: bool,
-    landfall_documents: usize,
+/// Checks files whose texts are all in `db` (tests, the docs examples).
+pub fn check(db: &mut SourceDb, inputs: &[CheckInput]) -> CheckOutcome {
+    check_with(db, inputs, &Preloaded)
 }
 
-/// Runs every stage over the given files of `db`.
-pub fn check(db: &SourceDb, inputs: &[CheckInput]) -> CheckOutcome {
+/// Checks files, reading through `loader` those whose text `db` does not
+/// hold. On return `db` holds the text of every file with a finding.
+pub fn check_with(db: &mut SourceDb, inputs: &[CheckInput], loader: &dyn Loader) -> CheckOutcome {
     let schemas = Schemas::get();
     let limits = Limits::default();
-    let results: Vec<FileResult> = inputs
+    let read = |input: &CheckInput| -> Loaded {
+        let file = db.file(input.file);
+        if file.has_text() {
+            Loaded::Text(file.text().to_string())
+        } else {
+            loader.load(input.file)
+        }
+    };
+
+    // 1. The Platform: checked before anything its rules judge.
+    let candidates: Vec<(usize, Loaded)> = inputs
         .par_iter()
-        .map(|input| check_file(db, input, schemas, &limits))
+        .enumerate()
+        .filter_map(|(i, input)| match read(input) {
+            Loaded::Text(text) if text.contains("Platform") => Some((i, Loaded::Text(text))),
+            _ => None,
+        })
+        .collect();
+    let mut results: Vec<Option<FileResult>> = (0..inputs.len()).map(|_| None).collect();
+    let early: Vec<(usize, FileResult)> = candidates
+        .into_par_iter()
+        .map(|(i, loaded)| (i, front_end(inputs[i], loaded, schemas, &limits)))
+        .collect();
+    let platform_doc = first_platform(db, early.iter().flat_map(|(_, r)| &r.documents));
+    let platform = EffectivePlatform::new(platform_doc.as_ref());
+    for (i, result) in early {
+        results[i] = Some(result);
+    }
+
+    // 2. Every file: front end (unless done above), per-document rules, compaction.
+    let db_ref: &SourceDb = db;
+    let results: Vec<FileResult> = results
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, early)| {
+            let mut result =
+                early.unwrap_or_else(|| front_end(inputs[i], read(&inputs[i]), schemas, &limits));
+            document_rules(&mut result, &platform, db_ref);
+            result
+        })
         .collect();
 
     let mut diagnostics = Vec::new();
     let mut documents = Vec::new();
     let mut files = 0;
     let mut document_count = 0;
+    let mut texts = Vec::new();
     for result in results {
+        if !result.diagnostics.is_empty()
+            && let Some(text) = result.text
+        {
+            texts.push((result.file, text));
+        }
         diagnostics.extend(result.diagnostics);
         documents.extend(result.documents);
         files += usize::from(result.counted);
         document_count += result.landfall_documents;
     }
-    // Resolution reads documents in path-then-position order: "the later
+    for (file, text) in texts {
+        if !db.file(file).has_text() {
+            db.set_text(file, text);
+        }
+    }
+
+    // 3. Across files, documents in path-then-position order: "the later
     // definition" of a duplicate means later in this order.
     documents.sort_by(|a, b| {
         db.file(a.file)
@@ -68,18 +145,29 @@ pub fn check(db: &SourceDb, inputs: &[CheckInput]) -> CheckOutcome {
             .then(a.file.cmp(&b.file))
             .then(a.index.cmp(&b.index))
     });
-    let (project, resolve_diagnostics) = landfall_model::resolve(documents, db);
+    let (project, resolve_diagnostics) = landfall_model::resolve(documents);
     diagnostics.extend(resolve_diagnostics);
-
-    let platform = EffectivePlatform::new(project.platforms().next());
     let ctx = Context {
         project: &project,
         platform: &platform,
         sources: db,
     };
-    diagnostics.extend(run_rules(&ctx));
+    diagnostics.extend(project_rules(&ctx));
     apply_severity_overrides(&mut diagnostics, &platform);
 
+    // 4. Texts for rendering, then one order for every output.
+    let mut missing: Vec<FileId> = diagnostics
+        .iter()
+        .flat_map(|d| std::iter::once(d.span.file).chain(d.labels.iter().map(|l| l.span.file)))
+        .filter(|&f| !db.file(f).has_text())
+        .collect();
+    missing.sort();
+    missing.dedup();
+    for file in missing {
+        if let Loaded::Text(text) = loader.load(file) {
+            db.set_text(file, text);
+        }
+    }
     sort_diagnostics(&mut diagnostics, db);
     CheckOutcome {
         diagnostics,
@@ -89,18 +177,52 @@ pub fn check(db: &SourceDb, inputs: &[CheckInput]) -> CheckOutcome {
     }
 }
 
-fn check_file(db: &SourceDb, input: &CheckInput, schemas: &Schemas, limits: &Limits) -> FileResult {
+struct FileResult {
+    file: FileId,
+    diagnostics: Vec<Diagnostic>,
+    documents: Vec<LoadedDocument>,
+    /// Kept until the per-document rules ran; then only if the file has findings.
+    text: Option<String>,
+    counted: bool,
+    landfall_documents: usize,
+}
+
+/// The first Platform document in path-then-position order, owned, so the
+/// effective platform can outlive the documents' move into the project.
+fn first_platform<'a>(
+    db: &SourceDb,
+    documents: impl Iterator<Item = &'a LoadedDocument>,
+) -> Option<Platform> {
+    documents
+        .filter_map(|d| d.doc.as_platform().map(|p| (d, p)))
+        .min_by(|(a, _), (b, _)| {
+            db.file(a.file)
+                .name()
+                .cmp(db.file(b.file).name())
+                .then(a.file.cmp(&b.file))
+                .then(a.index.cmp(&b.index))
+        })
+        .map(|(_, p)| p.clone())
+}
+
+/// Parse, classify, schema and typed model of one file.
+fn front_end(input: CheckInput, loaded: Loaded, schemas: &Schemas, limits: &Limits) -> FileResult {
     let file = input.file;
-    if let Some(problem) = &input.problem {
-        return FileResult {
-            diagnostics: vec![problem.clone()],
-            documents: Vec::new(),
-            counted: true,
-            landfall_documents: 0,
-        };
-    }
-    let text = db.file(file).text();
-    let parsed = landfall_yaml::parse(file, text, limits);
+    let text = match loaded {
+        Loaded::Text(text) => text,
+        Loaded::Problem(mut problem, text) => {
+            problem.span.file = file;
+            return FileResult {
+                file,
+                diagnostics: vec![problem],
+                documents: Vec::new(),
+                text: Some(text),
+                counted: true,
+                landfall_documents: 0,
+            };
+        }
+    };
+    let parsed = landfall_yaml::parse(file, &text, limits);
     let mut diagnostics = parsed.diagnostics;
     let mut documents = Vec::new();
     let mut landfall_documents = 0;
@@ -116,8 +238,14 @@ fn check_file(db: &SourceDb, input: &CheckInput, schemas: &Schemas, limits: &Lim
                 let schema_diagnostics = schemas.validate(kind, file, &document.root);
                 let schema_valid = schema_diagnostics.is_empty();
                 diagnostics.extend(schema_diagnostics);
-                let (loaded, build_diagnostics) =
-                    landfall_model::build(file, document.index, kind, &document.root, schema_valid);
+                let (loaded, build_diagnostics) = landfall_model::build(
+                    file,
+                    &text,
+                    document.index,
+                    kind,
+                    &document.root,
+                    schema_valid,
+                );
                 diagnostics.extend(build_diagnostics);
                 documents.push(loaded);
             }
@@ -130,8 +258,10 @@ fn check_file(db: &SourceDb, input: &CheckInput, schemas: &Schemas, limits: &Lim
     if !ours {
         if !input.explicit {
             return FileResult {
+                file,
                 diagnostics: Vec::new(),
                 documents: Vec::new(),
+                text: None,
                 counted: false,
                 landfall_documents: 0,
             };
@@ -153,46 +283,48 @@ fn check_file(db: &SourceDb, input: &CheckInput, schemas: &Schemas, limits: &Lim
         }
     }
     FileResult {
+        file,
         diagnostics,
         documents,
+        text: Some(text),
         counted: true,
         landfall_documents,
     }
 }
 
-fn run_rules(ctx: &Context) -> Vec<Diagnostic> {
-    let all: Vec<&dyn rules::Rule> = rules::all().collect();
-    let document_ctx = DocumentContext {
-        platform: ctx.platform,
-        sources: ctx.sources,
+/// Per-document rules over the documents of one file that passed their
+/// schema, then compaction: what stays is what cross-document rules read.
+fn document_rules(result: &mut FileResult, platform: &EffectivePlatform, db: &SourceDb) {
+    let text = result.text.as_deref().unwrap_or_default();
+    let ctx = DocumentContext {
+        platform,
+        file_text: text,
+        sources: db,
     };
-    let (mut per_document, per_project) = rayon::join(
-        || {
-            ctx.project
-                .documents
-                .par_iter()
-                .filter(|doc| doc.schema_valid)
-                .flat_map_iter(|doc| {
-                    let mut out = Vec::new();
-                    for rule in &all {
-                        rule.check_document(doc, &document_ctx, &mut out);
-                    }
-                    out
-                })
-                .collect::<Vec<_>>()
-        },
-        || {
-            all.par_iter()
-                .flat_map_iter(|rule| {
-                    let mut out = Vec::new();
-                    rule.check_project(ctx, &mut out);
-                    out
-                })
-                .collect::<Vec<_>>()
-        },
-    );
-    per_document.extend(per_project);
-    per_document
+    for doc in result.documents.iter().filter(|d| d.schema_valid) {
+        for rule in rules::all() {
+            rule.check_document(doc, &ctx, &mut result.diagnostics);
+        }
+    }
+    for doc in &mut result.documents {
+        doc.compact();
+    }
+    // Held for every file until resolution: no spare capacity.
+    result.documents.shrink_to_fit();
+    if result.diagnostics.is_empty() {
+        result.text = None;
+    }
+}
+
+fn project_rules(ctx: &Context) -> Vec<Diagnostic> {
+    let all: Vec<&dyn rules::Rule> = rules::all().collect();
+    all.par_iter()
+        .flat_map_iter(|rule| {
+            let mut out = Vec::new();
+            rule.check_project(ctx, &mut out);
+            out
+        })
+        .collect()
 }
 
 /// `Platform.spec.rules`: a severity per rule id, or `off` to drop it.

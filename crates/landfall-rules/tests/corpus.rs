@@ -134,10 +134,9 @@ fn run_case(dir: &Path) -> Result<(), Failed> {
         inputs.push(CheckInput {
             file,
             explicit: false,
-            problem: None,
         });
     }
-    let outcome = check(&db, &inputs);
+    let outcome = check(&mut db, &inputs);
     let actual: BTreeSet<(String, u32, String)> = outcome
         .diagnostics
         .iter()

@@ -17,11 +17,10 @@ fn rules_fired(text: &str) -> Vec<String> {
     let mut db = SourceDb::new();
     let file = db.add("example.yaml", text);
     let outcome = check(
-        &db,
+        &mut db,
         &[CheckInput {
             file,
             explicit: true,
-            problem: None,
         }],
     );
     outcome
