@@ -197,6 +197,14 @@ impl Builder<'_> {
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
+                // The parser's end of a quoted scalar runs on over trailing
+                // blanks and a comment; the closing quote is the real end.
+                let end = match style {
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                        quoted_end(self.text, start).unwrap_or(end)
+                    }
+                    _ => end,
+                };
                 let node = self.scalar(&text, style, tag.as_deref(), start, end);
                 self.complete(node, anchor)?;
             }
@@ -229,6 +237,12 @@ impl Builder<'_> {
             Event::SequenceEnd | Event::MappingEnd => {
                 let Some(frame) = self.stack.pop() else {
                     return Ok(());
+                };
+                // A flow collection ends after its bracket; the event's own
+                // end runs on over a trailing comment.
+                let end = match self.text.as_bytes().get(start as usize) {
+                    Some(b']' | b'}') => start + 1,
+                    _ => end,
                 };
                 let (node, anchor) = match frame {
                     Frame::Seq {
@@ -498,6 +512,28 @@ impl Builder<'_> {
         }
         Ok(())
     }
+}
+
+/// One past the closing quote of the quoted scalar starting at `start`
+/// (anchors and tags before the quote are skipped): `''` escapes a quote in
+/// single-quoted scalars, a backslash escapes one in double-quoted ones.
+fn quoted_end(text: &str, start: u32) -> Option<u32> {
+    let bytes = text.as_bytes();
+    let mut i = start as usize;
+    while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\'' {
+        i += 1;
+    }
+    let quote = *bytes.get(i)?;
+    i += 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i as u32 + 1),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 fn find_key(
