@@ -583,7 +583,13 @@ impl Builder {
 
     fn scope(&mut self, meta: Metadata, spec: Option<&Node>, spec_span: Span) -> Scope {
         let get = |key| spec.and_then(|s| s.get(key));
+        let key_span = |key| {
+            spec.and_then(|s| s.entry(key))
+                .map(|e| Span::new(self.file, e.key.start, e.key.end))
+        };
         Scope {
+            parameters_key: key_span("parameters"),
+            dimensions_key: key_span("dimensions"),
             meta,
             scope_type: self.string(get("type")),
             dimensions: self.string_pairs(get("dimensions")),

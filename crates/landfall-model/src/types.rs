@@ -489,6 +489,10 @@ pub struct Scope {
     pub dimensions: StringPairs,
     /// The parameters as written, checked later against the ScopeType's schema.
     pub parameters: Option<Node>,
+    /// The `parameters` and `dimensions` keys, where findings about what
+    /// is missing inside them point.
+    pub parameters_key: Option<Span>,
+    pub dimensions_key: Option<Span>,
     /// `spec.workloads`: names of Workloads of the same Application.
     pub workloads: Vec<Spanned<String>>,
     pub spec_span: Span,

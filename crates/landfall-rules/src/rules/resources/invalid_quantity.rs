@@ -216,11 +216,10 @@ mod tests {
         let mut db = landfall_diagnostics::SourceDb::new();
         let file = db.add("shop.yaml", text.as_str());
         let outcome = crate::check(
-            &db,
+            &mut db,
             &[crate::CheckInput {
                 file,
                 explicit: true,
-                problem: None,
             }],
         );
         let d: Vec<_> = outcome

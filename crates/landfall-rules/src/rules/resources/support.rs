@@ -497,11 +497,10 @@ pub(super) fn findings(text: &str, rule: &str) -> Vec<(u32, String)> {
     let mut db = landfall_diagnostics::SourceDb::new();
     let file = db.add("shop.yaml", text);
     let outcome = crate::check(
-        &db,
+        &mut db,
         &[crate::CheckInput {
             file,
             explicit: true,
-            problem: None,
         }],
     );
     outcome

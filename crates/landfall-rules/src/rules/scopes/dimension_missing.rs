@@ -3,7 +3,7 @@
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::Dimension;
 
-use super::support::{Roots, list};
+use super::support::list;
 use crate::context::Context;
 use crate::rules::Rule;
 
@@ -129,7 +129,6 @@ impl Rule for DimensionMissing {
         if required.is_empty() {
             return;
         }
-        let mut roots = Roots::new(ctx.sources);
         for doc in ctx.valid_documents() {
             let Some(scope) = doc.doc.as_scope() else {
                 continue;
@@ -140,11 +139,8 @@ impl Rule for DimensionMissing {
                 if scope.dimensions.iter().any(|(key, _)| key.value == name) {
                     continue;
                 }
-                let span = *at.get_or_insert_with(|| {
-                    roots
-                        .key_span(doc, "/spec/dimensions")
-                        .unwrap_or(scope.spec_span)
-                });
+                let span =
+                    *at.get_or_insert_with(|| scope.dimensions_key.unwrap_or(scope.spec_span));
                 let values: Vec<&str> = dimension
                     .values
                     .iter()

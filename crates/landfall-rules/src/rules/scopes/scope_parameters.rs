@@ -9,7 +9,7 @@ use landfall_schema::UserSchema;
 use landfall_yaml::{Node, Style, Value as YamlValue};
 use serde_json::{Map, Value};
 
-use super::support::{Roots, describe_pointer, list, push_pointer, span};
+use super::support::{describe_pointer, list, push_pointer, span};
 use crate::context::Context;
 use crate::rules::Rule;
 
@@ -145,7 +145,6 @@ impl Rule for ScopeParameters {
             };
             compiled.insert(scope_type.meta.kind_span, schema);
         }
-        let mut roots = Roots::new(ctx.sources);
         for doc in ctx.valid_documents() {
             let Some(scope) = doc.doc.as_scope() else {
                 continue;
@@ -188,7 +187,7 @@ impl Rule for ScopeParameters {
                 if schema_pointer.ends_with("/type") && listed.contains(instance_pointer.as_str()) {
                     continue;
                 }
-                checked.report(&mut roots, instance_pointer, schema_pointer, message, out);
+                checked.report(instance_pointer, schema_pointer, message, out);
             }
         }
     }
@@ -279,13 +278,14 @@ impl Checked<'_> {
     /// at when something is missing in it: the key that holds it (the
     /// `parameters` key for the root), or the `spec` key when the Scope has
     /// no parameters at all.
-    fn object_span(&self, roots: &mut Roots<'_>, pointer: &str) -> Span {
+    fn object_span(&self, pointer: &str) -> Span {
         let Some(parameters) = &self.scope.parameters else {
             return self.scope.spec_span;
         };
         if pointer.is_empty() {
-            return roots
-                .key_span(self.doc, "/spec/parameters")
+            return self
+                .scope
+                .parameters_key
                 .unwrap_or_else(|| first_line(self.file(), parameters));
         }
         match parameters.pointer(pointer) {
@@ -296,7 +296,7 @@ impl Checked<'_> {
     }
 
     /// The span of the value at `pointer` in the Scope's parameters.
-    fn value_span(&self, roots: &mut Roots<'_>, pointer: &str) -> Span {
+    fn value_span(&self, pointer: &str) -> Span {
         match self
             .scope
             .parameters
@@ -304,7 +304,7 @@ impl Checked<'_> {
             .and_then(|p| p.pointer(pointer))
         {
             Some((node, _)) if !pointer.is_empty() => span(self.file(), node),
-            _ => self.object_span(roots, pointer),
+            _ => self.object_span(pointer),
         }
     }
 
@@ -318,7 +318,6 @@ impl Checked<'_> {
 
     fn report(
         &self,
-        roots: &mut Roots<'_>,
         instance_pointer: &str,
         schema_pointer: &str,
         message: &str,
@@ -339,7 +338,7 @@ impl Checked<'_> {
             out.push(
                 Diagnostic::new(
                     &META,
-                    self.key_or_value_span(roots, instance_pointer),
+                    self.key_or_value_span(instance_pointer),
                     format!("{place} is not allowed by ScopeType `{name}`"),
                 )
                 .with_span_label("not allowed")
@@ -358,14 +357,7 @@ impl Checked<'_> {
                     )
                 });
                 let Some(property) = property else {
-                    return self.generic(
-                        roots,
-                        instance_pointer,
-                        schema_span,
-                        &place,
-                        message,
-                        out,
-                    );
+                    return self.generic(instance_pointer, schema_span, &place, message, out);
                 };
                 let path = describe_pointer(&push_pointer(instance_pointer, &property));
                 let mut label_span = schema_span;
@@ -411,7 +403,7 @@ impl Checked<'_> {
                 } else {
                     format!("missing required parameter `{path}` of ScopeType `{name}`")
                 };
-                Diagnostic::new(&META, self.object_span(roots, instance_pointer), what)
+                Diagnostic::new(&META, self.object_span(instance_pointer), what)
                     .with_span_label(format!("`{property}` is missing"))
                     .with_label(label_span, "required here")
                     .with_help(help)
@@ -429,7 +421,7 @@ impl Checked<'_> {
                     let pointer = push_pointer(instance_pointer, &unexpected);
                     let mut d = Diagnostic::new(
                         &META,
-                        self.key_or_value_span(roots, &pointer),
+                        self.key_or_value_span(&pointer),
                         format!(
                             "unknown parameter `{}` for ScopeType `{name}`",
                             describe_pointer(&pointer)
@@ -469,7 +461,7 @@ impl Checked<'_> {
                 };
                 let mut d = Diagnostic::new(
                     &META,
-                    self.value_span(roots, instance_pointer),
+                    self.value_span(instance_pointer),
                     format!("{place} is {found}; ScopeType `{name}` allows {shown}"),
                 )
                 .with_span_label(format!("expected one of {shown}"))
@@ -497,7 +489,7 @@ impl Checked<'_> {
             }
             "const" => Diagnostic::new(
                 &META,
-                self.value_span(roots, instance_pointer),
+                self.value_span(instance_pointer),
                 format!(
                     "{place} is {}; ScopeType `{name}` allows only {}",
                     found.unwrap_or_default(),
@@ -520,7 +512,7 @@ impl Checked<'_> {
                 let found_type = node.map_or("a mapping", |n| article_type(n.type_name()));
                 let mut d = Diagnostic::new(
                     &META,
-                    self.value_span(roots, instance_pointer),
+                    self.value_span(instance_pointer),
                     format!("{place} must be {expected}, found {found_type}"),
                 )
                 .with_span_label(format!("expected {expected}"))
@@ -542,7 +534,7 @@ impl Checked<'_> {
                 let limit = limit.unwrap_or_default();
                 Diagnostic::new(
                     &META,
-                    self.value_span(roots, instance_pointer),
+                    self.value_span(instance_pointer),
                     format!(
                         "{place} is {}, {relation} {limit} that ScopeType `{name}` sets",
                         found.unwrap_or_default()
@@ -558,7 +550,7 @@ impl Checked<'_> {
                     .unwrap_or_default();
                 Diagnostic::new(
                     &META,
-                    self.value_span(roots, instance_pointer),
+                    self.value_span(instance_pointer),
                     format!(
                         "{place} is {}, which does not match `{pattern}` of ScopeType `{name}`",
                         found.unwrap_or_default()
@@ -569,14 +561,14 @@ impl Checked<'_> {
             }
             "oneOf" | "anyOf" => Diagnostic::new(
                 &META,
-                self.value_span(roots, instance_pointer),
+                self.value_span(instance_pointer),
                 format!(
                     "{place} matches none of the alternatives (`{keyword}`) of ScopeType `{name}`"
                 ),
             )
             .with_span_label("matches no alternative")
             .with_label(schema_span, "the alternatives"),
-            _ => return self.generic(roots, instance_pointer, schema_span, &place, message, out),
+            _ => return self.generic(instance_pointer, schema_span, &place, message, out),
         };
         out.push(diagnostic);
     }
@@ -585,7 +577,6 @@ impl Checked<'_> {
     /// …): jsonschema's message, prefixed with the parameter.
     fn generic(
         &self,
-        roots: &mut Roots<'_>,
         instance_pointer: &str,
         schema_span: Span,
         place: &str,
@@ -595,7 +586,7 @@ impl Checked<'_> {
         out.push(
             Diagnostic::new(
                 &META,
-                self.value_span(roots, instance_pointer),
+                self.value_span(instance_pointer),
                 format!(
                     "{place} breaks the schema of ScopeType `{}`: {message}",
                     self.type_name()
@@ -607,7 +598,7 @@ impl Checked<'_> {
     }
 
     /// The key of a mapping entry at `pointer`, else its value's span.
-    fn key_or_value_span(&self, roots: &mut Roots<'_>, pointer: &str) -> Span {
+    fn key_or_value_span(&self, pointer: &str) -> Span {
         match self
             .scope
             .parameters
@@ -616,7 +607,7 @@ impl Checked<'_> {
         {
             Some((_, Some(key))) => span(self.file(), key),
             Some((node, None)) if !pointer.is_empty() => span(self.file(), node),
-            _ => self.object_span(roots, pointer),
+            _ => self.object_span(pointer),
         }
     }
 
@@ -1170,7 +1161,7 @@ spec:
         use landfall_schema::Kind;
         let build = |text: &str, kind| {
             let parsed = landfall_yaml::parse(FileId(0), text, &Default::default());
-            landfall_model::build(FileId(0), 0, kind, &parsed.documents[0].root, true)
+            landfall_model::build(FileId(0), text, 0, kind, &parsed.documents[0].root, true)
                 .0
                 .doc
         };

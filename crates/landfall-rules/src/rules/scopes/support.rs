@@ -1,52 +1,7 @@
-//! Helpers shared by the scope rules: finding the span of a key that the
-//! typed model does not keep, and words for lists and paths.
+//! Helpers shared by the scope rules: spans, and words for lists and paths.
 
-use std::collections::HashMap;
-
-use landfall_diagnostics::{FileId, SourceDb, Span};
-use landfall_model::LoadedDocument;
-use landfall_yaml::{Limits, Node};
-
-/// The node trees of files, parsed again on demand.
-///
-/// The typed model keeps the values of `spec.parameters` and
-/// `spec.dimensions` but not their keys, which is where a finding about a
-/// field that is missing *inside* them points. Only the (rare) documents
-/// with such a finding pay for it: each of their files is parsed once more,
-/// with the limits the pipeline used, and kept for the rest of the run.
-pub struct Roots<'a> {
-    sources: &'a SourceDb,
-    files: HashMap<FileId, Vec<landfall_yaml::Document>>,
-}
-
-impl<'a> Roots<'a> {
-    pub fn new(sources: &'a SourceDb) -> Self {
-        Roots {
-            sources,
-            files: HashMap::new(),
-        }
-    }
-
-    /// The root node of a document.
-    fn root(&mut self, file: FileId, index: usize) -> Option<&Node> {
-        if (file.0 as usize) >= self.sources.len() {
-            return None;
-        }
-        let sources = self.sources;
-        let documents = self.files.entry(file).or_insert_with(|| {
-            landfall_yaml::parse(file, sources.file(file).text(), &Limits::default()).documents
-        });
-        documents.iter().find(|d| d.index == index).map(|d| &d.root)
-    }
-
-    /// The span of the key at `pointer` (`/spec/parameters`) in a document,
-    /// when the document has it.
-    pub fn key_span(&mut self, doc: &LoadedDocument, pointer: &str) -> Option<Span> {
-        let file = doc.file;
-        let (_, key) = self.root(file, doc.index)?.pointer(pointer)?;
-        key.map(|k| span(file, k))
-    }
-}
+use landfall_diagnostics::{FileId, Span};
+use landfall_yaml::Node;
 
 /// A node's span in `file`.
 pub fn span(file: FileId, node: &Node) -> Span {
@@ -149,10 +104,9 @@ spec:
             .map(|(n, text)| CheckInput {
                 file: db.add(format!("{n}.yaml"), text.to_string()),
                 explicit: false,
-                problem: None,
             })
             .collect();
-        let outcome = check(&db, &inputs);
+        let outcome = check(&mut db, &inputs);
         let text = |s: landfall_diagnostics::Span| {
             db.file(s.file).text()[s.start as usize..s.end as usize].to_string()
         };
@@ -185,27 +139,5 @@ mod tests {
         assert_eq!(describe_pointer("/a"), "a");
         assert_eq!(describe_pointer("/a/0/b~1c"), "a[0].b/c");
         assert_eq!(push_pointer("/a", "b/c~"), "/a/b~1c~0");
-    }
-
-    #[test]
-    fn finds_keys_by_reparsing() {
-        let mut db = SourceDb::new();
-        let text = "a: 1\n---\nspec:\n  # note\n  parameters: # here\n    x: 1\n";
-        let file = db.add("t.yaml", text);
-        let parsed = landfall_yaml::parse(file, text, &Limits::default());
-        let (doc, _) = landfall_model::build(
-            file,
-            1,
-            landfall_schema::Kind::Scope,
-            &parsed.documents[1].root,
-            true,
-        );
-        let mut roots = Roots::new(&db);
-        let found = roots.key_span(&doc, "/spec/parameters").unwrap();
-        assert_eq!(
-            &text[found.start as usize..found.end as usize],
-            "parameters"
-        );
-        assert!(roots.key_span(&doc, "/spec/dimensions").is_none());
     }
 }
