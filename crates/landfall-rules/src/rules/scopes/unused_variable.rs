@@ -155,17 +155,7 @@ fn used_names<'a>(
 ) -> HashSet<&'a str> {
     let mut used = HashSet::new();
     for workload in workloads {
-        for container in &workload.containers {
-            let values = container
-                .env
-                .iter()
-                .map(|(_, value)| value)
-                .chain(container.command.iter().flatten())
-                .chain(container.args.iter().flatten());
-            for value in values {
-                used.extend(variable_references(&value.value).iter().map(|r| r.name));
-            }
-        }
+        used.extend(workload.variable_uses.iter().map(|u| u.name.as_str()));
     }
     for config in &app.configs {
         for (_, content) in &config.files {
