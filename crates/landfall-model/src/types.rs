@@ -639,11 +639,20 @@ pub struct LoadedDocument {
 impl LoadedDocument {
     /// Drops what only per-document rules read, once they have run: a
     /// large tree then keeps in memory just what cross-document rules need.
-    /// A Workload keeps its metadata, type, `variable_uses`, and its
-    /// containers' names, env and volumes.
+    /// A Workload keeps its metadata, type, `variable_uses`, and of its
+    /// containers the names, the env entries whose values hold a `${NAME}`
+    /// and the `config://` volumes: what cross-document rules read.
     pub fn compact(&mut self) {
         if let Document::Workload(w) = &mut self.doc {
             for c in &mut w.containers {
+                c.env.retain(|(_, value)| value.value.contains("${"));
+                c.env.shrink_to_fit();
+                c.volumes.retain(|v| {
+                    v.uri
+                        .as_ref()
+                        .is_some_and(|u| u.value.starts_with("config://"))
+                });
+                c.volumes.shrink_to_fit();
                 c.image = None;
                 c.command = None;
                 c.args = None;

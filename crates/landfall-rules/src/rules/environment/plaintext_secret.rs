@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity, Span};
-use landfall_model::{LoadedDocument, Spanned, located_references, variable_references};
+use landfall_model::{LoadedDocument, Spanned, variable_references};
 
 use super::support::{Binding, Variables, valid_workloads, value_span};
 use crate::context::{Context, DocumentContext};
@@ -272,7 +272,7 @@ impl Rule for PlaintextSecret {
     /// secret and some are bound to literal values.
     fn check_project(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let mut variables = Variables::default();
-        for (loaded, workload) in valid_workloads(ctx) {
+        for (_, workload) in valid_workloads(ctx) {
             let Some(app) = ctx.project.application_of(&workload.meta) else {
                 continue;
             };
@@ -285,11 +285,16 @@ impl Rule for PlaintextSecret {
                     let Some(word) = secret_word(&name.value) else {
                         continue;
                     };
-                    let source = ctx.sources.file(loaded.file).text();
                     let mut plain: Vec<(Span, &str, &Spanned<String>)> = Vec::new();
                     let mut secret = false;
-                    for (r, span) in located_references(value, source) {
-                        match variables.binding(Some(app), r.name) {
+                    // Located while the file's text was at hand.
+                    let uses = workload
+                        .variable_uses
+                        .iter()
+                        .filter(|u| u.env.as_ref().is_some_and(|e| e.span == name.span));
+                    for r in uses {
+                        let span = r.span;
+                        match variables.binding(Some(app), &r.name) {
                             Binding::Secret => secret = true,
                             Binding::Value(var, v) if !v.value.is_empty() => {
                                 plain.push((span, var.name.value.as_str(), v));
