@@ -1,7 +1,10 @@
 //! `unreachable-upgrade-rule`: an `upgradeFrom` entry that is never the
 //! first match.
 
-use landfall_diagnostics::{Diagnostic, RuleMeta, Severity, Span};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
 
 use super::regexp::{Budget, Search, Versions, compile, restrict, search};
@@ -138,14 +141,13 @@ const STEP_BUDGET: usize = 20_000_000;
 pub struct UnreachableUpgradeRule;
 
 /// An entry whose regexp compiles and whose automaton fits.
-struct Entry<'a> {
+struct Entry {
     index: usize,
-    pattern: &'a str,
-    span: Span,
     versions: Versions,
 }
 
 /// Why an entry can never match.
+#[derive(Clone)]
 enum Unreachable {
     /// It matches no valid version.
     NoVersion,
@@ -208,6 +210,51 @@ fn unreachable(later: &Entry, earlier: &[Entry], budget: &mut Budget) -> Option<
     ))
 }
 
+/// The verdict on each entry of an `upgradeFrom` list, given its patterns
+/// (`None` for an entry without one). Pure in the patterns, so identical
+/// lists, as copied across the Applications of a tree, are decided once
+/// per process.
+fn verdicts(patterns: &[Option<String>]) -> Arc<Vec<(usize, Unreachable)>> {
+    type Memo = Mutex<HashMap<Vec<Option<String>>, Arc<Vec<(usize, Unreachable)>>>>;
+    static MEMO: OnceLock<Memo> = OnceLock::new();
+    let memo = MEMO.get_or_init(Mutex::default);
+    if let Some(found) = memo.lock().ok().and_then(|m| m.get(patterns).cloned()) {
+        return found;
+    }
+    let found = Arc::new(decide(patterns));
+    if let Ok(mut m) = memo.lock() {
+        m.insert(patterns.to_vec(), Arc::clone(&found));
+    }
+    found
+}
+
+fn decide(patterns: &[Option<String>]) -> Vec<(usize, Unreachable)> {
+    let mut found = Vec::new();
+    let mut earlier: Vec<Entry> = Vec::new();
+    let mut budget = Budget::new(AUTOMATON_BUDGET, STEP_BUDGET);
+    for (index, pattern) in patterns.iter().enumerate().take(MAX_ENTRIES) {
+        let Some(pattern) = pattern else {
+            continue;
+        };
+        let Ok(hir) = compile(pattern) else {
+            continue;
+        };
+        let hir = restrict(&hir);
+        if budget.is_spent() {
+            break;
+        }
+        let Some(versions) = Versions::new(&hir, &mut budget) else {
+            continue;
+        };
+        let entry = Entry { index, versions };
+        if let Some(verdict) = unreachable(&entry, &earlier, &mut budget) {
+            found.push((index, verdict));
+        }
+        earlier.push(entry);
+    }
+    found
+}
+
 fn names(indices: &[usize]) -> String {
     let names: Vec<String> = indices
         .iter()
@@ -233,36 +280,33 @@ impl Rule for UnreachableUpgradeRule {
         let Some(app) = doc.doc.as_application() else {
             return;
         };
-        let mut earlier: Vec<Entry> = Vec::new();
-        let mut budget = Budget::new(AUTOMATON_BUDGET, STEP_BUDGET);
-        for (index, rule) in app.upgrade_from.iter().enumerate().take(MAX_ENTRIES) {
-            let Some(regexp) = &rule.version_regexp else {
+        if app.upgrade_from.is_empty() {
+            return;
+        }
+        let patterns: Vec<Option<String>> = app
+            .upgrade_from
+            .iter()
+            .map(|r| r.version_regexp.as_ref().map(|p| p.value.clone()))
+            .collect();
+        let span_of = |index: usize| {
+            app.upgrade_from[index]
+                .version_regexp
+                .as_ref()
+                .map(|r| scalar_span(ctx.text(r.span), r.span))
+        };
+        for (index, verdict) in verdicts(&patterns).iter() {
+            let index = *index;
+            let (Some(span), Some(pattern)) = (span_of(index), patterns[index].as_deref()) else {
                 continue;
             };
-            let Ok(hir) = compile(&regexp.value) else {
-                continue;
-            };
-            let hir = restrict(&hir);
-            if budget.is_spent() {
-                return;
-            }
-            let Some(versions) = Versions::new(&hir, &mut budget) else {
-                continue;
-            };
-            let entry = Entry {
-                index,
-                pattern: &regexp.value,
-                span: scalar_span(ctx.text(regexp.span), regexp.span),
-                versions,
-            };
-            match unreachable(&entry, &earlier, &mut budget) {
-                Some(Unreachable::NoVersion) => {
+            match verdict {
+                Unreachable::NoVersion => {
                     let mut d = Diagnostic::new(
                         &META,
-                        entry.span,
+                        span,
                         format!(
                             "upgradeFrom[{index}] can never match: {} matches no valid version",
-                            shown(entry.pattern)
+                            shown(pattern)
                         ),
                     )
                     .with_span_label("matches no version")
@@ -270,25 +314,27 @@ impl Rule for UnreachableUpgradeRule {
                         "versionRegexp is matched against the whole running version, \
                          and versions match ^[a-zA-Z0-9\\-.+]+$",
                     );
-                    d = if entry.pattern.ends_with('\n') {
+                    d = if pattern.ends_with('\n') {
                         d.with_help("the block scalar keeps its final line break: write `|-`, or a quoted string")
                     } else {
                         d.with_help("fix the regexp so that it matches the versions it is meant for, or remove the entry")
                     };
                     out.push(d);
                 }
-                Some(Unreachable::CoveredBy(cover)) => {
+                Unreachable::CoveredBy(cover) => {
                     let mut d = Diagnostic::new(
                         &META,
-                        entry.span,
+                        span,
                         format!(
                             "upgradeFrom[{index}] can never match: every version it matches is matched first by {}",
-                            names(&cover)
+                            names(cover)
                         ),
                     )
                     .with_span_label("never the first match");
-                    for e in earlier.iter().filter(|e| cover.contains(&e.index)) {
-                        d = d.with_label(e.span, "matches first");
+                    for &e in cover {
+                        if let Some(label) = span_of(e) {
+                            d = d.with_label(label, "matches first");
+                        }
                     }
                     let first = cover.first().copied().unwrap_or(0);
                     out.push(
@@ -301,9 +347,7 @@ impl Rule for UnreachableUpgradeRule {
                         ),
                     );
                 }
-                None => {}
             }
-            earlier.push(entry);
         }
     }
 }
