@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use regex_automata::dfa::{Automaton, StartKind, dense};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
@@ -56,6 +57,60 @@ impl RegexpError {
             limit: true,
         }
     }
+}
+
+/// Distinct patterns remembered per process at most; past it, patterns are
+/// compiled each time they are met.
+const MEMO_LIMIT: usize = 10_000;
+
+/// A per-process memo of a pure function of a pattern: trees copy the same
+/// regexps across many Applications, and each costs far more to compile
+/// than to look up.
+struct Memo<T>(OnceLock<Mutex<HashMap<String, T>>>);
+
+impl<T: Clone> Memo<T> {
+    const fn new() -> Self {
+        Memo(OnceLock::new())
+    }
+
+    /// The remembered value, or `make`'s, remembered when `keep` says so.
+    fn get_or(&self, pattern: &str, make: impl FnOnce() -> T, keep: fn(&T) -> bool) -> T {
+        let map = self.0.get_or_init(Mutex::default);
+        if let Some(found) = map.lock().ok().and_then(|m| m.get(pattern).cloned()) {
+            return found;
+        }
+        let made = make();
+        if keep(&made)
+            && let Ok(mut m) = map.lock()
+            && m.len() < MEMO_LIMIT
+        {
+            m.insert(pattern.to_string(), made.clone());
+        }
+        made
+    }
+}
+
+/// [`compile`], remembered per pattern.
+pub fn compile_cached(pattern: &str) -> Result<Hir, RegexpError> {
+    static MEMO: Memo<Result<Hir, RegexpError>> = Memo::new();
+    MEMO.get_or(pattern, || compile(pattern), |_| true)
+}
+
+/// The automaton of a pattern's valid versions, remembered per pattern;
+/// `None` when the pattern does not compile or its automaton is too large.
+/// A remembered automaton costs the budget nothing: it is not built again.
+/// A `None` is not remembered: it may come from the budget of one
+/// Application, which another's does not share.
+pub fn versions_cached(pattern: &str, budget: &mut Budget) -> Option<Arc<Versions>> {
+    static MEMO: Memo<Option<Arc<Versions>>> = Memo::new();
+    MEMO.get_or(
+        pattern,
+        || {
+            let hir = restrict(&compile_cached(pattern).ok()?);
+            Versions::new(&hir, budget).map(Arc::new)
+        },
+        Option::is_some,
+    )
 }
 
 /// Compiles `pattern` as the `regex` crate would, within the limits above;

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
 
-use super::regexp::{Budget, Search, Versions, compile, restrict, search};
+use super::regexp::{Budget, Search, Versions, search, versions_cached};
 use super::scalar::scalar_span;
 use super::shown;
 use crate::context::DocumentContext;
@@ -143,7 +143,7 @@ pub struct UnreachableUpgradeRule;
 /// An entry whose regexp compiles and whose automaton fits.
 struct Entry {
     index: usize,
-    versions: Versions,
+    versions: Arc<Versions>,
 }
 
 /// Why an entry can never match.
@@ -158,7 +158,7 @@ enum Unreachable {
 /// Whether every version `later` matches is matched by one of `earlier`;
 /// `None` when undecided.
 fn covers(later: &Entry, earlier: &[&Entry], budget: &mut Budget) -> Option<bool> {
-    let others: Vec<&Versions> = earlier.iter().map(|e| &e.versions).collect();
+    let others: Vec<&Versions> = earlier.iter().map(|e| e.versions.as_ref()).collect();
     match search(&later.versions, &others, false, budget) {
         Search::None => Some(true),
         Search::Found(_) => Some(false),
@@ -236,14 +236,10 @@ fn decide(patterns: &[Option<String>]) -> Vec<(usize, Unreachable)> {
         let Some(pattern) = pattern else {
             continue;
         };
-        let Ok(hir) = compile(pattern) else {
-            continue;
-        };
-        let hir = restrict(&hir);
         if budget.is_spent() {
             break;
         }
-        let Some(versions) = Versions::new(&hir, &mut budget) else {
+        let Some(versions) = versions_cached(pattern, &mut budget) else {
             continue;
         };
         let entry = Entry { index, versions };
