@@ -322,7 +322,8 @@ impl Builder {
                     scale_to_zero_delay: self.scalar(n.get("scaleToZeroDelay")),
                     max_concurrency: self.int(n.get("maxConcurrency")),
                     span: self.span(n),
-                }),
+                })
+                .map(Box::new),
             capacity_ai: self.boolean(get("capacityAI")),
             timeout: self.scalar(get("timeout")),
             expose: get("expose")
@@ -332,7 +333,8 @@ impl Builder {
                     inbound: self.strings(n.get("inbound")),
                     outbound: self.strings(n.get("outbound")),
                     span: self.span(n),
-                }),
+                })
+                .map(Box::new),
             rollout: get("rollout")
                 .filter(|n| n.as_map().is_some())
                 .map(|n| Rollout {
@@ -340,7 +342,8 @@ impl Builder {
                     max_unavailable: self.int_or_percent(n.get("maxUnavailable")),
                     max_surge: self.int_or_percent(n.get("maxSurge")),
                     span: self.span(n),
-                }),
+                })
+                .map(Box::new),
             security: get("security")
                 .filter(|n| n.as_map().is_some())
                 .map(|n| Security {
@@ -348,17 +351,21 @@ impl Builder {
                     read_only_root_filesystem: self.boolean(n.get("readOnlyRootFilesystem")),
                     fs_group: self.int(n.get("fsGroup")),
                     span: self.span(n),
-                }),
-            job: get("job").filter(|n| n.as_map().is_some()).map(|n| Job {
-                schedule: self.string(n.get("schedule")),
-                concurrency_policy: self
-                    .choice(n.get("concurrencyPolicy"), ConcurrencyPolicy::parse),
-                restart_policy: self.choice(n.get("restartPolicy"), RestartPolicy::parse),
-                history_limit: self.int(n.get("historyLimit")),
-                active_deadline_seconds: self.int(n.get("activeDeadlineSeconds")),
-                suspend: self.boolean(n.get("suspend")),
-                span: self.span(n),
-            }),
+                })
+                .map(Box::new),
+            job: get("job")
+                .filter(|n| n.as_map().is_some())
+                .map(|n| Job {
+                    schedule: self.string(n.get("schedule")),
+                    concurrency_policy: self
+                        .choice(n.get("concurrencyPolicy"), ConcurrencyPolicy::parse),
+                    restart_policy: self.choice(n.get("restartPolicy"), RestartPolicy::parse),
+                    history_limit: self.int(n.get("historyLimit")),
+                    active_deadline_seconds: self.int(n.get("activeDeadlineSeconds")),
+                    suspend: self.boolean(n.get("suspend")),
+                    span: self.span(n),
+                })
+                .map(Box::new),
             spec_span,
         }
     }

@@ -237,13 +237,13 @@ pub struct Workload {
     pub meta: Metadata,
     pub workload_type: Option<Spanned<WorkloadType>>,
     pub containers: Vec<Container>,
-    pub scaling: Option<Scaling>,
+    pub scaling: Option<Box<Scaling>>,
     pub capacity_ai: Option<Spanned<bool>>,
     pub timeout: Option<Spanned<Scalar>>,
-    pub expose: Option<Expose>,
-    pub rollout: Option<Rollout>,
-    pub security: Option<Security>,
-    pub job: Option<Job>,
+    pub expose: Option<Box<Expose>>,
+    pub rollout: Option<Box<Rollout>>,
+    pub security: Option<Box<Security>>,
+    pub job: Option<Box<Job>>,
     /// The `spec` key (where "missing field in spec" findings point), or
     /// the `kind` entry when there is no `spec`.
     pub spec_span: Span,
@@ -644,6 +644,8 @@ impl LoadedDocument {
     /// and the `config://` volumes: what cross-document rules read.
     pub fn compact(&mut self) {
         if let Document::Workload(w) = &mut self.doc {
+            w.meta.labels = Vec::new();
+            w.meta.annotations = Vec::new();
             for c in &mut w.containers {
                 c.env.retain(|(_, value)| value.value.contains("${"));
                 c.env.shrink_to_fit();
@@ -663,6 +665,10 @@ impl LoadedDocument {
                 c.probes = Probes::default();
                 c.lifecycle = None;
             }
+            // A container with nothing left to read is not kept at all.
+            w.containers
+                .retain(|c| !c.env.is_empty() || !c.volumes.is_empty());
+            w.containers.shrink_to_fit();
             w.scaling = None;
             w.expose = None;
             w.rollout = None;

@@ -81,7 +81,6 @@ pub fn check_with(db: &mut SourceDb, inputs: &[CheckInput], loader: &dyn Loader)
         }
     };
 
-    rss("start");
     // 1. The Platform: checked before anything its rules judge.
     let candidates: Vec<(usize, Loaded)> = inputs
         .par_iter()
@@ -115,7 +114,6 @@ pub fn check_with(db: &mut SourceDb, inputs: &[CheckInput], loader: &dyn Loader)
         })
         .collect();
 
-    rss("after per-file");
     let mut diagnostics = Vec::new();
     let mut documents = Vec::new();
     let mut files = 0;
@@ -154,9 +152,7 @@ pub fn check_with(db: &mut SourceDb, inputs: &[CheckInput], loader: &dyn Loader)
         platform: &platform,
         sources: db,
     };
-    rss("after resolve");
     diagnostics.extend(project_rules(&ctx));
-    rss("after project rules");
     apply_severity_overrides(&mut diagnostics, &platform);
 
     // 4. Texts for rendering, then one order for every output.
@@ -352,15 +348,4 @@ fn apply_severity_overrides(diagnostics: &mut Vec<Diagnostic>, platform: &Effect
             None => setting.value != "off",
         }
     });
-}
-
-fn rss(what: &str) {
-    if std::env::var_os("LF_RSS").is_some() {
-        let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        let l: Vec<&str> = s
-            .lines()
-            .filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM"))
-            .collect();
-        eprintln!("{what}: {l:?}");
-    }
 }
