@@ -79,3 +79,26 @@ for r, files in zip(results, (2000, 20000)):
 EOF
 echo
 echo "Markdown table: $out/results.md"
+
+# The rules benchmark: 10,000 Workloads and 2,000 Scopes (2,000 applications
+# of 5 workloads and 1 scope), checked by the front end alone (--no-rules)
+# and with every rule; the rules must keep >= 90% of the front end's files/s.
+rules_tree="$out/tree-rules"
+if [[ ! -d $rules_tree ]]; then
+    rm -rf "$rules_tree.tmp"
+    "$gen" --out "$rules_tree.tmp" --files 14002 --workloads-per-app 5 --scopes-per-app 1
+    mv "$rules_tree.tmp" "$rules_tree"
+fi
+hyperfine --warmup 2 -i -N \
+    --export-json "$out/rules.json" \
+    -n "front end only, 14,002 files" "$landfall check $rules_tree --format json --no-rules" \
+    -n "all rules, 14,002 files" "$landfall check $rules_tree --format json"
+python3 - "$out/rules.json" <<'EOF2'
+import json, sys
+
+front, rules = json.load(open(sys.argv[1]))["results"]
+files = 14002
+print(f"front end only: {files / front['mean']:10,.0f} files/s")
+print(f"all rules:      {files / rules['mean']:10,.0f} files/s "
+      f"({front['mean'] / rules['mean'] * 100:.0f}% of the front end's)")
+EOF2

@@ -10,6 +10,8 @@ mod registry;
 mod rules;
 
 pub use context::{Context, DocumentContext, EffectivePlatform, Setting};
-pub use pipeline::{CheckInput, CheckOutcome, Loaded, Loader, check, check_with};
+pub use pipeline::{
+    CheckInput, CheckOptions, CheckOutcome, Loaded, Loader, check, check_with, check_with_options,
+};
 pub use registry::{registry, rule};
 pub use rules::{Rule, all as all_rules};

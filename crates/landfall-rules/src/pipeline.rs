@@ -67,9 +67,34 @@ pub fn check(db: &mut SourceDb, inputs: &[CheckInput]) -> CheckOutcome {
     check_with(db, inputs, &Preloaded)
 }
 
+/// Which stages run.
+#[derive(Clone, Copy, Debug)]
+pub struct CheckOptions {
+    /// Run the built-in rules; off, only the front end runs (reading,
+    /// schemas, names and references): the baseline the rules' cost is
+    /// measured against.
+    pub rules: bool,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions { rules: true }
+    }
+}
+
 /// Checks files, reading through `loader` those whose text `db` does not
 /// hold. On return `db` holds the text of every file with a finding.
 pub fn check_with(db: &mut SourceDb, inputs: &[CheckInput], loader: &dyn Loader) -> CheckOutcome {
+    check_with_options(db, inputs, loader, CheckOptions::default())
+}
+
+/// [`check_with`], choosing the stages.
+pub fn check_with_options(
+    db: &mut SourceDb,
+    inputs: &[CheckInput],
+    loader: &dyn Loader,
+    options: CheckOptions,
+) -> CheckOutcome {
     let schemas = Schemas::get();
     let limits = Limits::default();
     let read = |input: &CheckInput| -> Loaded {
@@ -109,7 +134,7 @@ pub fn check_with(db: &mut SourceDb, inputs: &[CheckInput], loader: &dyn Loader)
         .map(|(i, early)| {
             let mut result =
                 early.unwrap_or_else(|| front_end(inputs[i], read(&inputs[i]), schemas, &limits));
-            document_rules(&mut result, &platform, db_ref);
+            document_rules(&mut result, &platform, db_ref, options.rules);
             result
         })
         .collect();
@@ -152,7 +177,9 @@ pub fn check_with(db: &mut SourceDb, inputs: &[CheckInput], loader: &dyn Loader)
         platform: &platform,
         sources: db,
     };
-    diagnostics.extend(project_rules(&ctx));
+    if options.rules {
+        diagnostics.extend(project_rules(&ctx));
+    }
     apply_severity_overrides(&mut diagnostics, &platform);
 
     // 4. Texts for rendering, then one order for every output.
@@ -294,14 +321,23 @@ fn front_end(input: CheckInput, loaded: Loaded, schemas: &Schemas, limits: &Limi
 
 /// Per-document rules over the documents of one file that passed their
 /// schema, then compaction: what stays is what cross-document rules read.
-fn document_rules(result: &mut FileResult, platform: &EffectivePlatform, db: &SourceDb) {
+fn document_rules(
+    result: &mut FileResult,
+    platform: &EffectivePlatform,
+    db: &SourceDb,
+    run_rules: bool,
+) {
     let text = result.text.as_deref().unwrap_or_default();
     let ctx = DocumentContext {
         platform,
         file_text: text,
         sources: db,
     };
-    for doc in result.documents.iter().filter(|d| d.schema_valid) {
+    for doc in result
+        .documents
+        .iter()
+        .filter(|d| run_rules && d.schema_valid)
+    {
         for rule in rules::all() {
             rule.check_document(doc, &ctx, &mut result.diagnostics);
         }
