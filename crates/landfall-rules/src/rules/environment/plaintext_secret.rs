@@ -190,6 +190,18 @@ pub fn words(name: &str) -> Vec<&str> {
 /// The word of `name` that makes it look like it holds a secret (see the
 /// rule's docs), as written.
 pub fn secret_word(name: &str) -> Option<&str> {
+    // Every secret word holds one of these: most names (PORT, LOG_LEVEL)
+    // are ruled out without splitting them into words.
+    const MARKERS: [&[u8]; 5] = [b"PASS", b"PWD", b"SECRET", b"TOKEN", b"KEY"];
+    let bytes = name.as_bytes();
+    let holds = |marker: &[u8]| {
+        bytes
+            .windows(marker.len())
+            .any(|w| w.eq_ignore_ascii_case(marker))
+    };
+    if !MARKERS.iter().any(|m| holds(m)) {
+        return None;
+    }
     let mut words: Vec<&str> = words(name)
         .into_iter()
         .map(|w| w.trim_end_matches(|c: char| c.is_ascii_digit()))
