@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use landfall_diagnostics::{Diagnostic, Span, did_you_mean};
+use rayon::prelude::*;
 
 use crate::rules::{DUPLICATE_NAME, UNRESOLVED_REFERENCE};
 use crate::types::*;
@@ -176,9 +177,13 @@ pub fn resolve(documents: Vec<LoadedDocument>) -> (Project, Vec<Diagnostic>) {
     index(&mut project, &mut found);
     place(&mut project);
     let candidates = Candidates::new(&project);
-    for (i, loaded) in project.documents.iter().enumerate() {
-        references(&project, &candidates, loaded, &mut found[i]);
-    }
+    // Each document's references are checked on their own: in parallel.
+    let project_ref = &project;
+    let candidates = &candidates;
+    found
+        .par_iter_mut()
+        .zip(project.documents.par_iter())
+        .for_each(|(found, loaded)| references(project_ref, candidates, loaded, found));
     (project, found.into_iter().flatten().collect())
 }
 

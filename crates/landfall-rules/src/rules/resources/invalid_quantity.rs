@@ -137,7 +137,15 @@ impl Rule for InvalidQuantity {
                             ("period", &probe.period),
                             ("timeout", &probe.timeout),
                         ] {
-                            duration(ctx, out, &format!("{name} probe {field}"), value.as_ref());
+                            // The label is only worded for a finding.
+                            if value.is_some() {
+                                duration(
+                                    ctx,
+                                    out,
+                                    &format!("{name} probe {field}"),
+                                    value.as_ref(),
+                                );
+                            }
                         }
                     }
                 }

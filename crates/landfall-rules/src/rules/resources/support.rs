@@ -58,7 +58,7 @@ pub(super) fn parse_resource(kind: QuantityKind, scalar: &Scalar) -> Result<Quan
         QuantityKind::Cpu => ("CPU", CPU_EXPECTED),
         QuantityKind::Memory => ("memory", MEMORY_EXPECTED),
     };
-    let message = format!("invalid {what} `{text}`: {expected}");
+    let message = || format!("invalid {what} `{text}`: {expected}");
     let number_end = number_len(text);
     let quantity = match parse_quantity(text) {
         Ok(q) => q,
@@ -101,7 +101,7 @@ pub(super) fn parse_resource(kind: QuantityKind, scalar: &Scalar) -> Result<Quan
             };
             return Err(Problem {
                 offset,
-                message,
+                message: message(),
                 label,
                 help,
             });
@@ -110,7 +110,7 @@ pub(super) fn parse_resource(kind: QuantityKind, scalar: &Scalar) -> Result<Quan
     if !quantity.0.is_finite() {
         return Err(Problem {
             offset: None,
-            message,
+            message: message(),
             label: "too large to be a quantity".to_string(),
             help: "write the value with a unit, such as 8Gi or 8000m".to_string(),
         });
@@ -120,7 +120,7 @@ pub(super) fn parse_resource(kind: QuantityKind, scalar: &Scalar) -> Result<Quan
     match kind {
         QuantityKind::Cpu if !(suffix.is_empty() || suffix == "m" || exponent) => Err(Problem {
             offset: Some(number_end),
-            message,
+            message: message(),
             label: format!("`{suffix}` is a memory unit"),
             help: "CPU is cores: `500m` is half a core, `2` is two cores".to_string(),
         }),
@@ -189,13 +189,14 @@ fn cpu_suggestion(text: &str, number_end: usize) -> Option<String> {
 /// names the field in the message. Returns milliseconds.
 pub(super) fn parse_duration_value(what: &str, scalar: &Scalar) -> Result<f64, Problem> {
     let text = scalar.text.as_str();
+    // Worded only for a finding: most durations parse.
     let message =
-        format!("invalid {what} `{text}`: expected a duration such as 300ms, 10s, 5m or 1h30m");
+        || format!("invalid {what} `{text}`: expected a duration such as 300ms, 10s, 5m or 1h30m");
     match parse_duration(text) {
         Ok(ms) if ms.is_finite() => Ok(ms),
         Ok(_) => Err(Problem {
             offset: None,
-            message,
+            message: message(),
             label: "too large to be a duration".to_string(),
             help: "a duration is a number and a unit: 300ms, 10s, 5m, 1h".to_string(),
         }),
@@ -203,7 +204,7 @@ pub(super) fn parse_duration_value(what: &str, scalar: &Scalar) -> Result<f64, P
             let (label, help) = duration_problem(text, e.offset, e.message);
             Err(Problem {
                 offset: Some(e.offset),
-                message,
+                message: message(),
                 label,
                 help,
             })

@@ -6,7 +6,7 @@ use landfall_model::LoadedDocument;
 
 use std::collections::HashMap;
 
-use super::regexp::{MAX_PATTERN_CHARS, NEST_LIMIT, RegexpError, compile_cached};
+use super::regexp::{MAX_PATTERN_CHARS, NEST_LIMIT, RegexpError, compile_error_cached};
 use super::scalar::{scalar_span, skip_properties, span_in_scalar};
 use crate::context::DocumentContext;
 use crate::rules::Rule;
@@ -147,7 +147,7 @@ impl Rule for InvalidVersionRegexp {
                 if compiled.len() >= MAX_DISTINCT {
                     return;
                 }
-                compiled.insert(pattern, compile_cached(pattern).err());
+                compiled.insert(pattern, compile_error_cached(pattern));
             }
             let Some(Some(error)) = compiled.get(pattern) else {
                 continue;

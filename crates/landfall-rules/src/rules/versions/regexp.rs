@@ -90,10 +90,10 @@ impl<T: Clone> Memo<T> {
     }
 }
 
-/// [`compile`], remembered per pattern.
-pub fn compile_cached(pattern: &str) -> Result<Hir, RegexpError> {
-    static MEMO: Memo<Result<Hir, RegexpError>> = Memo::new();
-    MEMO.get_or(pattern, || compile(pattern), |_| true)
+/// Why [`compile`] refuses `pattern`, if it does; remembered per pattern.
+pub fn compile_error_cached(pattern: &str) -> Option<RegexpError> {
+    static MEMO: Memo<Option<RegexpError>> = Memo::new();
+    MEMO.get_or(pattern, || compile(pattern).err(), |_| true)
 }
 
 /// The automaton of a pattern's valid versions, remembered per pattern;
@@ -106,7 +106,7 @@ pub fn versions_cached(pattern: &str, budget: &mut Budget) -> Option<Arc<Version
     MEMO.get_or(
         pattern,
         || {
-            let hir = restrict(&compile_cached(pattern).ok()?);
+            let hir = restrict(&compile(pattern).ok()?);
             Versions::new(&hir, budget).map(Arc::new)
         },
         Option::is_some,
