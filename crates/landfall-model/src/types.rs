@@ -253,12 +253,13 @@ pub struct Workload {
 }
 
 /// One `${NAME}` in a workload: the variable, the span of the whole
-/// `${NAME}`, and the env var whose value holds it (`None` in command/args).
+/// `${NAME}`, and the span of the env var name whose value holds it
+/// (`None` in command/args).
 #[derive(Clone, Debug, PartialEq)]
 pub struct VariableUse {
     pub name: String,
     pub span: Span,
-    pub env: Option<Spanned<String>>,
+    pub env: Option<Span>,
 }
 
 impl Workload {
@@ -639,10 +640,28 @@ pub struct LoadedDocument {
 impl LoadedDocument {
     /// Drops what only per-document rules read, once they have run: a
     /// large tree then keeps in memory just what cross-document rules need.
+    /// Every kind but Platform loses its labels, annotations and description.
     /// A Workload keeps its metadata, type, `variable_uses`, and of its
     /// containers the names, the env entries whose values hold a `${NAME}`
     /// and the `config://` volumes: what cross-document rules read.
     pub fn compact(&mut self) {
+        // No cross-document rule reads labels or annotations.
+        match &mut self.doc {
+            Document::Application(d) => {
+                d.meta.labels = Vec::new();
+                d.meta.annotations = Vec::new();
+                d.description = None;
+            }
+            Document::Scope(d) => {
+                d.meta.labels = Vec::new();
+                d.meta.annotations = Vec::new();
+            }
+            Document::ScopeType(d) => {
+                d.meta.labels = Vec::new();
+                d.meta.annotations = Vec::new();
+            }
+            Document::Workload(_) | Document::Platform(_) => {}
+        }
         if let Document::Workload(w) = &mut self.doc {
             w.meta.labels = Vec::new();
             w.meta.annotations = Vec::new();

@@ -123,7 +123,7 @@ pub fn workload_uses(workload: &Workload, source: &str) -> Vec<VariableUse> {
                 uses.push(VariableUse {
                     name: reference.name.to_string(),
                     span,
-                    env: env.cloned(),
+                    env: env.map(|e| e.span),
                 });
             }
         }

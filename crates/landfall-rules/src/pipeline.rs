@@ -344,6 +344,10 @@ fn document_rules(
     }
     for doc in &mut result.documents {
         doc.compact();
+        // A fresh copy packs what is kept for the whole run into the space
+        // the file's transient allocations left, instead of pinning pages
+        // half-used around them.
+        *doc = doc.clone();
     }
     // Held for every file until resolution: no spare capacity.
     result.documents.shrink_to_fit();

@@ -303,7 +303,7 @@ impl Rule for PlaintextSecret {
                     let uses = workload
                         .variable_uses
                         .iter()
-                        .filter(|u| u.env.as_ref().is_some_and(|e| e.span == name.span));
+                        .filter(|u| u.env == Some(name.span));
                     for r in uses {
                         let span = r.span;
                         match variables.binding(Some(app), &r.name) {
