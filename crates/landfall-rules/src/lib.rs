@@ -14,4 +14,4 @@ pub use pipeline::{
     CheckInput, CheckOptions, CheckOutcome, Loaded, Loader, check, check_with, check_with_options,
 };
 pub use registry::{registry, rule};
-pub use rules::{Rule, all as all_rules};
+pub use rules::{Rule, all as all_rules, effective_parameters};

@@ -358,7 +358,10 @@ fn document_rules(
 
 fn project_rules(ctx: &Context) -> Vec<Diagnostic> {
     let all: Vec<&dyn rules::Rule> = rules::all().collect();
+    // One task per rule: a few rules do most of the work, and they must
+    // not queue behind each other on one thread.
     all.par_iter()
+        .with_max_len(1)
         .flat_map_iter(|rule| {
             let mut out = Vec::new();
             rule.check_project(ctx, &mut out);

@@ -14,6 +14,8 @@ mod scopes;
 mod versions;
 mod workloads;
 
+pub use scopes::effective_parameters;
+
 /// A built-in rule. Per-document checks run in parallel over the documents
 /// that passed their schema; project checks run once over the whole tree.
 pub trait Rule: Sync {

@@ -160,6 +160,9 @@ impl Rule for MountPath {
         let Some(workload) = doc.doc.as_workload() else {
             return;
         };
+        if workload.containers.iter().all(|c| c.volumes.is_empty()) {
+            return;
+        }
         let reserved: Vec<String> = ctx
             .platform
             .reserved_mount_paths

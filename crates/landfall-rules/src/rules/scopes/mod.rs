@@ -9,11 +9,13 @@ use crate::context::Context;
 mod dimension_missing;
 mod dimension_value;
 mod scope_overlap;
-pub mod scope_parameters;
+mod scope_parameters;
 mod scope_workload_type;
 mod support;
 mod unscoped_workload;
 mod unused_variable;
+
+pub use scope_parameters::effective_parameters;
 
 /// The rules of this group, in the order of `rules.md`.
 pub static RULES: &[&dyn Rule] = &[

@@ -200,8 +200,6 @@ impl Rule for ScopeParameters {
 /// Nested defaults are not applied (a default inside an object that the
 /// Scope leaves out comes with the object's own `default`, if any). When
 /// the Scope's parameters are not a mapping, they are returned as they are.
-// Not yet called inside this crate: plan lowering will call it.
-#[allow(dead_code)]
 pub fn effective_parameters(scope: &Scope, scope_type: &ScopeType) -> Value {
     let mut parameters = scope
         .parameters
