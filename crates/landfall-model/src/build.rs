@@ -432,7 +432,8 @@ impl Builder {
                     post_start: self.hook(l.get("postStart")),
                     pre_stop: self.hook(l.get("preStop")),
                     span: self.span(l),
-                }),
+                })
+                .map(Box::new),
             span: self.span(n),
         }
     }

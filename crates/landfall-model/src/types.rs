@@ -284,7 +284,7 @@ pub struct Container {
     pub env: StringPairs,
     pub probes: Probes,
     pub volumes: Vec<Volume>,
-    pub lifecycle: Option<Lifecycle>,
+    pub lifecycle: Option<Box<Lifecycle>>,
     /// The whole container mapping.
     pub span: Span,
 }
@@ -640,7 +640,8 @@ pub struct LoadedDocument {
 impl LoadedDocument {
     /// Drops what only per-document rules read, once they have run: a
     /// large tree then keeps in memory just what cross-document rules need.
-    /// Every kind but Platform loses its labels, annotations and description.
+    /// Every kind but Platform loses its labels, annotations and
+    /// description; an Application its upgrade rules.
     /// A Workload keeps its metadata, type, `variable_uses`, and of its
     /// containers the names, the env entries whose values hold a `${NAME}`
     /// and the `config://` volumes: what cross-document rules read.
@@ -651,6 +652,8 @@ impl LoadedDocument {
                 d.meta.labels = Vec::new();
                 d.meta.annotations = Vec::new();
                 d.description = None;
+                // Only per-document rules read the upgrade rules.
+                d.upgrade_from = Vec::new();
             }
             Document::Scope(d) => {
                 d.meta.labels = Vec::new();
