@@ -8,8 +8,10 @@ mod diagnostic;
 mod render;
 mod source;
 mod suggest;
+mod words;
 
 pub use diagnostic::{Diagnostic, Label, RuleMeta, Severity, sort_diagnostics};
 pub use render::{ColorMode, Summary, render_human, render_json};
 pub use source::{FileId, LineCol, SourceDb, SourceFile, Span};
 pub use suggest::did_you_mean;
+pub use words::{code_list, describe_pointer};

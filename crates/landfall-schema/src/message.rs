@@ -3,7 +3,7 @@
 
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
-use landfall_diagnostics::{Diagnostic, FileId, Span, did_you_mean};
+use landfall_diagnostics::{Diagnostic, FileId, Span, code_list, describe_pointer, did_you_mean};
 use landfall_yaml::{Node, Style, Value as YamlValue};
 use serde_json::Value;
 
@@ -42,7 +42,7 @@ pub(crate) fn diagnostics(
                     d = match did_you_mean(field, allowed.iter().map(String::as_str)) {
                         Some(close) => d.with_help(format!("did you mean `{close}`?")),
                         None if allowed.is_empty() => d,
-                        None => d.with_help(format!("expected one of {}", list(&allowed))),
+                        None => d.with_help(format!("expected one of {}", code_list(&allowed))),
                     };
                     Some(d)
                 })
@@ -121,7 +121,7 @@ pub(crate) fn diagnostics(
             let message = if missing.is_empty() {
                 format!("{place} matches none of the allowed forms")
             } else {
-                format!("{place} needs exactly one of {}", list(&missing))
+                format!("{place} needs exactly one of {}", code_list(&missing))
             };
             vec![Diagnostic::new(
                 &SCHEMA,
@@ -139,7 +139,7 @@ pub(crate) fn diagnostics(
                 key.map_or(value_span, span),
                 format!(
                     "{place} sets more than one of the alternatives ({})",
-                    list(&present)
+                    code_list(&present)
                 ),
             )]
         }
@@ -216,20 +216,7 @@ fn describe_path(pointer: &str) -> String {
     if pointer.is_empty() {
         return "the document".to_string();
     }
-    let mut out = String::from("`");
-    for segment in pointer.split('/').skip(1) {
-        let segment = segment.replace("~1", "/").replace("~0", "~");
-        if segment.parse::<usize>().is_ok() {
-            out.push_str(&format!("[{segment}]"));
-        } else {
-            if out.len() > 1 {
-                out.push('.');
-            }
-            out.push_str(&segment);
-        }
-    }
-    out.push('`');
-    out
+    format!("`{}`", describe_pointer(pointer))
 }
 
 fn show(value: &Value) -> String {
@@ -237,12 +224,4 @@ fn show(value: &Value) -> String {
         Value::String(s) => format!("`{s}`"),
         other => format!("`{other}`"),
     }
-}
-
-fn list(items: &[String]) -> String {
-    items
-        .iter()
-        .map(|i| format!("`{i}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

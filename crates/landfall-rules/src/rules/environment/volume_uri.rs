@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use landfall_diagnostics::{Diagnostic, RuleMeta, Severity, did_you_mean};
+use landfall_diagnostics::{Diagnostic, RuleMeta, Severity, code_list, did_you_mean};
 use landfall_model::{LoadedDocument, Spanned};
 
 use super::support::{inner_span, valid_workloads, value_span};
@@ -242,11 +242,7 @@ impl Rule for VolumeUri {
                         ),
                         None => format!(
                             "define `{name}` under `spec.configs` of Application `{app_name}`; its configs are {}",
-                            names
-                                .iter()
-                                .map(|n| format!("`{n}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            code_list(names.iter())
                         ),
                     };
                     out.push(

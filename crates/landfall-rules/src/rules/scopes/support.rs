@@ -1,38 +1,13 @@
-//! Helpers shared by the scope rules: spans, and words for lists and paths.
+//! Helpers shared by the scope rules: spans and JSON pointers; the words
+//! for lists and paths come from `landfall_diagnostics`.
 
 use landfall_diagnostics::{FileId, Span};
+pub use landfall_diagnostics::{code_list as list, describe_pointer};
 use landfall_yaml::Node;
 
 /// A node's span in `file`.
 pub fn span(file: FileId, node: &Node) -> Span {
     Span::new(file, node.start, node.end)
-}
-
-/// `a`, `b`, `c` in backticks.
-pub fn list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
-    items
-        .into_iter()
-        .map(|i| format!("`{}`", i.as_ref()))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// A JSON pointer into the parameters as a user reads it:
-/// `/health_check/ports/0` is `health_check.ports[0]`. Empty for the root.
-pub fn describe_pointer(pointer: &str) -> String {
-    let mut out = String::new();
-    for segment in pointer.split('/').skip(1) {
-        let segment = segment.replace("~1", "/").replace("~0", "~");
-        if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
-            out.push_str(&format!("[{segment}]"));
-        } else {
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(&segment);
-        }
-    }
-    out
 }
 
 /// Appends one segment to a JSON pointer, escaped.
