@@ -9,7 +9,9 @@
 //! intersected with that set; both sides of the inclusion are restricted to
 //! it, which also keeps the automata small (seven-bit, 65 letters).
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -59,24 +61,28 @@ impl RegexpError {
     }
 }
 
-/// Distinct patterns remembered per process at most; past it, patterns are
+/// Distinct keys remembered per process at most, per memo; past it, patterns are
 /// compiled each time they are met.
 const MEMO_LIMIT: usize = 10_000;
 
 /// A per-process memo of a pure function of a pattern: trees copy the same
 /// regexps across many Applications, and each costs far more to compile
 /// than to look up.
-struct Memo<T>(OnceLock<Mutex<HashMap<String, T>>>);
+pub(super) struct Memo<K, T>(OnceLock<Mutex<HashMap<K, T>>>);
 
-impl<T: Clone> Memo<T> {
-    const fn new() -> Self {
+impl<K: Hash + Eq, T: Clone> Memo<K, T> {
+    pub(super) const fn new() -> Self {
         Memo(OnceLock::new())
     }
 
     /// The remembered value, or `make`'s, remembered when `keep` says so.
-    fn get_or(&self, pattern: &str, make: impl FnOnce() -> T, keep: fn(&T) -> bool) -> T {
+    pub(super) fn get_or<Q>(&self, key: &Q, make: impl FnOnce() -> T, keep: fn(&T) -> bool) -> T
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
         let map = self.0.get_or_init(Mutex::default);
-        if let Some(found) = map.lock().ok().and_then(|m| m.get(pattern).cloned()) {
+        if let Some(found) = map.lock().ok().and_then(|m| m.get(key).cloned()) {
             return found;
         }
         let made = make();
@@ -84,7 +90,7 @@ impl<T: Clone> Memo<T> {
             && let Ok(mut m) = map.lock()
             && m.len() < MEMO_LIMIT
         {
-            m.insert(pattern.to_string(), made.clone());
+            m.insert(key.to_owned(), made.clone());
         }
         made
     }
@@ -92,7 +98,7 @@ impl<T: Clone> Memo<T> {
 
 /// Why [`compile`] refuses `pattern`, if it does; remembered per pattern.
 pub fn compile_error_cached(pattern: &str) -> Option<RegexpError> {
-    static MEMO: Memo<Option<RegexpError>> = Memo::new();
+    static MEMO: Memo<String, Option<RegexpError>> = Memo::new();
     MEMO.get_or(pattern, || compile(pattern).err(), |_| true)
 }
 
@@ -102,7 +108,7 @@ pub fn compile_error_cached(pattern: &str) -> Option<RegexpError> {
 /// A `None` is not remembered: it may come from the budget of one
 /// Application, which another's does not share.
 pub fn versions_cached(pattern: &str, budget: &mut Budget) -> Option<Arc<Versions>> {
-    static MEMO: Memo<Option<Arc<Versions>>> = Memo::new();
+    static MEMO: Memo<String, Option<Arc<Versions>>> = Memo::new();
     MEMO.get_or(
         pattern,
         || {

@@ -1,13 +1,12 @@
 //! `unreachable-upgrade-rule`: an `upgradeFrom` entry that is never the
 //! first match.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
 
-use super::regexp::{Budget, Search, Versions, search, versions_cached};
+use super::regexp::{Budget, Memo, Search, Versions, search, versions_cached};
 use super::scalar::scalar_span;
 use super::shown;
 use crate::context::DocumentContext;
@@ -215,17 +214,9 @@ fn unreachable(later: &Entry, earlier: &[Entry], budget: &mut Budget) -> Option<
 /// lists, as copied across the Applications of a tree, are decided once
 /// per process.
 fn verdicts(patterns: &[Option<String>]) -> Arc<Vec<(usize, Unreachable)>> {
-    type Memo = Mutex<HashMap<Vec<Option<String>>, Arc<Vec<(usize, Unreachable)>>>>;
-    static MEMO: OnceLock<Memo> = OnceLock::new();
-    let memo = MEMO.get_or_init(Mutex::default);
-    if let Some(found) = memo.lock().ok().and_then(|m| m.get(patterns).cloned()) {
-        return found;
-    }
-    let found = Arc::new(decide(patterns));
-    if let Ok(mut m) = memo.lock() {
-        m.insert(patterns.to_vec(), Arc::clone(&found));
-    }
-    found
+    type Verdicts = Arc<Vec<(usize, Unreachable)>>;
+    static MEMO: Memo<Vec<Option<String>>, Verdicts> = Memo::new();
+    MEMO.get_or(patterns, || Arc::new(decide(patterns)), |_| true)
 }
 
 fn decide(patterns: &[Option<String>]) -> Vec<(usize, Unreachable)> {
