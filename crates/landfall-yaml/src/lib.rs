@@ -10,4 +10,4 @@ pub mod rules;
 mod scalar;
 
 pub use node::{Document, Entry, Node, Style, Value};
-pub use parse::{Limits, ParsedFile, decode, oversized, parse};
+pub use parse::{Limits, ParsedFile, decode, oversized, parse, quoted_len};

@@ -515,21 +515,29 @@ impl Builder<'_> {
 }
 
 /// One past the closing quote of the quoted scalar starting at `start`
-/// (anchors and tags before the quote are skipped): `''` escapes a quote in
-/// single-quoted scalars, a backslash escapes one in double-quoted ones.
+/// (anchors and tags before the quote are skipped).
 fn quoted_end(text: &str, start: u32) -> Option<u32> {
-    let bytes = text.as_bytes();
-    let mut i = start as usize;
-    while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\'' {
-        i += 1;
+    let from = start as usize;
+    let quote = from + text.get(from..)?.find(['"', '\''])?;
+    quoted_len(&text[quote..]).map(|len| (quote + len) as u32)
+}
+
+/// The length in bytes of the quoted scalar `source` starts with, from its
+/// opening quote to its closing one: `''` escapes a quote in single-quoted
+/// scalars, a backslash escapes one in double-quoted ones. `None` when
+/// `source` does not start with a quote or never closes it.
+pub fn quoted_len(source: &str) -> Option<usize> {
+    let bytes = source.as_bytes();
+    let quote = *bytes.first()?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
     }
-    let quote = *bytes.get(i)?;
-    i += 1;
+    let mut i = 1;
     while i < bytes.len() {
         match bytes[i] {
             b'\\' if quote == b'"' => i += 2,
             b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
-            b if b == quote => return Some(i as u32 + 1),
+            b if b == quote => return Some(i + 1),
             _ => i += 1,
         }
     }

@@ -8,28 +8,9 @@ use std::ops::Range;
 use landfall_diagnostics::{Diagnostic, Span};
 use landfall_model::{Application, LoadedDocument, Spanned, Variable, VariableSource, Workload};
 
-use crate::context::Context;
+use landfall_yaml::quoted_len;
 
-/// The length in bytes of a quoted scalar's source, from its opening quote
-/// to its closing one, or `None` when `source_text` does not start with a
-/// quote (or never closes it).
-fn quoted_len(source_text: &str) -> Option<usize> {
-    let bytes = source_text.as_bytes();
-    let quote = *bytes.first()?;
-    if quote != b'"' && quote != b'\'' {
-        return None;
-    }
-    let mut i = 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if quote == b'"' => i += 2,
-            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
-            b if b == quote => return Some(i + 1),
-            _ => i += 1,
-        }
-    }
-    None
-}
+use crate::context::Context;
 
 /// The span of a string value, trimmed to its closing quote when it is
 /// quoted: the parser's span of a quoted scalar in block context can run on
