@@ -7,7 +7,6 @@ use std::ops::Range;
 
 use landfall_diagnostics::{Diagnostic, Span};
 use landfall_model::{Application, LoadedDocument, Spanned, Variable, VariableSource, Workload};
-
 use landfall_yaml::quoted_len;
 
 use crate::context::Context;
