@@ -8,6 +8,8 @@ mod pipeline;
 pub mod quantity;
 mod registry;
 mod rules;
+#[cfg(test)]
+mod testing;
 
 pub use context::{Context, DocumentContext, EffectivePlatform, Setting};
 pub use pipeline::{

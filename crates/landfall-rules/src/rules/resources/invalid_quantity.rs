@@ -221,15 +221,7 @@ mod tests {
     #[test]
     fn the_span_starts_at_the_breaking_character() {
         let text = workload("      resources: {cpu: \"500m\", memory: '512MiB'}\n");
-        let mut db = landfall_diagnostics::SourceDb::new();
-        let file = db.add("shop.yaml", text.as_str());
-        let outcome = crate::check(
-            &mut db,
-            &[crate::CheckInput {
-                file,
-                explicit: true,
-            }],
-        );
+        let (_, outcome) = crate::testing::check_files(&[("shop.yaml", text.as_str())], true);
         let d: Vec<_> = outcome
             .diagnostics
             .iter()

@@ -495,15 +495,7 @@ pub(super) fn less(a: f64, b: f64) -> bool {
 /// as `(line, message)`, for the rules' own tests.
 #[cfg(test)]
 pub(super) fn findings(text: &str, rule: &str) -> Vec<(u32, String)> {
-    let mut db = landfall_diagnostics::SourceDb::new();
-    let file = db.add("shop.yaml", text);
-    let outcome = crate::check(
-        &mut db,
-        &[crate::CheckInput {
-            file,
-            explicit: true,
-        }],
-    );
+    let (db, outcome) = crate::testing::check_files(&[("shop.yaml", text)], true);
     outcome
         .diagnostics
         .iter()

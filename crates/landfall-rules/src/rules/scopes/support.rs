@@ -22,9 +22,9 @@ pub fn push_pointer(pointer: &str, segment: &str) -> String {
 pub mod testing {
     //! The whole checker over files given as text, for the rules' tests.
 
-    use landfall_diagnostics::{Diagnostic, SourceDb};
+    use landfall_diagnostics::Diagnostic;
 
-    use crate::{CheckInput, check};
+    use crate::testing::check_files;
 
     /// The clean tree of the rules brief, one file.
     pub const CLEAN: &str = r#"apiVersion: landfall.dev/v1
@@ -72,16 +72,13 @@ spec:
     /// Checks the files (named `0.yaml`, `1.yaml`, …) and returns the
     /// findings of `rule` only, in output order.
     pub fn findings(files: &[&str], rule: &str) -> Vec<Found> {
-        let mut db = SourceDb::new();
-        let inputs: Vec<CheckInput> = files
+        let names: Vec<String> = (0..files.len()).map(|n| format!("{n}.yaml")).collect();
+        let named: Vec<(&str, &str)> = names
             .iter()
-            .enumerate()
-            .map(|(n, text)| CheckInput {
-                file: db.add(format!("{n}.yaml"), text.to_string()),
-                explicit: false,
-            })
+            .map(String::as_str)
+            .zip(files.iter().copied())
             .collect();
-        let outcome = check(&mut db, &inputs);
+        let (db, outcome) = check_files(&named, false);
         let text = |s: landfall_diagnostics::Span| {
             db.file(s.file).text()[s.start as usize..s.end as usize].to_string()
         };

@@ -26,21 +26,13 @@ fn shown(text: &str) -> String {
 
 #[cfg(test)]
 pub(crate) mod testing {
-    use landfall_diagnostics::{Diagnostic, SourceDb};
+    use landfall_diagnostics::Diagnostic;
 
-    use crate::{CheckInput, check};
+    use crate::testing::check_files;
 
     /// Checks one file; `(rule, spanned text, message)` of each finding.
     pub fn findings(text: &str) -> Vec<(String, String, String)> {
-        let mut db = SourceDb::new();
-        let file = db.add("app.yaml", text);
-        let outcome = check(
-            &mut db,
-            &[CheckInput {
-                file,
-                explicit: true,
-            }],
-        );
+        let (_, outcome) = check_files(&[("app.yaml", text)], true);
         outcome
             .diagnostics
             .iter()
@@ -56,16 +48,7 @@ pub(crate) mod testing {
 
     /// All diagnostics of one file.
     pub fn diagnostics(text: &str) -> Vec<Diagnostic> {
-        let mut db = SourceDb::new();
-        let file = db.add("app.yaml", text);
-        check(
-            &mut db,
-            &[CheckInput {
-                file,
-                explicit: true,
-            }],
-        )
-        .diagnostics
+        check_files(&[("app.yaml", text)], true).1.diagnostics
     }
 
     /// An Application alone (so other rules stay quiet) with this `spec`.
