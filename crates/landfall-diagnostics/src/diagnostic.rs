@@ -65,6 +65,19 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub notes: Vec<String>,
+    /// Set when an inline `# landfall-ignore` covers this finding: it is kept
+    /// for SARIF `suppressions` and JSON `"suppressed": true`, but not shown
+    /// in the human output nor counted in the exit status.
+    pub suppression: Option<Suppression>,
+}
+
+/// Why a finding is suppressed, and where the suppression is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// The reason after `--` in the comment.
+    pub reason: String,
+    /// The span of the `# landfall-ignore: …` comment.
+    pub span: Span,
 }
 
 impl Diagnostic {
@@ -79,6 +92,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             notes: Vec::new(),
+            suppression: None,
         }
     }
 
@@ -107,6 +121,10 @@ impl Diagnostic {
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    pub fn is_suppressed(&self) -> bool {
+        self.suppression.is_some()
     }
 }
 

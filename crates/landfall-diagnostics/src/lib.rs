@@ -10,7 +10,7 @@ mod source;
 mod suggest;
 mod words;
 
-pub use diagnostic::{Diagnostic, Label, RuleMeta, Severity, sort_diagnostics};
+pub use diagnostic::{Diagnostic, Label, RuleMeta, Severity, Suppression, sort_diagnostics};
 pub use render::{ColorMode, Summary, render_human, render_json};
 pub use source::{FileId, LineCol, SourceDb, SourceFile, Span};
 pub use suggest::did_you_mean;
