@@ -1,0 +1,552 @@
+//! The compose target: one `compose.yaml` for the scope, plus the files of
+//! its configs beside it (`configs/<config>/<file>`).
+//!
+//! Written for what docker-compose 1.29 and podman-compose 1.0.3 both do
+//! (not only what the compose specification allows), because those are the
+//! tools a compose scope runs on:
+//! - one service per container: the first container of a workload is the
+//!   service named after the workload (so workloads reach each other by
+//!   workload name on the scope network), further containers are
+//!   `<workload>-<container>` on the same network (compose has no pods);
+//! - replicas as `deploy.replicas` (podman-compose reads no `scale`);
+//! - configs as read-only bind mounts of the emitted files: both tools
+//!   ignore service-level `configs` outside swarm mode;
+//! - secrets never inline: an env secret is `${LANDFALL_SECRET_…:?…}`,
+//!   interpolated from the environment of `up`; a `secret://` mount is a
+//!   compose secret whose `file:` lies under `${LANDFALL_SECRETS_DIR:?…}`;
+//! - every other `$` is written `$$`, so compose never interpolates the
+//!   plan's own text;
+//! - cron workloads are services in the `jobs` profile with `restart: "no"`,
+//!   run by the host's scheduler with `run --rm` (compose has no scheduler;
+//!   the schedule is in the labels).
+
+use std::collections::BTreeMap;
+
+use landfall_plan::{
+    Container, HttpScheme, Job, Mount, MountSource, Plan, Probe, ProbeAction, Workload,
+    WorkloadType,
+};
+
+use crate::names::{self, LABEL_APPLICATION, LABEL_SCOPE, LABEL_SPEC_HASH, LABEL_WORKLOAD};
+use crate::yaml::{self, Yaml};
+use crate::{Artifact, Problems};
+
+/// The compose file's name in the output directory.
+pub const COMPOSE_FILE: &str = "compose.yaml";
+
+/// The profile cron services are in: `up` leaves them alone.
+pub const JOBS_PROFILE: &str = "jobs";
+
+/// Restart policies the compose target accepts from the scope's
+/// `restartPolicy` parameter.
+const RESTART_POLICIES: &[&str] = &["always", "unless-stopped", "on-failure", "no"];
+
+/// The artifacts: `compose.yaml`, then the config files, by path.
+pub fn emit(plan: &Plan) -> Result<Vec<Artifact>, Problems> {
+    let document = document(plan)?;
+    let mut artifacts = vec![Artifact {
+        path: COMPOSE_FILE.to_string(),
+        contents: yaml::to_string(&document),
+    }];
+    for config in &plan.configs {
+        for (file, contents) in &config.files {
+            artifacts.push(Artifact {
+                path: format!("{}/{file}", config_dir(&config.name)),
+                contents: contents.clone(),
+            });
+        }
+    }
+    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(artifacts)
+}
+
+/// The compose file as a value (the round-trip tests compare against it).
+pub fn document(plan: &Plan) -> Result<Yaml, Problems> {
+    let mut problems = Problems::default();
+    check_names(plan, &mut problems);
+    let settings = Settings::from_plan(plan, &mut problems);
+
+    let mut services = Yaml::map();
+    for workload in &plan.workloads {
+        for (index, container) in workload.containers.iter().enumerate() {
+            let name = service_name(workload, container, index);
+            services.push(name, service(plan, &settings, workload, container));
+        }
+    }
+
+    let mut document = Yaml::map().with(
+        "x-landfall",
+        Yaml::map()
+            .with("application", lit(&plan.application.name))
+            .with("scope", lit(&plan.scope.name))
+            .with("version", lit(&plan.application.version))
+            .with("projectName", settings.project_name.clone())
+            .with(
+                "run",
+                format!("docker-compose -p {} up -d", settings.project_name),
+            ),
+    );
+    document.push("services", services);
+    if !plan.networks.is_empty() {
+        let mut networks = Yaml::map();
+        for network in &plan.networks {
+            networks.push(
+                lit(&network.name),
+                Yaml::map().with("labels", scope_labels(plan)),
+            );
+        }
+        document.push("networks", networks);
+    }
+    if !plan.volumes.is_empty() {
+        let mut volumes = Yaml::map();
+        for volume in &plan.volumes {
+            let kind = match volume.kind {
+                landfall_plan::VolumeKind::Scratch => "scratch",
+                landfall_plan::VolumeKind::Persistent => "persistent",
+            };
+            volumes.push(
+                lit(&volume.name),
+                Yaml::map().with(
+                    "labels",
+                    scope_labels(plan).with("landfall.dev/volume-kind", kind),
+                ),
+            );
+        }
+        document.push("volumes", volumes);
+    }
+    let mounted_secrets = mounted_secrets(plan);
+    if !mounted_secrets.is_empty() {
+        let mut secrets = Yaml::map();
+        for (key, reference) in &mounted_secrets {
+            secrets.push(
+                key.clone(),
+                Yaml::map().with(
+                    "file",
+                    format!(
+                        "${{{var}:?set {var} to the directory holding the scope's secret files}}/{}",
+                        lit(reference),
+                        var = names::SECRETS_DIR_VAR
+                    ),
+                ),
+            );
+        }
+        document.push("secrets", secrets);
+    }
+    problems.into_result(document)
+}
+
+/// What the compose target reads from the scope's parameters, when its
+/// ScopeType defines them: `projectName`, `restartPolicy`, `publishPorts`.
+struct Settings {
+    project_name: String,
+    restart: String,
+    publish_ports: bool,
+}
+
+impl Settings {
+    fn from_plan(plan: &Plan, problems: &mut Problems) -> Settings {
+        let project_name = match names::string_parameter(plan, "projectName") {
+            Some(name) if is_project_name(name) => name.to_string(),
+            Some(name) => {
+                problems.push(format!(
+                    "parameter projectName `{name}` is not a compose project name \
+                     (lowercase letters, digits, `_` and `-`, starting with a letter or digit)"
+                ));
+                String::new()
+            }
+            None => names::scope_name(plan),
+        };
+        let restart = match names::string_parameter(plan, "restartPolicy") {
+            Some(policy) if RESTART_POLICIES.contains(&policy) => policy.to_string(),
+            Some(policy) => {
+                problems.push(format!(
+                    "parameter restartPolicy `{policy}` is not one of {}",
+                    RESTART_POLICIES.join(", ")
+                ));
+                String::new()
+            }
+            None => "unless-stopped".to_string(),
+        };
+        let publish_ports = plan
+            .scope
+            .parameters
+            .get("publishPorts")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(true);
+        Settings {
+            project_name,
+            restart,
+            publish_ports,
+        }
+    }
+}
+
+fn is_project_name(name: &str) -> bool {
+    name.bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+fn service_name(workload: &Workload, container: &Container, index: usize) -> String {
+    if index == 0 {
+        workload.name.clone()
+    } else {
+        format!("{}-{}", workload.name, container.name)
+    }
+}
+
+/// Service names must be unique, and names used as compose keys must be
+/// what compose accepts.
+fn check_names(plan: &Plan, problems: &mut Problems) {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for workload in &plan.workloads {
+        for (index, container) in workload.containers.iter().enumerate() {
+            let name = service_name(workload, container, index);
+            let owner = format!("container {} of workload {}", container.name, workload.name);
+            if let Some(first) = seen.insert(name.clone(), owner.clone()) {
+                problems.push(format!(
+                    "compose service `{name}` would be both {first} and {owner}: rename one"
+                ));
+            }
+        }
+    }
+    for config in &plan.configs {
+        for file in config.files.keys() {
+            if !is_file_name(file) {
+                problems.push(format!(
+                    "config {}: `{file}` cannot be a file name (no `/`, not `.` or `..`)",
+                    config.name
+                ));
+            }
+        }
+    }
+}
+
+fn is_file_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0'])
+}
+
+fn config_dir(config: &str) -> String {
+    format!("configs/{config}")
+}
+
+/// `secret://` mounts as compose secrets: key (`[a-zA-Z0-9._-]`) to reference.
+fn mounted_secrets(plan: &Plan) -> BTreeMap<String, String> {
+    plan.workloads
+        .iter()
+        .flat_map(|w| &w.containers)
+        .flat_map(|c| &c.mounts)
+        .filter(|m| m.source == MountSource::Secret)
+        .map(|m| (secret_key(&m.name), m.name.clone()))
+        .collect()
+}
+
+fn secret_key(reference: &str) -> String {
+    let key: String = reference
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if key == reference {
+        key
+    } else {
+        // Keep distinct references distinct after the replacement.
+        format!("{key}-{}", names::digest(reference))
+    }
+}
+
+fn service(plan: &Plan, settings: &Settings, workload: &Workload, container: &Container) -> Yaml {
+    let is_job = workload.workload_type == WorkloadType::Cron;
+    let mut service = Yaml::map().with("image", lit(&container.image));
+    if let Some(command) = &container.command {
+        service.push("entrypoint", lits(command));
+    }
+    if let Some(args) = &container.args {
+        service.push("command", lits(args));
+    }
+    if let Some(dir) = &container.working_dir {
+        service.push("working_dir", lit(dir));
+    }
+    if let Some(user) = &container.user {
+        service.push("user", lit(user));
+    }
+    if !container.env.is_empty() {
+        let mut environment = Yaml::map();
+        for var in &container.env {
+            let value = match &var.source {
+                landfall_plan::EnvSource::Value(value) => lit(value),
+                landfall_plan::EnvSource::Secret(reference) => {
+                    let env = names::secret_env_var(reference);
+                    // The reference is in the message: escape its `}` and `$`.
+                    let shown: String = reference
+                        .chars()
+                        .filter(|c| !matches!(c, '}' | '$'))
+                        .collect();
+                    format!("${{{env}:?set {env} to the secret {shown}}}")
+                }
+            };
+            environment.push(var.name.clone(), value);
+        }
+        service.push("environment", environment);
+    }
+    if !container.ports.is_empty() {
+        if settings.publish_ports {
+            let ports: Vec<String> = container
+                .ports
+                .iter()
+                .map(|port| match port.host_port {
+                    // Replicas cannot share one host port: the engine picks one each.
+                    Some(host) if workload.replicas == 1 => {
+                        format!("127.0.0.1:{host}:{}", port.port)
+                    }
+                    _ => format!("127.0.0.1::{}", port.port),
+                })
+                .collect();
+            service.push("ports", ports);
+        } else {
+            let ports: Vec<String> = container.ports.iter().map(|p| p.port.to_string()).collect();
+            service.push("expose", ports);
+        }
+    }
+    if !plan.networks.is_empty() {
+        let networks: Vec<String> = plan.networks.iter().map(|n| lit(&n.name)).collect();
+        service.push("networks", networks);
+    }
+    let volumes: Vec<Yaml> = container.mounts.iter().filter_map(volume_mount).collect();
+    if !volumes.is_empty() {
+        service.push("volumes", Yaml::Seq(volumes));
+    }
+    let secrets: Vec<Yaml> = container
+        .mounts
+        .iter()
+        .filter(|m| m.source == MountSource::Secret)
+        .map(|m| {
+            Yaml::map()
+                .with("source", secret_key(&m.name))
+                .with("target", lit(&m.path))
+        })
+        .collect();
+    if !secrets.is_empty() {
+        service.push("secrets", Yaml::Seq(secrets));
+    }
+    if let Some(readiness) = &container.probes.readiness {
+        service.push("healthcheck", healthcheck(readiness));
+    }
+    let cpus = cpus(container.resources.cpu_millis);
+    let memory = memory(container.resources.memory_bytes);
+    let amounts = || {
+        Yaml::map()
+            .with("cpus", cpus.clone())
+            .with("memory", memory.clone())
+    };
+    service.push(
+        "deploy",
+        Yaml::map().with("replicas", workload.replicas).with(
+            "resources",
+            Yaml::map()
+                .with("limits", amounts())
+                .with("reservations", amounts()),
+        ),
+    );
+    service.push(
+        "restart",
+        if is_job {
+            "no"
+        } else {
+            settings.restart.as_str()
+        },
+    );
+    service.push("init", true);
+    service.push("read_only", workload.security.read_only_root_filesystem);
+    if workload.security.read_only_root_filesystem {
+        // The platform reserves /tmp: it stays writable under a read-only root.
+        service.push("tmpfs", vec!["/tmp"]);
+    }
+    service.push("cap_drop", vec!["ALL"]);
+    service.push("security_opt", vec!["no-new-privileges:true"]);
+    service.push("pids_limit", 1024u32);
+    service.push("labels", service_labels(plan, workload, container));
+    if is_job {
+        service.push("profiles", vec![JOBS_PROFILE]);
+    }
+    service
+}
+
+fn volume_mount(mount: &Mount) -> Option<Yaml> {
+    let (kind, source) = match mount.source {
+        MountSource::Scratch | MountSource::Volume => ("volume", lit(&mount.name)),
+        MountSource::Config => ("bind", format!("./{}", config_dir(&lit(&mount.name)))),
+        MountSource::Secret => return None,
+    };
+    let mut volume = Yaml::map()
+        .with("type", kind)
+        .with("source", source)
+        .with("target", lit(&mount.path));
+    if mount.read_only {
+        volume.push("read_only", true);
+    }
+    Some(volume)
+}
+
+/// The readiness probe as a healthcheck, run inside the container: http
+/// with `wget`, tcp with `nc` (through the shell, for its `</dev/null`:
+/// connect, then close), exec as written.
+fn healthcheck(probe: &Probe) -> Yaml {
+    let timeout_s = probe.timeout_ms.div_ceil(1000).max(1).to_string();
+    let test: Vec<String> = match &probe.action {
+        ProbeAction::Http { path, port, scheme } => {
+            let mut test = vec!["CMD".into(), "wget".into(), "-q".into()];
+            let scheme = match scheme {
+                HttpScheme::Http => "http",
+                HttpScheme::Https => {
+                    // As Kubernetes: an https probe does not verify the certificate.
+                    test.push("--no-check-certificate".into());
+                    "https"
+                }
+            };
+            test.extend([
+                "-T".into(),
+                timeout_s,
+                "-O".into(),
+                "/dev/null".into(),
+                lit(&format!("{scheme}://127.0.0.1:{port}{path}")),
+            ]);
+            test
+        }
+        ProbeAction::Tcp { port } => vec![
+            "CMD-SHELL".into(),
+            format!("nc -w {timeout_s} 127.0.0.1 {port} </dev/null"),
+        ],
+        ProbeAction::Exec { command } => std::iter::once("CMD".to_string())
+            .chain(command.iter().map(|arg| lit(arg)))
+            .collect(),
+    };
+    Yaml::map()
+        .with("test", test)
+        .with("interval", duration(probe.period_ms))
+        .with("timeout", duration(probe.timeout_ms))
+        .with("retries", probe.failure_threshold)
+        .with("start_period", duration(probe.initial_delay_ms))
+}
+
+fn scope_labels(plan: &Plan) -> Yaml {
+    Yaml::map()
+        .with(LABEL_APPLICATION, lit(&plan.application.name))
+        .with(LABEL_SCOPE, lit(&plan.scope.name))
+}
+
+fn service_labels(plan: &Plan, workload: &Workload, container: &Container) -> Yaml {
+    let mut labels = scope_labels(plan)
+        .with(LABEL_WORKLOAD, lit(&workload.name))
+        .with(names::LABEL_CONTAINER, lit(&container.name))
+        .with(names::LABEL_VERSION, lit(&plan.application.version))
+        .with(LABEL_SPEC_HASH, lit(&workload.spec_hash));
+    if let Some(job) = &workload.job {
+        job_labels(&mut labels, job);
+    }
+    labels
+}
+
+/// What a host scheduler needs to run a cron service as the plan means it.
+fn job_labels(labels: &mut Yaml, job: &Job) {
+    labels.push("landfall.dev/schedule", lit(&job.schedule));
+    labels.push(
+        "landfall.dev/concurrency-policy",
+        format!("{:?}", job.concurrency_policy),
+    );
+    labels.push(
+        "landfall.dev/restart-policy",
+        format!("{:?}", job.restart_policy),
+    );
+    if let Some(deadline) = job.active_deadline_seconds {
+        labels.push("landfall.dev/active-deadline-seconds", deadline.to_string());
+    }
+    labels.push("landfall.dev/suspend", job.suspend.to_string());
+}
+
+/// A plan string as compose text: `$` doubled so compose reads it literally.
+fn lit(text: &str) -> String {
+    text.replace('$', "$$")
+}
+
+fn lits(texts: &[String]) -> Vec<String> {
+    texts.iter().map(|t| lit(t)).collect()
+}
+
+/// Millicores as a decimal number of CPUs: `250` is `"0.25"`.
+fn cpus(millis: u64) -> String {
+    let whole = millis / 1000;
+    let fraction = millis % 1000;
+    if fraction == 0 {
+        whole.to_string()
+    } else {
+        let digits = format!("{fraction:03}");
+        format!("{whole}.{}", digits.trim_end_matches('0'))
+    }
+}
+
+/// Bytes in the largest docker unit that holds them exactly (`256m` is 256 MiB).
+fn memory(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "g"), (1 << 20, "m"), (1 << 10, "k")];
+    for (size, unit) in UNITS {
+        if bytes >= size && bytes % size == 0 {
+            return format!("{}{unit}", bytes / size);
+        }
+    }
+    format!("{bytes}b")
+}
+
+/// Milliseconds as a compose duration: whole seconds as `10s`, else `1500ms`.
+fn duration(ms: u64) -> String {
+    if ms % 1000 == 0 {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{ms}ms")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_in_compose_units() {
+        assert_eq!(cpus(250), "0.25");
+        assert_eq!(cpus(1000), "1");
+        assert_eq!(cpus(1505), "1.505");
+        assert_eq!(cpus(50), "0.05");
+        assert_eq!(memory(256 << 20), "256m");
+        assert_eq!(memory(2 << 30), "2g");
+        assert_eq!(memory(1_000_000), "1000000b");
+        assert_eq!(memory(1536 << 10), "1536k");
+        assert_eq!(duration(10_000), "10s");
+        assert_eq!(duration(1_500), "1500ms");
+        assert_eq!(duration(0), "0s");
+    }
+
+    #[test]
+    fn plan_text_is_never_interpolated() {
+        assert_eq!(lit("echo $HOME ${X}"), "echo $$HOME $${X}");
+    }
+
+    #[test]
+    fn odd_secret_references_get_distinct_keys() {
+        assert_eq!(secret_key("orders-db-tls"), "orders-db-tls");
+        let a = secret_key("a/b");
+        let b = secret_key("a_b");
+        assert_ne!(a, b);
+        assert!(a.starts_with("a_b-"), "{a}");
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || b"._-".contains(&c))
+        );
+    }
+}

@@ -1,0 +1,72 @@
+//! Targets: pure functions from a [`Plan`] to the files another tool runs.
+//!
+//! - [`compose`]: `compose.yaml` (and the config files it bind-mounts) for
+//!   docker-compose and podman-compose;
+//! - [`kubernetes`]: one multi-document `kubernetes.yaml` for `kubectl
+//!   apply -f` (and `podman kube play`).
+//!
+//! They read only the Plan (never YAML or the model), do no IO, and give
+//! byte-identical output for identical plans. [`yaml`] is the emitter both
+//! use: strings a YAML 1.1 reader would take for something else are quoted.
+
+use std::fmt;
+
+use landfall_plan::{Plan, Target};
+
+pub mod compose;
+pub mod kubernetes;
+pub mod names;
+pub mod yaml;
+
+/// One file to write: a relative path (`/`-separated) and its contents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Artifact {
+    pub path: String,
+    pub contents: String,
+}
+
+/// What in a plan a target cannot express (a secret reference that is no
+/// Kubernetes name, two containers that would be one compose service): the
+/// target writes nothing then, and says every reason.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Problems(pub Vec<String>);
+
+impl Problems {
+    pub fn push(&mut self, problem: String) {
+        self.0.push(problem);
+    }
+
+    fn into_result<T>(mut self, value: T) -> Result<T, Problems> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            self.0.sort();
+            self.0.dedup();
+            Err(self)
+        }
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, problem) in self.0.iter().enumerate() {
+            if index > 0 {
+                f.write_str("\n")?;
+            }
+            f.write_str(problem)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problems {}
+
+/// The artifacts of the plan's target, by path; `None` for the local target,
+/// which the runner executes instead of writing files.
+pub fn emit(plan: &Plan) -> Option<Result<Vec<Artifact>, Problems>> {
+    match plan.scope.target {
+        Target::Local => None,
+        Target::Compose => Some(compose::emit(plan)),
+        Target::Kubernetes => Some(kubernetes::emit(plan)),
+    }
+}
