@@ -281,10 +281,16 @@ impl Scope<'_> {
                 .ports
                 .iter()
                 .map(|p| {
-                    Yaml::map()
+                    let port = Yaml::map()
                         .with("name", port_name(p.protocol, p.port))
                         .with("containerPort", p.port)
-                        .with("protocol", "TCP")
+                        .with("protocol", "TCP");
+                    // A host port fixed by the scope is published on the
+                    // loopback only (what `podman kube play` reads).
+                    match p.host_port {
+                        Some(host) => port.with("hostIP", "127.0.0.1").with("hostPort", host),
+                        None => port,
+                    }
                 })
                 .collect();
             out.push("ports", Yaml::Seq(ports));
@@ -687,7 +693,10 @@ fn pod_volumes(workload: &Workload, problems: &mut Problems) -> Vec<Yaml> {
             }
             MountSource::Secret => {
                 let secret = secret_or_problem(&mount.name, problems);
-                let mut source = Yaml::map().with("secretName", secret.name);
+                // `optional` written out: podman 4.3's kube play dereferences it.
+                let mut source = Yaml::map()
+                    .with("secretName", secret.name)
+                    .with("optional", false);
                 if let Some(key) = secret.key {
                     source.push(
                         "items",
