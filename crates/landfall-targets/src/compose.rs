@@ -397,38 +397,45 @@ fn volume_mount(mount: &Mount) -> Option<Yaml> {
 }
 
 /// The readiness probe as a healthcheck, run inside the container: http
-/// with `wget`, tcp with `nc` (through the shell, for its `</dev/null`:
-/// connect, then close), exec as written.
+/// with `wget`, tcp with `nc` (connect, then close on the empty input),
+/// exec as written. The test is one shell line (compose's CMD-SHELL form):
+/// podman-compose 1.0.3 consumes a list-form test on the first replica and
+/// fails on the second, and runs every test through `/bin/sh` anyway.
 fn healthcheck(probe: &Probe) -> Yaml {
-    let timeout_s = probe.timeout_ms.div_ceil(1000).max(1).to_string();
-    let test: Vec<String> = match &probe.action {
+    let words: Vec<String> = match &probe.action {
         ProbeAction::Http { path, port, scheme } => {
-            let mut test = vec!["CMD".into(), "wget".into(), "-q".into()];
+            let mut words = vec!["wget".to_string(), "-q".into()];
             let scheme = match scheme {
                 HttpScheme::Http => "http",
                 HttpScheme::Https => {
                     // As Kubernetes: an https probe does not verify the certificate.
-                    test.push("--no-check-certificate".into());
+                    words.push("--no-check-certificate".into());
                     "https"
                 }
             };
-            test.extend([
-                "-T".into(),
-                timeout_s,
+            // No `-T`: the healthcheck's timeout bounds it (and busybox
+            // 1.35's static wget crashes on `-T`).
+            words.extend([
                 "-O".into(),
                 "/dev/null".into(),
-                lit(&format!("{scheme}://127.0.0.1:{port}{path}")),
+                format!("{scheme}://127.0.0.1:{port}{path}"),
             ]);
-            test
+            words
         }
-        ProbeAction::Tcp { port } => vec![
-            "CMD-SHELL".into(),
-            format!("nc -w {timeout_s} 127.0.0.1 {port} </dev/null"),
-        ],
-        ProbeAction::Exec { command } => std::iter::once("CMD".to_string())
-            .chain(command.iter().map(|arg| lit(arg)))
-            .collect(),
+        ProbeAction::Tcp { port } => {
+            let timeout_s = probe.timeout_ms.div_ceil(1000).max(1).to_string();
+            let words = ["nc", "-w", &timeout_s, "127.0.0.1", &port.to_string()];
+            let line: Vec<String> = words.iter().map(|w| shell_quote(w)).collect();
+            return healthcheck_with(probe, format!("{} </dev/null", line.join(" ")));
+        }
+        ProbeAction::Exec { command } => command.clone(),
     };
+    let line: Vec<String> = words.iter().map(|w| shell_quote(w)).collect();
+    healthcheck_with(probe, line.join(" "))
+}
+
+fn healthcheck_with(probe: &Probe, shell_line: String) -> Yaml {
+    let test = lit(&shell_line);
     Yaml::map()
         .with("test", test)
         .with("interval", duration(probe.period_ms))
@@ -470,6 +477,19 @@ fn job_labels(labels: &mut Yaml, job: &Job) {
         labels.push("landfall.dev/active-deadline-seconds", deadline.to_string());
     }
     labels.push("landfall.dev/suspend", job.suspend.to_string());
+}
+
+/// One shell word: as it is when the shell reads it so, else single-quoted.
+fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_./:=@%+,-".contains(&b));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
 }
 
 /// A plan string as compose text: `$` doubled so compose reads it literally.
@@ -530,6 +550,15 @@ mod tests {
         assert_eq!(duration(10_000), "10s");
         assert_eq!(duration(1_500), "1500ms");
         assert_eq!(duration(0), "0s");
+    }
+
+    #[test]
+    fn healthcheck_words_are_shell_quoted() {
+        assert_eq!(shell_quote("/health"), "/health");
+        assert_eq!(shell_quote("test -d /x"), "'test -d /x'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote("/ready?full=1&x"), "'/ready?full=1&x'");
+        assert_eq!(shell_quote(""), "''");
     }
 
     #[test]
