@@ -164,14 +164,24 @@ fn shop_staging_runs_on_podman_compose() {
         args.extend(verb);
         run("podman-compose", &args, &envs, &dir)
     };
-    let _teardown = Teardown(vec![(
-        "podman-compose".into(),
+    let mut teardown = vec![(
+        "podman-compose".to_string(),
         ["-p", &project, "-f", "compose.yaml", "down", "-v"]
             .map(String::from)
             .to_vec(),
         envs.clone(),
         dir.clone(),
-    )]);
+    )];
+    // podman-compose 1.0.3 leaves the networks it made.
+    for network in &plan.networks {
+        teardown.push((
+            "podman".into(),
+            vec!["network".into(), "rm".into(), "-f".into(), format!("{project}_{}", network.name)],
+            Vec::new(),
+            dir.clone(),
+        ));
+    }
+    let teardown = Teardown(teardown);
     ok(compose(&["up", "-d"]), "podman-compose up -d");
 
     wait_for_health(api_port, "api");
@@ -230,6 +240,7 @@ fn shop_staging_runs_on_podman_compose() {
         "podman ps",
     );
     assert_eq!(left.trim(), "", "containers left after down");
+    drop(teardown);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -285,17 +296,24 @@ fn shop_production_runs_on_podman_kube_play() {
             dir.clone(),
         ));
     }
-    // `kube down` keeps the volumes of PersistentVolumeClaims.
-    for volume in plan.volumes.iter().filter(|v| v.kind == VolumeKind::Persistent) {
-        let _ = run("podman", &["volume", "rm", "-f", &volume.name], &[], &dir);
+    // `kube down` keeps the volumes it made for claims, ConfigMaps and Secrets.
+    let volumes = plan
+        .volumes
+        .iter()
+        .filter(|v| v.kind == VolumeKind::Persistent)
+        .map(|v| v.name.clone())
+        .chain(plan.configs.iter().map(|c| c.name.clone()))
+        .chain(secrets.iter().map(|(name, _)| name.to_string()));
+    for volume in volumes {
+        let _ = run("podman", &["volume", "rm", "-f", &volume], &[], &dir);
         teardown.push((
             "podman".into(),
-            vec!["volume".into(), "rm".into(), "-f".into(), volume.name.clone()],
+            vec!["volume".into(), "rm".into(), "-f".into(), volume],
             Vec::new(),
             dir.clone(),
         ));
     }
-    let _teardown = Teardown(teardown);
+    let teardown = Teardown(teardown);
 
     ok(
         run("podman", &["kube", "play", "kubernetes.yaml"], &[], &dir),
@@ -327,6 +345,7 @@ fn shop_production_runs_on_podman_kube_play() {
         let exists = run("podman", &["pod", "exists", name], &[], &dir);
         assert!(!exists.status.success(), "{name} left after kube down ({left})");
     }
+    drop(teardown);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
