@@ -48,7 +48,12 @@ pub fn emit(plan: &Plan) -> Result<Vec<Artifact>, Problems> {
 pub fn objects(plan: &Plan) -> Result<Vec<Yaml>, Problems> {
     let mut problems = Problems::default();
     let namespace = namespace(plan, &mut problems);
-    let scope = Scope { plan, namespace };
+    let scope = Scope {
+        plan,
+        namespace,
+        instance: names::scope_name(plan),
+        version: names::label_value(&plan.application.version),
+    };
 
     let mut objects = vec![scope.namespace_object()];
     for config in &plan.configs {
@@ -61,16 +66,17 @@ pub fn objects(plan: &Plan) -> Result<Vec<Yaml>, Problems> {
     }
     for workload in &plan.workloads {
         let pod = scope.pod_template(workload, &mut problems);
+        let autoscaler = scope.autoscaler(workload);
         match &workload.job {
             Some(job) if workload.workload_type == WorkloadType::Cron => {
                 objects.push(scope.cron_job(workload, job, pod));
             }
-            _ => objects.push(scope.deployment(workload, pod)),
+            _ => objects.push(scope.deployment(workload, pod, autoscaler.is_some())),
         }
         if let Some(service) = scope.service(workload) {
             objects.push(service);
         }
-        if let Some(autoscaler) = scope.autoscaler(workload) {
+        if let Some(autoscaler) = autoscaler {
             objects.push(autoscaler);
         }
         if let Some(policy) = scope.network_policy(workload) {
@@ -96,6 +102,10 @@ fn namespace(plan: &Plan, problems: &mut Problems) -> String {
 struct Scope<'a> {
     plan: &'a Plan,
     namespace: String,
+    /// `app.kubernetes.io/instance`: `<application>-<scope>`.
+    instance: String,
+    /// `app.kubernetes.io/version`.
+    version: String,
 }
 
 impl Scope<'_> {
@@ -122,7 +132,7 @@ impl Scope<'_> {
     fn selector(&self, workload: &Workload) -> Yaml {
         Yaml::map()
             .with("app.kubernetes.io/name", workload.name.clone())
-            .with("app.kubernetes.io/instance", names::scope_name(self.plan))
+            .with("app.kubernetes.io/instance", self.instance.clone())
     }
 
     /// The recommended `app.kubernetes.io/*` set, then landfall's own.
@@ -134,11 +144,8 @@ impl Scope<'_> {
         };
         Yaml::map()
             .with("app.kubernetes.io/name", workload.name.clone())
-            .with("app.kubernetes.io/instance", names::scope_name(self.plan))
-            .with(
-                "app.kubernetes.io/version",
-                names::label_value(&self.plan.application.version),
-            )
+            .with("app.kubernetes.io/instance", self.instance.clone())
+            .with("app.kubernetes.io/version", self.version.clone())
             .with("app.kubernetes.io/component", component)
             .with(
                 "app.kubernetes.io/part-of",
@@ -380,9 +387,8 @@ impl Scope<'_> {
         out
     }
 
-    fn deployment(&self, workload: &Workload, pod: Yaml) -> Yaml {
+    fn deployment(&self, workload: &Workload, pod: Yaml, autoscaled: bool) -> Yaml {
         let mut annotations = self.workload_annotations(workload);
-        let autoscaled = self.autoscaler(workload).is_some();
         if let Some(scaling) = &workload.scaling
             && !autoscaled
         {
