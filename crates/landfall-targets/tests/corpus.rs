@@ -169,10 +169,7 @@ fn kubernetes_validate_accepts_every_manifest_strictly() {
 }
 
 fn tempdir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "landfall-targets-{name}-{}",
-        std::process::id()
-    ));
+    let dir = std::env::temp_dir().join(format!("landfall-targets-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

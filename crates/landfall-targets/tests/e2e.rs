@@ -113,7 +113,10 @@ fn scratch_dir(name: &str) -> PathBuf {
 }
 
 /// Runs its command when dropped, so a failing test still tears down.
-struct Teardown(Vec<(String, Vec<String>, Vec<(String, String)>, PathBuf)>);
+struct Teardown(Vec<Step>);
+
+/// A command of the teardown: program, arguments, environment, directory.
+type Step = (String, Vec<String>, Vec<(String, String)>, PathBuf);
 
 impl Drop for Teardown {
     fn drop(&mut self) {
@@ -150,7 +153,11 @@ fn shop_staging_runs_on_podman_compose() {
     }
     let secrets = dir.join("secrets");
     std::fs::create_dir_all(secrets.join("orders-db-tls")).unwrap();
-    std::fs::write(secrets.join("orders-db-tls/ca.crt"), "stand-in certificate\n").unwrap();
+    std::fs::write(
+        secrets.join("orders-db-tls/ca.crt"),
+        "stand-in certificate\n",
+    )
+    .unwrap();
     let mut envs = compose_environment(&plan, &secrets);
     for (name, value) in &mut envs {
         if name.starts_with("LANDFALL_SECRET_") {
@@ -176,7 +183,12 @@ fn shop_staging_runs_on_podman_compose() {
     for network in &plan.networks {
         teardown.push((
             "podman".into(),
-            vec!["network".into(), "rm".into(), "-f".into(), format!("{project}_{}", network.name)],
+            vec![
+                "network".into(),
+                "rm".into(),
+                "-f".into(),
+                format!("{project}_{}", network.name),
+            ],
             Vec::new(),
             dir.clone(),
         ));
@@ -200,7 +212,12 @@ fn shop_staging_runs_on_podman_compose() {
     wait_for_health(storefront_port, "storefront");
     // The healthcheck written from the readiness probe passes in the container.
     ok(
-        run("podman", &["healthcheck", "run", &format!("{project}_api_1")], &[], &dir),
+        run(
+            "podman",
+            &["healthcheck", "run", &format!("{project}_api_1")],
+            &[],
+            &dir,
+        ),
         "podman healthcheck run (api)",
     );
     // Configs are bind-mounted, secrets reach env and files, and the
@@ -209,7 +226,13 @@ fn shop_staging_runs_on_podman_compose() {
         ok(
             run(
                 "podman",
-                &["exec", &format!("{project}_{container}_1"), "/bin/sh", "-c", script],
+                &[
+                    "exec",
+                    &format!("{project}_{container}_1"),
+                    "/bin/sh",
+                    "-c",
+                    script,
+                ],
                 &[],
                 &dir,
             ),
@@ -220,20 +243,34 @@ fn shop_staging_runs_on_podman_compose() {
     assert_eq!(exec("worker", "echo $DB_PASSWORD").trim(), canary);
     assert!(exec("worker", "cat /etc/tls/ca.crt").contains("stand-in certificate"));
     assert_eq!(exec("worker", "id -u").trim(), "1000");
-    assert!(!run(
-        "podman",
-        &["exec", &format!("{project}_worker_1"), "/bin/sh", "-c", "echo x > /x"],
-        &[],
-        &dir
-    )
-    .status
-    .success());
+    assert!(
+        !run(
+            "podman",
+            &[
+                "exec",
+                &format!("{project}_worker_1"),
+                "/bin/sh",
+                "-c",
+                "echo x > /x"
+            ],
+            &[],
+            &dir
+        )
+        .status
+        .success()
+    );
 
     ok(compose(&["down", "-v"]), "podman-compose down");
     let left = ok(
         run(
             "podman",
-            &["ps", "-a", "-q", "--filter", &format!("label=io.podman.compose.project={project}")],
+            &[
+                "ps",
+                "-a",
+                "-q",
+                "--filter",
+                &format!("label=io.podman.compose.project={project}"),
+            ],
             &[],
             &dir,
         ),
@@ -274,11 +311,16 @@ fn shop_production_runs_on_podman_kube_play() {
     let b64 = |text: &str| base64(text.as_bytes());
     let secrets = [
         ("shop-db", format!("{{\"password\":\"{}\"}}", b64(&canary))),
-        ("orders-db-tls", format!("{{\"ca.crt\":\"{}\"}}", b64("stand-in"))),
+        (
+            "orders-db-tls",
+            format!("{{\"ca.crt\":\"{}\"}}", b64("stand-in")),
+        ),
     ];
     let mut teardown = vec![(
         "podman".to_string(),
-        ["kube", "down", "kubernetes.yaml"].map(String::from).to_vec(),
+        ["kube", "down", "kubernetes.yaml"]
+            .map(String::from)
+            .to_vec(),
         Vec::new(),
         dir.clone(),
     )];
@@ -286,7 +328,12 @@ fn shop_production_runs_on_podman_kube_play() {
         let _ = run("podman", &["secret", "rm", name], &[], &dir);
         std::fs::write(dir.join(format!("{name}.json")), data).unwrap();
         ok(
-            run("podman", &["secret", "create", name, &format!("{name}.json")], &[], &dir),
+            run(
+                "podman",
+                &["secret", "create", name, &format!("{name}.json")],
+                &[],
+                &dir,
+            ),
             "podman secret create",
         );
         teardown.push((
@@ -325,7 +372,13 @@ fn shop_production_runs_on_podman_kube_play() {
     let worker_env = ok(
         run(
             "podman",
-            &["exec", "worker-pod-0-worker", "/bin/sh", "-c", "echo $DB_PASSWORD; id -u"],
+            &[
+                "exec",
+                "worker-pod-0-worker",
+                "/bin/sh",
+                "-c",
+                "echo $DB_PASSWORD; id -u",
+            ],
             &[],
             &dir,
         ),
@@ -338,12 +391,20 @@ fn shop_production_runs_on_podman_kube_play() {
         "podman kube down",
     );
     let left = ok(
-        run("podman", &["pod", "ps", "-q", "--filter", "name=-pod-0"], &[], &dir),
+        run(
+            "podman",
+            &["pod", "ps", "-q", "--filter", "name=-pod-0"],
+            &[],
+            &dir,
+        ),
         "podman pod ps",
     );
     for name in ["api-pod-0", "storefront-pod-0", "worker-pod-0"] {
         let exists = run("podman", &["pod", "exists", name], &[], &dir);
-        assert!(!exists.status.success(), "{name} left after kube down ({left})");
+        assert!(
+            !exists.status.success(),
+            "{name} left after kube down ({left})"
+        );
     }
     drop(teardown);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -353,7 +414,10 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
