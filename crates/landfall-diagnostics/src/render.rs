@@ -1,4 +1,14 @@
-//! Renderers: rustc-style human output and the versioned JSON of `cli.md`.
+//! Renderers: rustc-style human output and the versioned JSON of `cli.md`
+//! here; SARIF, GitHub workflow commands and JUnit XML in the submodules.
+//! Each is a pure function of the sorted diagnostics and the sources.
+
+mod github;
+mod junit;
+mod sarif;
+
+pub use github::render_github;
+pub use junit::render_junit;
+pub use sarif::{SarifTool, render_sarif};
 
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term::{self, termcolor};
@@ -20,11 +30,17 @@ pub struct Summary {
     pub documents: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// Findings an inline suppression covers: not in `errors`/`warnings`.
+    pub suppressed: usize,
 }
 
 impl Summary {
     pub fn count(&mut self, diagnostics: &[Diagnostic]) {
         for d in diagnostics {
+            if d.is_suppressed() {
+                self.suppressed += 1;
+                continue;
+            }
             match d.severity {
                 Severity::Error => self.errors += 1,
                 Severity::Warning => self.warnings += 1,
@@ -35,6 +51,7 @@ impl Summary {
 }
 
 /// rustc-style rendering of already sorted diagnostics, with a summary line.
+/// Suppressed findings are left out (the summary counts them).
 pub fn render_human(
     diagnostics: &[Diagnostic],
     db: &SourceDb,
@@ -43,7 +60,7 @@ pub fn render_human(
 ) -> Vec<u8> {
     let config = term::Config::default();
     let mut out = Vec::new();
-    for d in diagnostics {
+    for d in diagnostics.iter().filter(|d| !d.is_suppressed()) {
         let rendered = to_codespan(d);
         let result = match color {
             ColorMode::Never => term::emit_to_io_write(&mut out, &config, db, &rendered),
@@ -71,8 +88,13 @@ fn summary_line(summary: &Summary) -> String {
             format!("{n} {word}s")
         }
     };
+    let suppressed = if summary.suppressed > 0 {
+        format!("; {} suppressed", summary.suppressed)
+    } else {
+        String::new()
+    };
     format!(
-        "{}: {}, {} in {} ({})\n",
+        "{}: {}, {} in {} ({}){suppressed}\n",
         if summary.errors > 0 {
             "failed"
         } else {
@@ -158,6 +180,10 @@ struct JsonDiagnostic<'a> {
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     notes: &'a [String],
     labels: Vec<JsonLabel<'a>>,
+    /// Only written when true: version 1 documents without suppressions
+    /// stay byte for byte what they were.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    suppressed: bool,
 }
 
 impl<'a> JsonDiagnostic<'a> {
@@ -177,6 +203,7 @@ impl<'a> JsonDiagnostic<'a> {
                     message: &l.message,
                 })
                 .collect(),
+            suppressed: d.is_suppressed(),
         }
     }
 }
