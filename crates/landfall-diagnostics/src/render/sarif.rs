@@ -120,7 +120,10 @@ struct Driver {
 #[serde(rename_all = "camelCase")]
 struct Descriptor {
     id: String,
-    name: String,
+    /// SARIF wants `name` to differ from the opaque `id` (case aside), so a
+    /// one-word id (`schema`) has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
     short_description: Message,
     #[serde(skip_serializing_if = "Option::is_none")]
     full_description: Option<Markdown>,
@@ -134,7 +137,7 @@ impl Descriptor {
         let what = section(rule.docs, "What it checks").unwrap_or(rule.summary);
         Descriptor {
             id: rule.id.to_string(),
-            name: pascal_case(rule.id),
+            name: name(rule.id),
             short_description: Message::text(sentence(rule.summary)),
             full_description: Some(Markdown::same(sentence(what))),
             default_configuration: Configuration {
@@ -148,7 +151,7 @@ impl Descriptor {
     fn unlisted(id: &str) -> Self {
         Descriptor {
             id: id.to_string(),
-            name: pascal_case(id),
+            name: name(id),
             short_description: Message::text(format!("The rule `{id}`.")),
             full_description: None,
             default_configuration: Configuration { level: "warning" },
@@ -368,9 +371,11 @@ fn sentence(text: &str) -> String {
     }
 }
 
-/// `blocked-port` → `BlockedPort`: SARIF's `name` is an identifier.
-fn pascal_case(id: &str) -> String {
-    id.split(|c: char| !c.is_ascii_alphanumeric())
+/// `blocked-port` → `BlockedPort`: SARIF's `name` is an identifier, and
+/// must not be the id itself.
+fn name(id: &str) -> Option<String> {
+    let name: String = id
+        .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut chars = w.chars();
@@ -379,7 +384,8 @@ fn pascal_case(id: &str) -> String {
                 .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
                 .unwrap_or_default()
         })
-        .collect()
+        .collect();
+    (!name.eq_ignore_ascii_case(id)).then_some(name)
 }
 
 /// The body of a `## heading` section of a rule's Markdown docs.
