@@ -10,8 +10,8 @@ use std::process::ExitCode;
 
 use clap::{ArgAction, ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use landfall_diagnostics::{
-    ColorMode, SarifTool, Severity, Summary, did_you_mean, render_github, render_human, render_json,
-    render_junit, render_sarif,
+    ColorMode, SarifTool, Severity, Summary, did_you_mean, render_github, render_human,
+    render_json, render_junit, render_sarif,
 };
 use landfall_rules::{CheckOptions, CheckOutcome, check_with_options, registry, rule};
 

@@ -39,7 +39,10 @@ pub struct Output {
 /// to the `--format` before it, a `--format` without one goes to standard
 /// output, and when every format goes to a file the human output still
 /// goes to standard output. At most one format may take standard output.
-pub fn plan(formats: &[(usize, Format)], files: &[(usize, PathBuf)]) -> Result<Vec<Output>, String> {
+pub fn plan(
+    formats: &[(usize, Format)],
+    files: &[(usize, PathBuf)],
+) -> Result<Vec<Output>, String> {
     enum Flag<'a> {
         Format(Format),
         File(&'a PathBuf),
@@ -79,7 +82,10 @@ pub fn plan(formats: &[(usize, Format)], files: &[(usize, PathBuf)]) -> Result<V
         .map(|o| o.format)
         .collect();
     if to_stdout.len() > 1 {
-        let names: Vec<String> = to_stdout.iter().map(|f| format!("`{}`", name(*f))).collect();
+        let names: Vec<String> = to_stdout
+            .iter()
+            .map(|f| format!("`{}`", name(*f)))
+            .collect();
         return Err(format!(
             "formats {} would all go to standard output: give all but one an `--output-file`",
             names.join(", ")
@@ -130,7 +136,8 @@ pub fn write_stdout(bytes: &[u8]) {
 
 /// Writes a report file; what went wrong comes back as text.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    std::fs::write(path, bytes).map_err(|error| format!("cannot write `{}`: {error}", path.display()))
+    std::fs::write(path, bytes)
+        .map_err(|error| format!("cannot write `{}`: {error}", path.display()))
 }
 
 #[cfg(test)]

@@ -279,10 +279,7 @@ fn ci_formats() {
     sarif["runs"][0]["tool"]["driver"]["version"] = "VERSION".into();
     sarif["runs"][0]["tool"]["driver"]["semanticVersion"] = "VERSION".into();
     insta::assert_json_snapshot!("sarif", sarif);
-    insta::assert_snapshot!(
-        "github",
-        run(dir.path(), &["check", "--format", "github"])
-    );
+    insta::assert_snapshot!("github", run(dir.path(), &["check", "--format", "github"]));
     insta::assert_snapshot!("junit", run(dir.path(), &["check", "--format", "junit"]));
 }
 
@@ -331,10 +328,16 @@ fn several_outputs_in_one_run() {
 
     insta::assert_snapshot!(
         "two_formats_on_stdout",
-        run(dir.path(), &["check", "--format", "json", "--format", "sarif"])
+        run(
+            dir.path(),
+            &["check", "--format", "json", "--format", "sarif"]
+        )
     );
     insta::assert_snapshot!(
         "output_file_without_format",
-        run(dir.path(), &["check", "-o", "report.txt", "--format", "json"])
+        run(
+            dir.path(),
+            &["check", "-o", "report.txt", "--format", "json"]
+        )
     );
 }

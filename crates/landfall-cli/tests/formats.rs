@@ -64,10 +64,7 @@ fn cases() -> Vec<PathBuf> {
             let path = entry.path();
             if path.is_dir() {
                 collect(&path, out);
-            } else if path
-                .extension()
-                .is_some_and(|e| e == "yaml" || e == "yml")
-            {
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
                 has_yaml = true;
             }
         }
@@ -129,8 +126,8 @@ fn the_sarif_of_every_corpus_case_and_example_is_valid() {
         .arg(out.path().join("*.sarif"))
         .output()
         .unwrap();
-    let console = String::from_utf8_lossy(&run.stdout).into_owned()
-        + &String::from_utf8_lossy(&run.stderr);
+    let console =
+        String::from_utf8_lossy(&run.stdout).into_owned() + &String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "the Multitool failed:\n{console}");
     assert!(
         console.contains(&format!("Done. {} files scanned.", cases.len())),
@@ -140,7 +137,8 @@ fn the_sarif_of_every_corpus_case_and_example_is_valid() {
     // Its findings are a SARIF log of their own: notes (suggestions such as
     // "consider message ids") are fine, errors and warnings are not. A
     // result without a level is a warning.
-    let report: Value = serde_json::from_str(&std::fs::read_to_string(&validation).unwrap()).unwrap();
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&validation).unwrap()).unwrap();
     let run = &report["runs"][0];
     let mut problems = Vec::new();
     for result in run["results"].as_array().unwrap() {
@@ -168,7 +166,9 @@ fn the_sarif_of_every_corpus_case_and_example_is_valid() {
             .into_iter()
             .flatten()
         {
-            let id = notification["descriptor"]["id"].as_str().unwrap_or_default();
+            let id = notification["descriptor"]["id"]
+                .as_str()
+                .unwrap_or_default();
             let text = notification["message"]["text"].as_str().unwrap_or_default();
             // The one rule the settings turn off (it would fetch URIs).
             let ours = id == "WRN999.RuleExplicitlyDisabled" && text.contains("'SARIF2006'");
@@ -237,7 +237,10 @@ fn junit_reads_as_suites_per_file_and_cases_per_document() {
     assert_eq!(output.status.code(), Some(1));
     // Every format went to a file: the human output still goes to stdout.
     let human = String::from_utf8(output.stdout).unwrap();
-    assert!(human.ends_with("failed: 5 errors, 0 warnings in 3 files (3 documents)\n"), "{human}");
+    assert!(
+        human.ends_with("failed: 5 errors, 0 warnings in 3 files (3 documents)\n"),
+        "{human}"
+    );
     let junit = junitparser(&dir.path().join("report.xml"));
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
@@ -321,7 +324,10 @@ fn junit_of_the_whole_corpus_counts_every_document_and_finding() {
     let json: Value = serde_json::from_slice(&json.stdout).unwrap();
     let junit = junitparser(&report);
     let suites = junit["suites"].as_array().unwrap();
-    assert_eq!(suites.len() as u64, json["summary"]["files"].as_u64().unwrap());
+    assert_eq!(
+        suites.len() as u64,
+        json["summary"]["files"].as_u64().unwrap()
+    );
     let document_cases = suites
         .iter()
         .flat_map(|s| s["cases"].as_array().unwrap())

@@ -210,9 +210,17 @@ fn check_sarif_regions(diagnostics: &[Diagnostic], db: &SourceDb) -> Result<(), 
     let log: serde_json::Value = serde_json::from_str(&render_sarif(diagnostics, db, &tool))
         .map_err(|e| format!("SARIF is not JSON: {e}"))?;
     assert_eq!(log["runs"][0]["columnKind"], "unicodeCodePoints");
-    let results = log["runs"][0]["results"].as_array().cloned().unwrap_or_default();
+    let results = log["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     if results.len() != diagnostics.len() {
-        return Err(format!("{} results for {} diagnostics", results.len(), diagnostics.len()).into());
+        return Err(format!(
+            "{} results for {} diagnostics",
+            results.len(),
+            diagnostics.len()
+        )
+        .into());
     }
     for (d, result) in diagnostics.iter().zip(&results) {
         let mut pairs = vec![(d.span, &result["locations"][0])];
@@ -226,7 +234,9 @@ fn check_sarif_regions(diagnostics: &[Diagnostic], db: &SourceDb) -> Result<(), 
             let file = db.file(span.file);
             let physical = &location["physicalLocation"];
             if physical["artifactLocation"]["uri"] != file.name() {
-                return Err(format!("{}: uri {}", file.name(), physical["artifactLocation"]).into());
+                return Err(
+                    format!("{}: uri {}", file.name(), physical["artifactLocation"]).into(),
+                );
             }
             let region = &physical["region"];
             let text = file.text();
