@@ -237,3 +237,54 @@ impl<'a> JsonLocation<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{RuleMeta, Suppression};
+
+    static RULE: RuleMeta = RuleMeta {
+        id: "blocked-port",
+        severity: Severity::Error,
+        summary: "",
+        docs: "",
+    };
+
+    #[test]
+    fn suppressed_findings_are_marked_in_json_and_left_out_of_human_output() {
+        let mut db = SourceDb::new();
+        let file = db.add(
+            "a.yaml",
+            "# landfall-ignore: blocked-port -- legacy\nport: 9090\nother: 8080\n",
+        );
+        let mut hidden = Diagnostic::new(&RULE, Span::new(file, 48, 52), "port 9090 is blocked");
+        hidden.suppression = Some(Suppression {
+            reason: "legacy".into(),
+            span: Span::new(file, 0, 41),
+        });
+        let shown = Diagnostic::new(&RULE, Span::new(file, 60, 64), "port 8080 is blocked");
+        let diagnostics = [hidden, shown];
+        let mut summary = Summary {
+            files: 1,
+            documents: 1,
+            ..Summary::default()
+        };
+        summary.count(&diagnostics);
+        assert_eq!((summary.errors, summary.suppressed), (1, 1));
+
+        let human =
+            String::from_utf8(render_human(&diagnostics, &db, &summary, ColorMode::Never)).unwrap();
+        assert!(!human.contains("9090"), "{human}");
+        assert!(human.contains("8080"), "{human}");
+        assert!(
+            human.ends_with("failed: 1 error, 0 warnings in 1 file (1 document); 1 suppressed\n"),
+            "{human}"
+        );
+
+        let json: serde_json::Value =
+            serde_json::from_str(&render_json(&diagnostics, &db, &summary)).unwrap();
+        assert_eq!(json["diagnostics"][0]["suppressed"], true);
+        assert!(json["diagnostics"][1].get("suppressed").is_none());
+        assert_eq!(json["summary"]["errors"], 1);
+    }
+}
