@@ -8,9 +8,14 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use landfall_diagnostics::{ColorMode, Severity, Summary, did_you_mean, render_human, render_json};
-use landfall_rules::{CheckOptions, check_with_options, registry, rule};
+use clap::{ArgAction, ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use landfall_diagnostics::{
+    ColorMode, SarifTool, Severity, Summary, did_you_mean, render_github, render_human,
+    render_json, render_junit, render_sarif,
+};
+use landfall_rules::{CheckOptions, CheckOutcome, check_with_options, registry, rule};
+
+use crate::output::{Destination, Format, Output};
 
 /// A compiler toolchain for deployment specs: checks Applications,
 /// Workloads, Scopes, ScopeTypes and Platforms, and points at the exact
@@ -40,9 +45,14 @@ struct CheckArgs {
     /// Files and directories to check; `-` reads standard input.
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    /// Output format (default human). Repeatable: each `--format` writes to
+    /// the `--output-file` that follows it, or else to standard output.
+    #[arg(long, value_enum, action = ArgAction::Append)]
+    format: Vec<Format>,
+    /// Write the `--format` given just before to FILE. When every format
+    /// goes to a file, the human output still goes to standard output.
+    #[arg(long, short = 'o', visible_alias = "output", value_name = "FILE", action = ArgAction::Append)]
+    output_file: Vec<PathBuf>,
     /// When to colour human output: on a terminal without NO_COLOR (auto), always or never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -56,12 +66,6 @@ struct CheckArgs {
     /// built-in rules: the baseline of the rules benchmark.
     #[arg(long, hide = true)]
     no_rules: bool,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Human,
-    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -81,9 +85,19 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_CANNOT_RUN: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
     match cli.command {
-        Command::Check(args) => run_check(&args),
+        Command::Check(args) => {
+            let positions = matches.subcommand_matches("check");
+            match output_plan(&args, positions) {
+                Ok(outputs) => run_check(&args, &outputs),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(EXIT_CANNOT_RUN)
+                }
+            }
+        }
         Command::Rules => {
             let mut text = String::new();
             let rules = registry();
@@ -123,7 +137,26 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_check(args: &CheckArgs) -> ExitCode {
+/// Pairs `--format` and `--output-file` by their places on the command line.
+fn output_plan(args: &CheckArgs, matches: Option<&ArgMatches>) -> Result<Vec<Output>, String> {
+    let positions = |id: &str| -> Vec<usize> {
+        matches
+            .and_then(|m| m.indices_of(id))
+            .map(|i| i.collect())
+            .unwrap_or_default()
+    };
+    let formats: Vec<_> = positions("format")
+        .into_iter()
+        .zip(args.format.iter().copied())
+        .collect();
+    let files: Vec<_> = positions("output_file")
+        .into_iter()
+        .zip(args.output_file.iter().cloned())
+        .collect();
+    output::plan(&formats, &files)
+}
+
+fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
     let mut found = match input::find(&args.paths, &args.stdin_filename) {
         Ok(found) => found,
         Err(message) => {
@@ -148,24 +181,29 @@ fn run_check(args: &CheckArgs) -> ExitCode {
         ..Summary::default()
     };
     summary.count(&outcome.diagnostics);
-    let rendered = match args.format {
-        Format::Json => render_json(&outcome.diagnostics, &found.db, &summary).into_bytes(),
-        Format::Human => {
-            // NO_COLOR (no-color.org) wins over everything, as cli.md says.
-            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-            let color = match args.color {
-                _ if no_color => ColorMode::Never,
-                Color::Always => ColorMode::Always,
-                Color::Never => ColorMode::Never,
-                Color::Auto if std::io::stdout().is_terminal() => ColorMode::Always,
-                Color::Auto => ColorMode::Never,
-            };
-            render_human(&outcome.diagnostics, &found.db, &summary, color)
+    // Files first: a report that cannot be written ends the command
+    // before anything is printed.
+    let mut stdout = None;
+    for out in outputs {
+        let rendered = render(out, &outcome, &found.db, &summary, args.color);
+        match &out.destination {
+            Destination::File(path) => {
+                if let Err(message) = output::write_file(path, &rendered) {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(EXIT_CANNOT_RUN);
+                }
+            }
+            Destination::Stdout => stdout = Some(rendered),
         }
-    };
-    output::write_stdout(&rendered);
+    }
+    if let Some(rendered) = stdout {
+        output::write_stdout(&rendered);
+    }
+    // Suppressed findings never fail a check.
     let failed = outcome.diagnostics.iter().any(|d| {
-        d.severity == Severity::Error || (args.deny_warnings && d.severity == Severity::Warning)
+        !d.is_suppressed()
+            && (d.severity == Severity::Error
+                || (args.deny_warnings && d.severity == Severity::Warning))
     });
     let status = if failed { EXIT_FINDINGS } else { 0 };
     // The project and the sources are dropped by the operating system at
@@ -173,4 +211,43 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     std::mem::forget(outcome);
     std::mem::forget(found);
     ExitCode::from(status)
+}
+
+fn render(
+    out: &Output,
+    outcome: &CheckOutcome,
+    db: &landfall_diagnostics::SourceDb,
+    summary: &Summary,
+    color: Color,
+) -> Vec<u8> {
+    let diagnostics = &outcome.diagnostics;
+    match out.format {
+        Format::Json => render_json(diagnostics, db, summary).into_bytes(),
+        Format::Sarif => {
+            let rules = registry();
+            let tool = SarifTool {
+                version: env!("CARGO_PKG_VERSION"),
+                rules: &rules,
+            };
+            render_sarif(diagnostics, db, &tool).into_bytes()
+        }
+        Format::Github => render_github(diagnostics, db).into_bytes(),
+        Format::Junit => render_junit(diagnostics, db, &outcome.outline).into_bytes(),
+        Format::Human => {
+            // NO_COLOR (no-color.org) wins over everything, as cli.md says;
+            // a file never gets colour.
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let to_terminal =
+                out.destination == Destination::Stdout && std::io::stdout().is_terminal();
+            let color = match color {
+                _ if no_color => ColorMode::Never,
+                _ if out.destination != Destination::Stdout => ColorMode::Never,
+                Color::Always => ColorMode::Always,
+                Color::Never => ColorMode::Never,
+                Color::Auto if to_terminal => ColorMode::Always,
+                Color::Auto => ColorMode::Never,
+            };
+            render_human(diagnostics, db, summary, color)
+        }
+    }
 }

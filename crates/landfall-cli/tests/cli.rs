@@ -247,3 +247,97 @@ fn rules_and_explain_come_from_the_registry() {
         run(repo_root(), &["explain", "duplicate-keys"])
     );
 }
+
+const FINDINGS: &str = "apiVersion: landfall.dev/v1\nkind: Application\nmetadata:\n  name: shop\n  labels: {country: NO, \"a,b\": \"x\"}\nspec:\n  version: \"1.0.0\"\n  versoin: \"1.0.1\"\n---\napiVersion: landfall.dev/v1\nkind: Workload\nmetadata: {name: Api, application: shop}\nspec: {type: standard, containers: [{name: api, image: \"a/b:1\"}]}\n";
+
+#[test]
+fn ci_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "apps/shop.yaml", FINDINGS);
+    write(
+        dir.path(),
+        "broken.yaml",
+        "apiVersion: landfall.dev/v1\nkind: [\n",
+    );
+    // The rules' documentation is the registry's (snapshotted by `rules`
+    // and `explain`): only their ids are kept here.
+    let output = landfall()
+        .args(["check", "--format", "sarif"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let mut sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules = &mut sarif["runs"][0]["tool"]["driver"]["rules"];
+    let ids: Vec<serde_json::Value> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].clone())
+        .collect();
+    *rules = serde_json::Value::Array(ids);
+    sarif["runs"][0]["tool"]["driver"]["version"] = "VERSION".into();
+    sarif["runs"][0]["tool"]["driver"]["semanticVersion"] = "VERSION".into();
+    insta::assert_json_snapshot!("sarif", sarif);
+    insta::assert_snapshot!("github", run(dir.path(), &["check", "--format", "github"]));
+    insta::assert_snapshot!("junit", run(dir.path(), &["check", "--format", "junit"]));
+}
+
+#[test]
+fn several_outputs_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "apps/shop.yaml", FINDINGS);
+    let alone = |format: &str| {
+        landfall()
+            .args(["check", "--format", format])
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let output = landfall()
+        .args(["check", "--format", "json", "-o", "out/report.json"])
+        .args(["--format", "sarif", "--output-file", "report.sarif"])
+        .args(["--format", "github"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "`out/` does not exist yet");
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    let output = landfall()
+        .args(["check", "--format", "json", "-o", "out/report.json"])
+        .args(["--format", "sarif", "--output-file", "report.sarif"])
+        .args(["--format", "github"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.stdout, alone("github"));
+    let read = |name: &str| std::fs::read(dir.path().join(name)).unwrap();
+    assert_eq!(read("out/report.json"), alone("json"));
+    assert_eq!(read("report.sarif"), alone("sarif"));
+
+    // Every format to a file: the human output still goes to stdout.
+    let output = landfall()
+        .args(["check", "--format", "json", "--output-file", "report.json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.stdout, alone("human"));
+    assert_eq!(read("report.json"), alone("json"));
+
+    insta::assert_snapshot!(
+        "two_formats_on_stdout",
+        run(
+            dir.path(),
+            &["check", "--format", "json", "--format", "sarif"]
+        )
+    );
+    insta::assert_snapshot!(
+        "output_file_without_format",
+        run(
+            dir.path(),
+            &["check", "-o", "report.txt", "--format", "json"]
+        )
+    );
+}

@@ -1,4 +1,14 @@
-//! Renderers: rustc-style human output and the versioned JSON of `cli.md`.
+//! Renderers: rustc-style human output and the versioned JSON of `cli.md`
+//! here; SARIF, GitHub workflow commands and JUnit XML in the submodules.
+//! Each is a pure function of the sorted diagnostics and the sources.
+
+mod github;
+mod junit;
+mod sarif;
+
+pub use github::render_github;
+pub use junit::render_junit;
+pub use sarif::{SarifTool, render_sarif};
 
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term::{self, termcolor};
@@ -20,11 +30,17 @@ pub struct Summary {
     pub documents: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// Findings an inline suppression covers: not in `errors`/`warnings`.
+    pub suppressed: usize,
 }
 
 impl Summary {
     pub fn count(&mut self, diagnostics: &[Diagnostic]) {
         for d in diagnostics {
+            if d.is_suppressed() {
+                self.suppressed += 1;
+                continue;
+            }
             match d.severity {
                 Severity::Error => self.errors += 1,
                 Severity::Warning => self.warnings += 1,
@@ -35,6 +51,7 @@ impl Summary {
 }
 
 /// rustc-style rendering of already sorted diagnostics, with a summary line.
+/// Suppressed findings are left out (the summary counts them).
 pub fn render_human(
     diagnostics: &[Diagnostic],
     db: &SourceDb,
@@ -43,7 +60,7 @@ pub fn render_human(
 ) -> Vec<u8> {
     let config = term::Config::default();
     let mut out = Vec::new();
-    for d in diagnostics {
+    for d in diagnostics.iter().filter(|d| !d.is_suppressed()) {
         let rendered = to_codespan(d);
         let result = match color {
             ColorMode::Never => term::emit_to_io_write(&mut out, &config, db, &rendered),
@@ -71,8 +88,13 @@ fn summary_line(summary: &Summary) -> String {
             format!("{n} {word}s")
         }
     };
+    let suppressed = if summary.suppressed > 0 {
+        format!("; {} suppressed", summary.suppressed)
+    } else {
+        String::new()
+    };
     format!(
-        "{}: {}, {} in {} ({})\n",
+        "{}: {}, {} in {} ({}){suppressed}\n",
         if summary.errors > 0 {
             "failed"
         } else {
@@ -158,6 +180,10 @@ struct JsonDiagnostic<'a> {
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     notes: &'a [String],
     labels: Vec<JsonLabel<'a>>,
+    /// Only written when true: version 1 documents without suppressions
+    /// stay byte for byte what they were.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    suppressed: bool,
 }
 
 impl<'a> JsonDiagnostic<'a> {
@@ -177,6 +203,7 @@ impl<'a> JsonDiagnostic<'a> {
                     message: &l.message,
                 })
                 .collect(),
+            suppressed: d.is_suppressed(),
         }
     }
 }
@@ -208,5 +235,56 @@ impl<'a> JsonLocation<'a> {
             end_line: end.line,
             end_column: end.column,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{RuleMeta, Suppression};
+
+    static RULE: RuleMeta = RuleMeta {
+        id: "blocked-port",
+        severity: Severity::Error,
+        summary: "",
+        docs: "",
+    };
+
+    #[test]
+    fn suppressed_findings_are_marked_in_json_and_left_out_of_human_output() {
+        let mut db = SourceDb::new();
+        let file = db.add(
+            "a.yaml",
+            "# landfall-ignore: blocked-port -- legacy\nport: 9090\nother: 8080\n",
+        );
+        let mut hidden = Diagnostic::new(&RULE, Span::new(file, 48, 52), "port 9090 is blocked");
+        hidden.suppression = Some(Suppression {
+            reason: "legacy".into(),
+            span: Span::new(file, 0, 41),
+        });
+        let shown = Diagnostic::new(&RULE, Span::new(file, 60, 64), "port 8080 is blocked");
+        let diagnostics = [hidden, shown];
+        let mut summary = Summary {
+            files: 1,
+            documents: 1,
+            ..Summary::default()
+        };
+        summary.count(&diagnostics);
+        assert_eq!((summary.errors, summary.suppressed), (1, 1));
+
+        let human =
+            String::from_utf8(render_human(&diagnostics, &db, &summary, ColorMode::Never)).unwrap();
+        assert!(!human.contains("9090"), "{human}");
+        assert!(human.contains("8080"), "{human}");
+        assert!(
+            human.ends_with("failed: 1 error, 0 warnings in 1 file (1 document); 1 suppressed\n"),
+            "{human}"
+        );
+
+        let json: serde_json::Value =
+            serde_json::from_str(&render_json(&diagnostics, &db, &summary)).unwrap();
+        assert_eq!(json["diagnostics"][0]["suppressed"], true);
+        assert!(json["diagnostics"][1].get("suppressed").is_none());
+        assert_eq!(json["summary"]["errors"], 1);
     }
 }

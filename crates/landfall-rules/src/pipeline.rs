@@ -10,7 +10,9 @@
 //! 4. Texts of files that got findings late are read again for rendering;
 //!    everything is sorted once.
 
-use landfall_diagnostics::{Diagnostic, FileId, Severity, SourceDb, Span, sort_diagnostics};
+use landfall_diagnostics::{
+    Diagnostic, DocumentOutline, FileId, FileOutline, Severity, SourceDb, Span, sort_diagnostics,
+};
 use landfall_model::{Envelope, LoadedDocument, Platform, Project};
 use landfall_schema::Schemas;
 use landfall_yaml::Limits;
@@ -59,6 +61,9 @@ pub struct CheckOutcome {
     /// Files that hold landfall documents (or were named and reported).
     pub files: usize,
     pub documents: usize,
+    /// The landfall documents of every counted file, files in path order:
+    /// for reports organised by document.
+    pub outline: Vec<FileOutline>,
     pub project: Project,
 }
 
@@ -144,7 +149,14 @@ pub fn check_with_options(
     let mut files = 0;
     let mut document_count = 0;
     let mut texts = Vec::new();
+    let mut outline = Vec::new();
     for result in results {
+        if result.counted {
+            outline.push(FileOutline {
+                file: result.file,
+                documents: result.outline,
+            });
+        }
         if !result.diagnostics.is_empty()
             && let Some(text) = result.text
         {
@@ -196,10 +208,17 @@ pub fn check_with_options(
         }
     }
     sort_diagnostics(&mut diagnostics, db);
+    outline.sort_by(|a, b| {
+        db.file(a.file)
+            .name()
+            .cmp(db.file(b.file).name())
+            .then(a.file.cmp(&b.file))
+    });
     CheckOutcome {
         diagnostics,
         files,
         documents: document_count,
+        outline,
         project,
     }
 }
@@ -212,6 +231,7 @@ struct FileResult {
     text: Option<String>,
     counted: bool,
     landfall_documents: usize,
+    outline: Vec<DocumentOutline>,
 }
 
 /// The first Platform document in path-then-position order, owned, so the
@@ -246,6 +266,7 @@ fn front_end(input: CheckInput, loaded: Loaded, schemas: &Schemas, limits: &Limi
                 text: Some(text),
                 counted: true,
                 landfall_documents: 0,
+                outline: Vec::new(),
             };
         }
     };
@@ -253,8 +274,26 @@ fn front_end(input: CheckInput, loaded: Loaded, schemas: &Schemas, limits: &Limi
     let mut diagnostics = parsed.diagnostics;
     let mut documents = Vec::new();
     let mut landfall_documents = 0;
+    let mut outline = Vec::new();
     for document in &parsed.documents {
-        match landfall_model::classify(file, &document.root) {
+        let envelope = landfall_model::classify(file, &document.root);
+        if !matches!(envelope, Envelope::NotLandfall) {
+            outline.push(DocumentOutline {
+                index: document.index,
+                kind: match envelope {
+                    Envelope::Landfall(kind) => Some(kind.as_str()),
+                    _ => None,
+                },
+                name: document
+                    .root
+                    .get("metadata")
+                    .and_then(|m| m.get("name"))
+                    .and_then(|n| n.as_str())
+                    .map(str::to_string),
+                span: Span::new(file, document.root.start, document.root.end),
+            });
+        }
+        match envelope {
             Envelope::NotLandfall => {}
             Envelope::UnknownKind(d) => {
                 landfall_documents += 1;
@@ -291,6 +330,7 @@ fn front_end(input: CheckInput, loaded: Loaded, schemas: &Schemas, limits: &Limi
                 text: None,
                 counted: false,
                 landfall_documents: 0,
+                outline: Vec::new(),
             };
         }
         if !broken {
@@ -316,6 +356,7 @@ fn front_end(input: CheckInput, loaded: Loaded, schemas: &Schemas, limits: &Limi
         text: Some(text),
         counted: true,
         landfall_documents,
+        outline,
     }
 }
 

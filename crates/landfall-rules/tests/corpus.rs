@@ -7,14 +7,20 @@
 //!   those findings starting on it, and no other line may get any, so a
 //!   passing case is simply one without expectations;
 //! - an insta snapshot beside the case (`case.snap`) holding the inputs and
-//!   the rendered human and JSON output.
+//!   the rendered human and JSON output;
+//! - every SARIF region (result, related location, suppression) covers
+//!   exactly the text of the span it renders, read back from the source by
+//!   line and code-point column.
 //!
 //! `cargo insta review` (or `INSTA_UPDATE=always`) updates snapshots.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use landfall_diagnostics::{ColorMode, SourceDb, Summary, render_human, render_json};
+use landfall_diagnostics::{
+    ColorMode, Diagnostic, SarifTool, SourceDb, Span, Summary, render_human, render_json,
+    render_sarif,
+};
 use landfall_rules::{CheckInput, check, registry};
 use libtest_mimic::{Arguments, Failed, Trial};
 
@@ -182,6 +188,7 @@ fn run_case(dir: &Path) -> Result<(), Failed> {
         settings.bind(|| insta::assert_snapshot!("case", snapshot));
     }));
 
+    check_sarif_regions(&outcome.diagnostics, &db)?;
     if actual != expected {
         let missing: Vec<_> = expected.difference(&actual).collect();
         let unexpected: Vec<_> = actual.difference(&expected).collect();
@@ -191,6 +198,88 @@ fn run_case(dir: &Path) -> Result<(), Failed> {
         .into());
     }
     assertion.map_err(|_| Failed::from("snapshot differs (run `cargo insta review`)"))
+}
+
+/// The SARIF of the case, each region read back from the source text.
+fn check_sarif_regions(diagnostics: &[Diagnostic], db: &SourceDb) -> Result<(), Failed> {
+    let rules = registry();
+    let tool = SarifTool {
+        version: "0",
+        rules: &rules,
+    };
+    let log: serde_json::Value = serde_json::from_str(&render_sarif(diagnostics, db, &tool))
+        .map_err(|e| format!("SARIF is not JSON: {e}"))?;
+    assert_eq!(log["runs"][0]["columnKind"], "unicodeCodePoints");
+    let results = log["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if results.len() != diagnostics.len() {
+        return Err(format!(
+            "{} results for {} diagnostics",
+            results.len(),
+            diagnostics.len()
+        )
+        .into());
+    }
+    for (d, result) in diagnostics.iter().zip(&results) {
+        let mut pairs = vec![(d.span, &result["locations"][0])];
+        for (i, label) in d.labels.iter().enumerate() {
+            pairs.push((label.span, &result["relatedLocations"][i]));
+        }
+        if let Some(suppression) = &d.suppression {
+            pairs.push((suppression.span, &result["suppressions"][0]["location"]));
+        }
+        for (span, location) in pairs {
+            let file = db.file(span.file);
+            let physical = &location["physicalLocation"];
+            if physical["artifactLocation"]["uri"] != file.name() {
+                return Err(
+                    format!("{}: uri {}", file.name(), physical["artifactLocation"]).into(),
+                );
+            }
+            let region = &physical["region"];
+            let text = file.text();
+            let at = |line: &str, column: &str| {
+                offset_of(text, region[line].as_u64()?, region[column].as_u64()?)
+            };
+            let covered = at("startLine", "startColumn")
+                .zip(at("endLine", "endColumn"))
+                .and_then(|(start, end)| text.get(start..end));
+            let spanned = text.get(span.start as usize..span.end as usize);
+            if covered.is_none() || covered != spanned {
+                return Err(format!(
+                    "{} ({}): region {region} covers {covered:?}, the span {:?} holds {spanned:?}",
+                    d.rule,
+                    file.name(),
+                    span_range(span)
+                )
+                .into());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn span_range(span: Span) -> std::ops::Range<u32> {
+    span.start..span.end
+}
+
+/// The byte offset of a 1-based line and 1-based code-point column; the
+/// column after a line's last character is its line break (or the end).
+fn offset_of(text: &str, line: u64, column: u64) -> Option<usize> {
+    let line_start = if line == 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line as usize - 2)?.0 + 1
+    };
+    let rest = &text[line_start..];
+    let skip = column.checked_sub(1)? as usize;
+    match rest.char_indices().nth(skip) {
+        Some((i, _)) => Some(line_start + i),
+        None if rest.chars().count() == skip => Some(text.len()),
+        None => None,
+    }
 }
 
 /// A registered rule without a failing case in `corpus/rules/<id>/` is an

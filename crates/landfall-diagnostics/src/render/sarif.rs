@@ -1,0 +1,493 @@
+//! SARIF 2.1.0 (OASIS), the format code-scanning services ingest: one run,
+//! the rules in `tool.driver.rules`, one result per finding.
+//!
+//! Columns are Unicode code points (`columnKind: unicodeCodePoints`), the
+//! unit every other landfall output uses; SARIF's default would be UTF-16
+//! code units, so the run says so explicitly. Regions end one past their
+//! last character, as SARIF and `cli.md` both define `endColumn`.
+
+use std::collections::BTreeMap;
+
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, RuleMeta, Severity};
+use crate::source::{SourceDb, Span};
+
+const SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+/// Relative paths are relative to the directory landfall ran in.
+const SOURCE_ROOT: &str = "%SRCROOT%";
+
+const INFORMATION_URI: &str = "https://landfall.dev/";
+
+/// What the run says about the tool.
+pub struct SarifTool<'a> {
+    /// landfall's version (`CARGO_PKG_VERSION` of the binary).
+    pub version: &'a str,
+    /// Every rule the run knows: the registry, and later policy rules. A
+    /// finding of a rule not listed gets a minimal descriptor of its own.
+    pub rules: &'a [&'a RuleMeta],
+}
+
+/// The SARIF log of already sorted diagnostics, suppressed ones included
+/// (with `suppressions`).
+pub fn render_sarif(diagnostics: &[Diagnostic], db: &SourceDb, tool: &SarifTool) -> String {
+    let mut rules: Vec<Descriptor> = tool.rules.iter().map(|r| Descriptor::of(r)).collect();
+    let mut index_of: BTreeMap<String, usize> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
+    let mut results = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics {
+        let rule_index = *index_of.entry(d.rule.to_string()).or_insert_with(|| {
+            rules.push(Descriptor::unlisted(&d.rule));
+            rules.len() - 1
+        });
+        results.push(SarifResult::new(d, rule_index, db));
+    }
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "landfall",
+                    version: tool.version.to_string(),
+                    semantic_version: tool.version.to_string(),
+                    information_uri: INFORMATION_URI,
+                    rules,
+                },
+            },
+            original_uri_base_ids: BTreeMap::from([(
+                SOURCE_ROOT,
+                BaseLocation {
+                    description: Message::text(
+                        "The directory landfall ran in: relative file paths start there.",
+                    ),
+                },
+            )]),
+            column_kind: "unicodeCodePoints",
+            results,
+        }],
+    };
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[derive(Serialize)]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    tool: Tool,
+    original_uri_base_ids: BTreeMap<&'static str, BaseLocation>,
+    column_kind: &'static str,
+    results: Vec<SarifResult>,
+}
+
+#[derive(Serialize)]
+struct BaseLocation {
+    description: Message,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: String,
+    semantic_version: String,
+    information_uri: &'static str,
+    rules: Vec<Descriptor>,
+}
+
+/// A `reportingDescriptor`: one rule.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Descriptor {
+    id: String,
+    /// SARIF wants `name` to differ from the opaque `id` (case aside), so a
+    /// one-word id (`schema`) has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    short_description: Message,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    full_description: Option<Markdown>,
+    default_configuration: Configuration,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<Markdown>,
+}
+
+impl Descriptor {
+    fn of(rule: &RuleMeta) -> Self {
+        let what = section(rule.docs, "What it checks").unwrap_or(rule.summary);
+        Descriptor {
+            id: rule.id.to_string(),
+            name: name(rule.id),
+            short_description: Message::text(sentence(rule.summary)),
+            full_description: Some(Markdown::same(sentence(what))),
+            default_configuration: Configuration {
+                level: level(rule.severity),
+            },
+            help: Some(Markdown::same(rule.docs.trim().to_string())),
+        }
+    }
+
+    /// A rule the caller did not list: known by its id only.
+    fn unlisted(id: &str) -> Self {
+        Descriptor {
+            id: id.to_string(),
+            name: name(id),
+            short_description: Message::text(format!("The rule `{id}`.")),
+            full_description: None,
+            default_configuration: Configuration { level: "warning" },
+            help: None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+impl Message {
+    fn text(text: impl Into<String>) -> Self {
+        Message { text: text.into() }
+    }
+}
+
+/// A `multiformatMessageString`: the rule docs are Markdown already, and
+/// read well enough as plain text.
+#[derive(Serialize)]
+struct Markdown {
+    text: String,
+    markdown: String,
+}
+
+impl Markdown {
+    fn same(text: String) -> Self {
+        Markdown {
+            markdown: text.clone(),
+            text,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: String,
+    rule_index: usize,
+    level: &'static str,
+    message: Message,
+    locations: [Location; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location>,
+    /// Empty for a finding that is not suppressed: SARIF reads an absent
+    /// array as "unknown", and landfall knows.
+    suppressions: Vec<Suppression>,
+}
+
+impl SarifResult {
+    fn new(d: &Diagnostic, rule_index: usize, db: &SourceDb) -> Self {
+        let mut text = sentence(&d.message);
+        for note in &d.notes {
+            text.push('\n');
+            text.push_str(&sentence(&format!("note: {note}")));
+        }
+        if let Some(help) = &d.help {
+            text.push('\n');
+            text.push_str(&sentence(&format!("help: {help}")));
+        }
+        SarifResult {
+            rule_id: d.rule.to_string(),
+            rule_index,
+            level: level(d.severity),
+            message: Message::text(text),
+            locations: [Location::new(d.span, None, &d.span_label, db)],
+            related_locations: d
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| Location::new(l.span, Some(i + 1), &l.message, db))
+                .collect(),
+            suppressions: d
+                .suppression
+                .iter()
+                .map(|s| Suppression {
+                    kind: "inSource",
+                    justification: s.reason.clone(),
+                    location: Location::new(s.span, None, "", db),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Message>,
+}
+
+impl Location {
+    fn new(span: Span, id: Option<usize>, message: &str, db: &SourceDb) -> Self {
+        let (start, end) = db.range(span);
+        Location {
+            id,
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation::new(db.file(span.file).name()),
+                region: Region {
+                    start_line: start.line,
+                    start_column: start.column,
+                    end_line: end.line,
+                    end_column: end.column,
+                },
+            },
+            message: (!message.is_empty()).then(|| Message::text(sentence(message))),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+/// What a path segment may not hold unescaped in a URI reference
+/// (RFC 3986): everything but unreserved characters, sub-delimiters, `:`
+/// and `@`. Non-ASCII is always percent-encoded as UTF-8.
+const PATH_SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+impl ArtifactLocation {
+    /// A file name as landfall shows it: relative to `%SRCROOT%`, or an
+    /// absolute `file:` URI.
+    fn new(name: &str) -> Self {
+        let encoded: Vec<String> = name
+            .split('/')
+            .map(|segment| utf8_percent_encode(segment, PATH_SEGMENT).to_string())
+            .collect();
+        let path = encoded.join("/");
+        if name.starts_with('/') {
+            ArtifactLocation {
+                uri: format!("file://{path}"),
+                uri_base_id: None,
+            }
+        } else {
+            // A first segment holding `:` would read as a URI scheme.
+            let path = match encoded.first() {
+                Some(first) if first.contains(':') => format!("./{path}"),
+                _ => path,
+            };
+            ArtifactLocation {
+                uri: path,
+                uri_base_id: Some(SOURCE_ROOT),
+            }
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    kind: &'static str,
+    justification: String,
+    location: Location,
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// SARIF asks for messages that are complete sentences: end with a period
+/// unless the text ends a sentence already.
+fn sentence(text: &str) -> String {
+    let text = text.trim_end();
+    if text.ends_with(['.', '?', '!']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
+/// `blocked-port` → `BlockedPort`: SARIF's `name` is an identifier, and
+/// must not be the id itself.
+fn name(id: &str) -> Option<String> {
+    let name: String = id
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    (!name.eq_ignore_ascii_case(id)).then_some(name)
+}
+
+/// The body of a `## heading` section of a rule's Markdown docs.
+fn section<'a>(docs: &'a str, heading: &str) -> Option<&'a str> {
+    let marker = format!("## {heading}\n");
+    let start = docs.find(&marker)? + marker.len();
+    let rest = &docs[start..];
+    let end = rest.find("\n## ").unwrap_or(rest.len());
+    Some(rest[..end].trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Suppression as Suppressed;
+
+    static RULE: RuleMeta = RuleMeta {
+        id: "blocked-port",
+        severity: Severity::Error,
+        summary: "a port the platform blocks",
+        docs: "## What it checks\nThat no port is blocked.\n\n## Why\nBecause.\n",
+    };
+
+    fn render(diagnostics: &[Diagnostic], db: &SourceDb) -> serde_json::Value {
+        let tool = SarifTool {
+            version: "1.2.3",
+            rules: &[&RULE],
+        };
+        serde_json::from_str(&render_sarif(diagnostics, db, &tool)).unwrap()
+    }
+
+    #[test]
+    fn a_suppressed_finding_carries_its_justification_and_comment() {
+        let mut db = SourceDb::new();
+        let text = "# landfall-ignore: blocked-port -- legacy\nport: 9090\n";
+        let file = db.add("apps/a b.yaml", text);
+        let mut d = Diagnostic::new(&RULE, Span::new(file, 48, 52), "port 9090 is blocked");
+        d.suppression = Some(Suppressed {
+            reason: "legacy".into(),
+            span: Span::new(file, 0, 41),
+        });
+        let log = render(&[d], &db);
+        let result = &log["runs"][0]["results"][0];
+        assert_eq!(result["message"]["text"], "port 9090 is blocked.");
+        assert_eq!(result["suppressions"][0]["kind"], "inSource");
+        assert_eq!(result["suppressions"][0]["justification"], "legacy");
+        let comment = &result["suppressions"][0]["location"]["physicalLocation"];
+        assert_eq!(comment["artifactLocation"]["uri"], "apps/a%20b.yaml");
+        assert_eq!(comment["region"]["startLine"], 1);
+        assert_eq!(comment["region"]["endColumn"], 42);
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(
+            (
+                &region["startLine"],
+                &region["startColumn"],
+                &region["endColumn"]
+            ),
+            (&2.into(), &7.into(), &11.into())
+        );
+    }
+
+    #[test]
+    fn an_unsuppressed_finding_says_so_and_unlisted_rules_get_a_descriptor() {
+        let mut db = SourceDb::new();
+        let file = db.add("a.yaml", "x: y\n");
+        let listed = Diagnostic::new(&RULE, Span::new(file, 0, 1), "listed");
+        let mut unlisted = listed.clone();
+        unlisted.rule = "policy-x".into();
+        let log = render(&[listed, unlisted], &db);
+        let run = &log["runs"][0];
+        assert_eq!(run["results"][0]["suppressions"], serde_json::json!([]));
+        assert_eq!(run["results"][1]["ruleIndex"], 1);
+        assert_eq!(run["tool"]["driver"]["rules"][1]["id"], "policy-x");
+        assert_eq!(
+            run["tool"]["driver"]["rules"][0]["fullDescription"]["text"],
+            "That no port is blocked."
+        );
+    }
+
+    #[test]
+    fn columns_count_code_points() {
+        let mut db = SourceDb::new();
+        // `😀` is one code point (two UTF-16 units, four bytes).
+        let file = db.add("a.yaml", "a: \"😀x\"\n");
+        let d = Diagnostic::new(&RULE, Span::new(file, 8, 9), "x");
+        let log = render(&[d], &db);
+        assert_eq!(log["runs"][0]["columnKind"], "unicodeCodePoints");
+        let region = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+        assert_eq!(
+            (&region["startColumn"], &region["endColumn"]),
+            (&6.into(), &7.into())
+        );
+    }
+
+    #[test]
+    fn uris_are_escaped_references() {
+        assert_eq!(ArtifactLocation::new("<stdin>").uri, "%3Cstdin%3E");
+        assert_eq!(
+            ArtifactLocation::new("/tmp/x y.yaml").uri,
+            "file:///tmp/x%20y.yaml"
+        );
+        assert_eq!(ArtifactLocation::new("c:d.yaml").uri, "./c:d.yaml");
+        assert_eq!(ArtifactLocation::new("é/#.yaml").uri, "%C3%A9/%23.yaml");
+    }
+}
