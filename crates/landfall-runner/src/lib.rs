@@ -1,0 +1,42 @@
+//! The local runner: executes a [`landfall_plan::Plan`] on podman or docker
+//! through their command lines. The only crate that starts processes.
+//!
+//! The flow of an apply: [`Desired`] makes the plan concrete (names,
+//! labels, the exact command lines; pure), [`observe`] reads what runs
+//! from the engine's labels, [`reconcile`] turns the two into [`Step`]s
+//! (pure, so `--dry-run` and snapshot tests see exactly what would run),
+//! and [`Runner`] carries them out through an [`Executor`], probing
+//! readiness itself.
+
+pub mod desired;
+pub mod engine;
+pub mod exec;
+pub mod names;
+pub mod observe;
+pub mod probe;
+pub mod reconcile;
+pub mod runner;
+pub mod secrets;
+pub mod state;
+pub mod status;
+
+pub use desired::Desired;
+pub use engine::{EngineCommand, EngineKind};
+pub use exec::{Executor, ProcessExecutor, RecordingExecutor};
+pub use observe::{ObservedScope, observe};
+pub use reconcile::{ApplySteps, Step, reconcile};
+pub use runner::{ApplyReport, DownReport, Progress, Runner, Silent};
+pub use secrets::{SecretValue, Secrets};
+pub use status::Status;
+
+/// The engine to use when none is named: podman if its command is found
+/// on `PATH`, else docker.
+pub fn detect_engine(path: Option<&std::ffi::OsStr>) -> Result<EngineKind, String> {
+    let path = path.unwrap_or_default();
+    for kind in [EngineKind::Podman, EngineKind::Docker] {
+        if std::env::split_paths(path).any(|dir| dir.join(kind.program()).is_file()) {
+            return Ok(kind);
+        }
+    }
+    Err("neither podman nor docker is on PATH: install one, or name it with --engine".into())
+}

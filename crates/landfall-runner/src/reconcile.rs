@@ -1,0 +1,632 @@
+//! From what the plan wants and what runs to the steps between them. Pure,
+//! so the exact engine commands of an apply can be printed (`--dry-run`)
+//! and pinned by snapshot tests before anything runs.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use landfall_plan::{Probe, ProbeAction, VolumeKind};
+
+use crate::desired::{Desired, DesiredReplica, DesiredWorkload, STOP_TIMEOUT_SECONDS, Upgrade};
+use crate::engine::{EngineCommand, EngineKind};
+use crate::observe::{ObservedContainer, ObservedScope};
+
+#[derive(Clone, Debug)]
+pub enum Step {
+    /// An engine command that must succeed.
+    Run(EngineCommand),
+    /// An engine command whose failure is reported and passed over (a
+    /// pre-stop hook of a container about to go).
+    TryRun(EngineCommand),
+    /// Write config files into a fresh directory (read-only mounts).
+    WriteConfig {
+        dir: PathBuf,
+        files: BTreeMap<String, String>,
+    },
+    /// Write a secret's value to a file only the owner reads (docker).
+    WriteSecretFile { path: PathBuf, reference: String },
+    /// Wait until the replicas' startup then readiness probes pass; on
+    /// failure show their last log lines, run `on_failure` (removing them),
+    /// and stop the apply.
+    AwaitReady {
+        workload: String,
+        containers: Vec<String>,
+        startup: Option<Probe>,
+        readiness: Option<Probe>,
+        /// Skip the initial delay: the containers were started by an
+        /// earlier apply.
+        started_earlier: bool,
+        on_failure: Vec<EngineCommand>,
+    },
+    /// Keep probing for `ms`: a rolling step goes on only after its new
+    /// replicas stayed healthy this long.
+    StayHealthy {
+        workload: String,
+        containers: Vec<String>,
+        readiness: Option<Probe>,
+        ms: u64,
+        on_failure: Vec<EngineCommand>,
+    },
+    /// Remove directories of the state dir no longer used.
+    RemoveDirs { dirs: Vec<PathBuf> },
+}
+
+/// A workload's steps and what they change.
+#[derive(Clone, Debug, Default)]
+pub struct WorkloadSteps {
+    pub name: String,
+    pub steps: Vec<Step>,
+    pub created: usize,
+    pub replaced: usize,
+    pub removed: usize,
+    /// `rolling (maxParallel 1, healthyTime 1000 ms) from 2.4.1`, …
+    pub how: Option<String>,
+}
+
+impl WorkloadSteps {
+    pub fn changes(&self) -> usize {
+        self.created + self.replaced + self.removed
+    }
+}
+
+/// Everything an apply does, in order: shared objects first, then each
+/// workload, then the removal of what the plan no longer names.
+#[derive(Clone, Debug, Default)]
+pub struct ApplySteps {
+    pub prepare: Vec<Step>,
+    /// Shared objects created (network, volumes, secrets, configs).
+    pub prepared: usize,
+    pub workloads: Vec<WorkloadSteps>,
+    pub cleanup: Vec<Step>,
+    pub cleaned: usize,
+}
+
+impl ApplySteps {
+    pub fn changes(&self) -> usize {
+        self.prepared + self.cleaned + self.workloads.iter().map(|w| w.changes()).sum::<usize>()
+    }
+
+    pub fn steps(&self) -> impl Iterator<Item = &Step> {
+        self.prepare
+            .iter()
+            .chain(self.workloads.iter().flat_map(|w| &w.steps))
+            .chain(&self.cleanup)
+    }
+
+    /// The steps as a shell script: commands as lines, the rest as comments.
+    pub fn render(&self) -> String {
+        let mut text = String::new();
+        for step in self.steps() {
+            render_step(&mut text, step);
+        }
+        text
+    }
+}
+
+pub fn render_step(text: &mut String, step: &Step) {
+    match step {
+        Step::Run(command) => {
+            let _ = writeln!(text, "{command}");
+        }
+        Step::TryRun(command) => {
+            let _ = writeln!(text, "{command} || true");
+        }
+        Step::WriteConfig { dir, files } => {
+            let files: Vec<&str> = files.keys().map(String::as_str).collect();
+            let _ = writeln!(
+                text,
+                "# write {} (read-only): {}",
+                dir.display(),
+                files.join(", ")
+            );
+        }
+        Step::WriteSecretFile { path, reference } => {
+            let _ = writeln!(
+                text,
+                "# write secret {reference} to {} (mode 0444 in a 0700 directory)",
+                path.display()
+            );
+        }
+        Step::AwaitReady {
+            containers,
+            startup,
+            readiness,
+            ..
+        } => {
+            let mut checks = Vec::new();
+            if let Some(probe) = startup {
+                checks.push(format!("startup {}", describe_probe(probe)));
+            }
+            if let Some(probe) = readiness {
+                checks.push(format!("readiness {}", describe_probe(probe)));
+            }
+            if checks.is_empty() {
+                checks.push("running".to_string());
+            }
+            let _ = writeln!(
+                text,
+                "# wait until ready ({}): {}",
+                checks.join(", then "),
+                containers.join(" ")
+            );
+        }
+        Step::StayHealthy { containers, ms, .. } => {
+            let _ = writeln!(
+                text,
+                "# wait {ms} ms, probing, for them to stay healthy: {}",
+                containers.join(" ")
+            );
+        }
+        Step::RemoveDirs { dirs } => {
+            for dir in dirs {
+                let _ = writeln!(text, "# remove {}", dir.display());
+            }
+        }
+    }
+}
+
+pub fn describe_probe(probe: &Probe) -> String {
+    let action = match &probe.action {
+        ProbeAction::Http { path, port, scheme } => {
+            let scheme = match scheme {
+                landfall_plan::HttpScheme::Http => "http",
+                landfall_plan::HttpScheme::Https => "https",
+            };
+            format!("{scheme} GET {path} on port {port}")
+        }
+        ProbeAction::Tcp { port } => format!("tcp port {port}"),
+        ProbeAction::Exec { command } => format!("exec {}", command.join(" ")),
+    };
+    format!(
+        "{action} every {} ms after {} ms, {} failures fail",
+        probe.period_ms, probe.initial_delay_ms, probe.failure_threshold
+    )
+}
+
+/// The commands that stop and remove one replica (its hook first).
+pub fn remove_replica(
+    engine: EngineKind,
+    workload: Option<&DesiredWorkload>,
+    containers: &[String],
+) -> Vec<Step> {
+    let mut steps = Vec::new();
+    if let Some(workload) = workload {
+        for (container, command) in &workload.pre_stop {
+            // The hook runs in the replica's container of that name.
+            if let Some(name) = containers
+                .iter()
+                .find(|n| n.ends_with(&format!("-{container}")) || containers.len() == 1)
+            {
+                let mut args = vec!["exec".to_string(), name.clone()];
+                args.extend(command.iter().cloned());
+                steps.push(Step::TryRun(EngineCommand::new(engine, args)));
+            }
+        }
+    }
+    // Further containers share the first one's network: stop them first.
+    let mut order: Vec<&String> = containers.iter().collect();
+    order.reverse();
+    let mut stop = vec![
+        "stop".to_string(),
+        "--time".to_string(),
+        STOP_TIMEOUT_SECONDS.to_string(),
+    ];
+    stop.extend(order.iter().map(|s| s.to_string()));
+    steps.push(Step::Run(EngineCommand::new(engine, stop)));
+    let mut remove = vec!["rm".to_string(), "--force".to_string()];
+    remove.extend(order.iter().map(|s| s.to_string()));
+    steps.push(Step::Run(EngineCommand::new(engine, remove)));
+    steps
+}
+
+/// `rm --force` of containers that failed: no hook, no graceful stop.
+fn discard(engine: EngineKind, containers: &[String]) -> Vec<EngineCommand> {
+    let mut args = vec!["rm".to_string(), "--force".to_string()];
+    args.extend(containers.iter().rev().cloned());
+    vec![EngineCommand::new(engine, args)]
+}
+
+fn start_replica(desired: &DesiredWorkload, replica: &DesiredReplica) -> Vec<Step> {
+    let mut steps: Vec<Step> = replica.run.iter().cloned().map(Step::Run).collect();
+    let engine = replica.run[0].engine;
+    for (container, command) in &desired.post_start {
+        let name = replica
+            .containers
+            .iter()
+            .zip(replica.run.iter())
+            .find(|(_, run)| {
+                run.args
+                    .iter()
+                    .any(|a| a == &format!("{}={container}", crate::names::LABEL_CONTAINER))
+            })
+            .map(|(name, _)| name.clone())
+            .unwrap_or_else(|| replica.main.clone());
+        let mut args = vec!["exec".to_string(), name];
+        args.extend(command.iter().cloned());
+        steps.push(Step::Run(EngineCommand::new(engine, args)));
+    }
+    steps
+}
+
+fn await_ready(
+    desired: &DesiredWorkload,
+    replicas: &[&DesiredReplica],
+    started_earlier: bool,
+) -> Step {
+    let engine = replicas[0].run[0].engine;
+    let all: Vec<String> = replicas
+        .iter()
+        .flat_map(|r| r.containers.iter().cloned())
+        .collect();
+    Step::AwaitReady {
+        workload: desired.name.clone(),
+        containers: replicas.iter().map(|r| r.main.clone()).collect(),
+        startup: desired.startup.clone(),
+        readiness: desired.readiness.clone(),
+        started_earlier,
+        on_failure: if started_earlier {
+            Vec::new()
+        } else {
+            discard(engine, &all)
+        },
+    }
+}
+
+/// A replica found running: its containers, grouped by run hash.
+#[derive(Debug)]
+struct Running<'a> {
+    index: u32,
+    run_hash: &'a str,
+    version: &'a str,
+    containers: Vec<&'a ObservedContainer>,
+}
+
+impl Running<'_> {
+    fn names(&self) -> Vec<String> {
+        // The first container (no `-<container>` suffix) first.
+        let mut names: Vec<String> = self.containers.iter().map(|c| c.name.clone()).collect();
+        names.sort_by_key(|n| n.len());
+        names
+    }
+
+    fn healthy(&self) -> bool {
+        self.containers.iter().all(|c| c.running())
+    }
+}
+
+fn running_replicas<'a>(observed: &'a ObservedScope, workload: &'a str) -> Vec<Running<'a>> {
+    let mut by_key: BTreeMap<(u32, &str), Running<'a>> = BTreeMap::new();
+    for container in observed.workload_containers(workload) {
+        let index = container.replica().unwrap_or(u32::MAX);
+        by_key
+            .entry((index, container.run_hash()))
+            .or_insert_with(|| Running {
+                index,
+                run_hash: container.run_hash(),
+                version: container.version(),
+                containers: Vec::new(),
+            })
+            .containers
+            .push(container);
+    }
+    by_key.into_values().collect()
+}
+
+/// The steps for one workload.
+pub fn reconcile_workload(
+    desired: &Desired,
+    workload: &DesiredWorkload,
+    observed: &ObservedScope,
+) -> WorkloadSteps {
+    let engine = desired.engine;
+    let mut out = WorkloadSteps {
+        name: workload.name.clone(),
+        ..WorkloadSteps::default()
+    };
+    let running = running_replicas(observed, &workload.name);
+    let wanted: BTreeSet<(u32, &str)> = workload
+        .replicas
+        .iter()
+        .map(|r| (r.index, r.run_hash.as_str()))
+        .collect();
+
+    // Current replicas that stopped or crashed, and replicas past the
+    // wanted count: removed first, they serve nothing.
+    let mut current: BTreeSet<u32> = BTreeSet::new();
+    let mut old: Vec<&Running> = Vec::new();
+    for replica in &running {
+        let is_wanted = wanted.contains(&(replica.index, replica.run_hash));
+        if is_wanted && replica.healthy() {
+            current.insert(replica.index);
+        } else if is_wanted || replica.index as usize >= workload.replicas.len() {
+            // A wanted replica that is down is started again below (and
+            // counted there).
+            out.steps
+                .extend(remove_replica(engine, Some(workload), &replica.names()));
+            out.removed += usize::from(!is_wanted);
+        } else if replica.healthy() {
+            old.push(replica);
+        } else {
+            // An old replica that is down serves nothing: remove it now.
+            out.steps
+                .extend(remove_replica(engine, Some(workload), &replica.names()));
+        }
+    }
+
+    // An old replica beside a current one of its slot: a rolling step
+    // interrupted after its new replica was ready. Finish the step.
+    old.retain(|replica| {
+        if current.contains(&replica.index) {
+            out.steps
+                .extend(remove_replica(engine, Some(workload), &replica.names()));
+            out.removed += 1;
+            false
+        } else {
+            true
+        }
+    });
+
+    // Replicas already right are checked again: an apply killed between
+    // start and readiness must not leave an unverified replica behind.
+    let verified: Vec<&DesiredReplica> = workload
+        .replicas
+        .iter()
+        .filter(|r| current.contains(&r.index))
+        .collect();
+    if !verified.is_empty() {
+        out.steps.push(await_ready(workload, &verified, true));
+    }
+
+    let missing: Vec<&DesiredReplica> = workload
+        .replicas
+        .iter()
+        .filter(|r| !current.contains(&r.index))
+        .collect();
+    if missing.is_empty() {
+        return out;
+    }
+    let old_slots: BTreeSet<u32> = old.iter().map(|r| r.index).collect();
+    let (fresh, replacing): (Vec<&DesiredReplica>, Vec<&DesiredReplica>) = missing
+        .into_iter()
+        .partition(|r| !old_slots.contains(&r.index));
+    out.created += fresh.len();
+
+    // Slots nobody serves: start them first, they cost no availability.
+    for replica in &fresh {
+        out.steps.extend(start_replica(workload, replica));
+    }
+    if !fresh.is_empty() {
+        out.steps.push(await_ready(workload, &fresh, false));
+    }
+    if replacing.is_empty() {
+        return out;
+    }
+    out.replaced += replacing.len();
+
+    let from = old[0].version;
+    let mut upgrade = desired.upgrade_from(from);
+    let mut how = match upgrade {
+        Upgrade::Rolling {
+            max_parallel,
+            healthy_time_ms,
+        } => format!("rolling (maxParallel {max_parallel}, healthyTime {healthy_time_ms} ms)"),
+        Upgrade::Recreate => "recreate".to_string(),
+    };
+    if workload.fixed_host_port && matches!(upgrade, Upgrade::Rolling { .. }) {
+        upgrade = Upgrade::Recreate;
+        how = "recreate (a fixed host port cannot be held by two replicas)".to_string();
+    }
+    out.how = Some(if from == desired.version {
+        format!("{how}: changed spec of version {from}")
+    } else {
+        format!("{how} from version {from}")
+    });
+
+    match upgrade {
+        Upgrade::Recreate => {
+            for replica in &old {
+                out.steps
+                    .extend(remove_replica(engine, Some(workload), &replica.names()));
+            }
+            for replica in &replacing {
+                out.steps.extend(start_replica(workload, replica));
+            }
+            out.steps.push(await_ready(workload, &replacing, false));
+        }
+        Upgrade::Rolling {
+            max_parallel,
+            healthy_time_ms,
+        } => {
+            // Start the new, wait until ready and healthy, then stop the old
+            // of the same slots: the service answers throughout.
+            for batch in replacing.chunks(max_parallel as usize) {
+                for replica in batch {
+                    out.steps.extend(start_replica(workload, replica));
+                }
+                out.steps.push(await_ready(workload, batch, false));
+                if healthy_time_ms > 0 {
+                    let all: Vec<String> = batch
+                        .iter()
+                        .flat_map(|r| r.containers.iter().cloned())
+                        .collect();
+                    out.steps.push(Step::StayHealthy {
+                        workload: workload.name.clone(),
+                        containers: batch.iter().map(|r| r.main.clone()).collect(),
+                        readiness: workload.readiness.clone(),
+                        ms: healthy_time_ms,
+                        on_failure: discard(engine, &all),
+                    });
+                }
+                for replica in batch {
+                    for running in old.iter().filter(|o| o.index == replica.index) {
+                        out.steps
+                            .extend(remove_replica(engine, Some(workload), &running.names()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every step of an apply.
+pub fn reconcile(desired: &Desired, observed: &ObservedScope) -> ApplySteps {
+    let engine = desired.engine;
+    let mut out = ApplySteps::default();
+    for network in &desired.networks {
+        if !observed.networks.contains(&network.name) {
+            out.prepare.push(Step::Run(network.create.clone()));
+            out.prepared += 1;
+        }
+    }
+    for volume in &desired.volumes {
+        let exists = observed.scratch_volumes.contains(&volume.name)
+            || observed.persistent_volumes.contains(&volume.name);
+        if !exists {
+            out.prepare.push(Step::Run(volume.create.clone()));
+            out.prepared += 1;
+        }
+    }
+    for config in &desired.configs {
+        // Written on every apply: the directory is named after its
+        // content, so writing it again changes nothing, and a directory
+        // lost with the state dir is restored.
+        out.prepare.push(Step::WriteConfig {
+            dir: config.dir.clone(),
+            files: config.files.clone(),
+        });
+    }
+    for secret in &desired.secrets {
+        if let Some(create) = &secret.create {
+            if !observed.secrets.contains(&secret.name) {
+                out.prepare.push(Step::Run(create.clone()));
+                out.prepared += 1;
+            }
+        }
+        if let Some(path) = &secret.file {
+            out.prepare.push(Step::WriteSecretFile {
+                path: path.clone(),
+                reference: secret.reference.clone(),
+            });
+        }
+    }
+
+    for workload in &desired.workloads {
+        out.workloads
+            .push(reconcile_workload(desired, workload, observed));
+    }
+
+    // Workloads the plan no longer names (cron jobs started by `run` are
+    // left to finish).
+    let named: BTreeSet<&str> = desired.workloads.iter().map(|w| w.name.as_str()).collect();
+    let mut orphans: BTreeMap<&str, Vec<Running>> = BTreeMap::new();
+    for container in &observed.containers {
+        if !container.is_job() && !named.contains(container.workload()) {
+            orphans.entry(container.workload()).or_default();
+        }
+    }
+    for (name, replicas) in orphans.iter_mut() {
+        *replicas = running_replicas(observed, name);
+        let mut steps = WorkloadSteps {
+            name: name.to_string(),
+            ..WorkloadSteps::default()
+        };
+        for replica in replicas.iter() {
+            steps.steps.extend(remove_replica(
+                engine,
+                desired.workload(name),
+                &replica.names(),
+            ));
+            steps.removed += 1;
+        }
+        out.workloads.push(steps);
+    }
+
+    // Shared objects the plan no longer names, once every workload moved.
+    // Persistent volumes hold data: only `down --volumes` removes them.
+    let wanted_secrets: BTreeSet<&str> = desired.secrets.iter().map(|s| s.name.as_str()).collect();
+    let stale_secrets: Vec<String> = observed
+        .secrets
+        .iter()
+        .filter(|s| !wanted_secrets.contains(s.as_str()))
+        .cloned()
+        .collect();
+    if !stale_secrets.is_empty() {
+        out.cleaned += stale_secrets.len();
+        let mut args = vec!["secret".to_string(), "rm".to_string()];
+        args.extend(stale_secrets);
+        out.cleanup
+            .push(Step::Run(EngineCommand::new(engine, args)));
+    }
+    let wanted_volumes: BTreeSet<&str> = desired
+        .volumes
+        .iter()
+        .filter(|v| v.kind == VolumeKind::Scratch)
+        .map(|v| v.name.as_str())
+        .collect();
+    let stale_volumes: Vec<String> = observed
+        .scratch_volumes
+        .iter()
+        .filter(|v| !wanted_volumes.contains(v.as_str()))
+        .cloned()
+        .collect();
+    if !stale_volumes.is_empty() {
+        out.cleaned += stale_volumes.len();
+        let mut args = vec!["volume".to_string(), "rm".to_string()];
+        args.extend(stale_volumes);
+        out.cleanup
+            .push(Step::Run(EngineCommand::new(engine, args)));
+    }
+    let wanted_networks: BTreeSet<&str> =
+        desired.networks.iter().map(|n| n.name.as_str()).collect();
+    let stale_networks: Vec<String> = observed
+        .networks
+        .iter()
+        .filter(|n| !wanted_networks.contains(n.as_str()))
+        .cloned()
+        .collect();
+    if !stale_networks.is_empty() {
+        out.cleaned += stale_networks.len();
+        let mut args = vec!["network".to_string(), "rm".to_string()];
+        args.extend(stale_networks);
+        out.cleanup
+            .push(Step::Run(EngineCommand::new(engine, args)));
+    }
+    out
+}
+
+/// The steps of `down`: every container (jobs too), network, secret and
+/// scratch volume of the scope; persistent volumes only when asked.
+pub fn teardown(engine: EngineKind, observed: &ObservedScope, with_volumes: bool) -> Vec<Step> {
+    let mut steps = Vec::new();
+    if !observed.containers.is_empty() {
+        let names: Vec<String> = observed.containers.iter().map(|c| c.name.clone()).collect();
+        let mut stop = vec![
+            "stop".to_string(),
+            "--time".to_string(),
+            STOP_TIMEOUT_SECONDS.to_string(),
+        ];
+        stop.extend(names.iter().cloned());
+        steps.push(Step::TryRun(EngineCommand::new(engine, stop)));
+        let mut remove = vec!["rm".to_string(), "--force".to_string()];
+        remove.extend(names);
+        steps.push(Step::Run(EngineCommand::new(engine, remove)));
+    }
+    let mut volumes = observed.scratch_volumes.clone();
+    if with_volumes {
+        volumes.extend(observed.persistent_volumes.iter().cloned());
+    }
+    for (what, objects) in [
+        ("secret", observed.secrets.clone()),
+        ("volume", volumes),
+        ("network", observed.networks.clone()),
+    ] {
+        if !objects.is_empty() {
+            let mut args = vec![what.to_string(), "rm".to_string()];
+            args.extend(objects);
+            steps.push(Step::Run(EngineCommand::new(engine, args)));
+        }
+    }
+    steps
+}

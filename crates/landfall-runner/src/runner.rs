@@ -1,0 +1,621 @@
+//! Carrying out the steps: `apply`, `down`, `status` and `run`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use landfall_plan::{Plan, Probe};
+
+use crate::desired::Desired;
+use crate::engine::{EngineCommand, EngineKind};
+use crate::exec::{Executor, Output};
+use crate::names::{LABEL_READINESS, LABEL_ROLE, ScopeNames};
+use crate::observe::{ObservedContainer, ObservedScope, inspect, observe};
+use crate::probe::probe_once;
+use crate::reconcile::{ApplySteps, Step, describe_probe, reconcile, render_step, teardown};
+use crate::secrets::Secrets;
+use crate::state::{self, ScopeLock};
+use crate::status::{PortStatus, ReplicaStatus, Status, WorkloadStatus};
+
+/// How many of a failed container's last log lines an error shows.
+pub const LOG_LINES: usize = 20;
+
+/// Where the runner reports what it does: a spinner per workload on a
+/// terminal, plain lines otherwise (the CLI decides).
+pub trait Progress: Sync {
+    /// What a workload is doing now.
+    fn update(&self, workload: &str, message: &str);
+    /// A workload is done, well or not.
+    fn finish(&self, workload: &str, ok: bool, message: &str);
+    /// A line about the scope as a whole.
+    fn line(&self, message: &str);
+}
+
+/// Reports nothing (for `status` and tests).
+pub struct Silent;
+
+impl Progress for Silent {
+    fn update(&self, _: &str, _: &str) {}
+    fn finish(&self, _: &str, _: bool, _: &str) {}
+    fn line(&self, _: &str) {}
+}
+
+pub struct Runner<'a> {
+    pub engine: EngineKind,
+    pub executor: &'a dyn Executor,
+    pub secrets: &'a Secrets,
+    pub state_dir: PathBuf,
+    pub progress: &'a dyn Progress,
+}
+
+/// What an apply did.
+#[derive(Debug, Default)]
+pub struct ApplyReport {
+    pub changes: usize,
+    /// `(workload, port, "127.0.0.1:40123")` of the running replicas.
+    pub endpoints: Vec<(String, u16, String)>,
+}
+
+/// What `down` removed.
+#[derive(Debug, Default)]
+pub struct DownReport {
+    pub containers: usize,
+    pub networks: usize,
+    pub volumes: usize,
+    pub secrets: usize,
+    /// Persistent volumes left in place (no `--volumes`).
+    pub kept_volumes: Vec<String>,
+}
+
+impl Runner<'_> {
+    fn run(&self, command: &EngineCommand, timeout: Option<Duration>) -> Result<Output, String> {
+        self.executor.execute(command, self.secrets, timeout)
+    }
+
+    fn must(&self, command: &EngineCommand) -> Result<Output, String> {
+        let output = self.run(command, None)?;
+        if output.success() {
+            Ok(output)
+        } else {
+            Err(format!("`{command}` failed: {}", output.stderr.trim()))
+        }
+    }
+
+    /// The steps an apply of `plan` would take now (`apply --dry-run`).
+    pub fn plan_steps(&self, plan: &Plan) -> Result<(Desired, ObservedScope, ApplySteps), String> {
+        let desired = Desired::new(plan, self.engine, &self.state_dir, self.secrets)?;
+        let observed = observe(self.executor, self.secrets, self.engine, &desired.names)?;
+        let steps = reconcile(&desired, &observed);
+        Ok((desired, observed, steps))
+    }
+
+    /// Brings the scope to the plan: idempotent, resumable after a kill.
+    pub fn apply(&self, plan: &Plan) -> Result<ApplyReport, String> {
+        let _lock = ScopeLock::acquire(
+            &self.state_dir,
+            &plan.application.name,
+            &plan.scope.name,
+            "apply",
+        )?;
+        let (desired, _, steps) = self.plan_steps(plan)?;
+        for step in &steps.prepare {
+            self.step(step)?;
+        }
+        for workload in &steps.workloads {
+            let started = Instant::now();
+            if let Some(how) = &workload.how {
+                self.progress.update(&workload.name, how);
+            }
+            for step in &workload.steps {
+                if let Err(error) = self.step_of(&workload.name, step) {
+                    self.progress.finish(&workload.name, false, "failed");
+                    return Err(format!("workload `{}`: {error}", workload.name));
+                }
+            }
+            let summary = match workload.changes() {
+                0 => "unchanged".to_string(),
+                _ => {
+                    let mut parts = Vec::new();
+                    for (count, word) in [
+                        (workload.created, "created"),
+                        (workload.replaced, "replaced"),
+                        (workload.removed, "removed"),
+                    ] {
+                        if count > 0 {
+                            parts.push(format!("{count} {word}"));
+                        }
+                    }
+                    format!(
+                        "{} in {:.1} s",
+                        parts.join(", "),
+                        started.elapsed().as_secs_f64()
+                    )
+                }
+            };
+            let replicas = desired
+                .workloads
+                .iter()
+                .find(|w| w.name == workload.name)
+                .map_or(0, |w| w.replicas.len());
+            let summary = if replicas > 0 {
+                format!("{summary}; {replicas} ready")
+            } else {
+                summary
+            };
+            self.progress.finish(&workload.name, true, &summary);
+        }
+        for step in &steps.cleanup {
+            self.step(step)?;
+        }
+        // Config directories no container of the plan mounts any more.
+        let keep: Vec<PathBuf> = desired.configs.iter().map(|c| c.dir.clone()).collect();
+        for dir in state::stale_entries(&desired.scope_dir.join("configs"), &keep) {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        let keep: Vec<PathBuf> = desired
+            .secrets
+            .iter()
+            .filter_map(|s| s.file.clone())
+            .collect();
+        for file in state::stale_entries(&desired.scope_dir.join("secrets"), &keep) {
+            let _ = std::fs::remove_file(file);
+        }
+        let observed = observe(self.executor, self.secrets, self.engine, &desired.names)?;
+        let mut endpoints = Vec::new();
+        for container in &observed.containers {
+            if container.is_job() {
+                continue;
+            }
+            for (port, host) in &container.ports {
+                endpoints.push((container.workload().to_string(), *port, host.clone()));
+            }
+        }
+        endpoints.sort();
+        Ok(ApplyReport {
+            changes: steps.changes(),
+            endpoints,
+        })
+    }
+
+    fn step(&self, step: &Step) -> Result<(), String> {
+        self.step_of("", step)
+    }
+
+    fn step_of(&self, workload: &str, step: &Step) -> Result<(), String> {
+        let mut line = String::new();
+        render_step(&mut line, step);
+        let line = line.trim_end();
+        if workload.is_empty() {
+            if matches!(step, Step::Run(_)) {
+                self.progress.line(line);
+            }
+        } else {
+            self.progress.update(workload, line);
+        }
+        match step {
+            Step::Run(command) => self.must(command).map(drop),
+            Step::TryRun(command) => {
+                let output = self.run(command, Some(Duration::from_secs(30)))?;
+                if !output.success() {
+                    self.progress.line(&format!(
+                        "warning: `{command}` failed: {}",
+                        output.stderr.trim()
+                    ));
+                }
+                Ok(())
+            }
+            Step::WriteConfig { dir, files } => state::write_config(dir, files),
+            Step::WriteSecretFile { path, reference } => {
+                state::write_secret_file(path, self.secrets.get(reference)?.expose())
+            }
+            Step::AwaitReady {
+                workload,
+                containers,
+                startup,
+                readiness,
+                started_earlier,
+                on_failure,
+            } => self
+                .await_ready(
+                    containers,
+                    startup.as_ref(),
+                    readiness.as_ref(),
+                    *started_earlier,
+                )
+                .or_else(|error| self.fail(workload, containers, on_failure, error)),
+            Step::StayHealthy {
+                workload,
+                containers,
+                readiness,
+                ms,
+                on_failure,
+            } => self
+                .stay_healthy(containers, readiness.as_ref(), Duration::from_millis(*ms))
+                .or_else(|error| self.fail(workload, containers, on_failure, error)),
+            Step::RemoveDirs { dirs } => {
+                for dir in dirs {
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A replica failed: show its last log lines, then remove it if asked
+    /// (the old replicas, if any, keep serving).
+    fn fail(
+        &self,
+        workload: &str,
+        containers: &[String],
+        on_failure: &[EngineCommand],
+        error: String,
+    ) -> Result<(), String> {
+        let mut message = error;
+        for container in containers {
+            let logs = self.logs(container);
+            message.push_str(&format!("\n  last log lines of {container}:"));
+            if logs.trim().is_empty() {
+                message.push_str(" (none)");
+            }
+            for line in logs.lines() {
+                message.push_str(&format!("\n    {line}"));
+            }
+        }
+        for command in on_failure {
+            self.progress.update(
+                workload,
+                &format!("removing the failed replicas: {command}"),
+            );
+            let _ = self.run(command, Some(Duration::from_secs(60)));
+        }
+        if !on_failure.is_empty() {
+            message.push_str("\n  the failed replicas were removed; replicas of the running version, if any, still serve");
+        }
+        Err(message)
+    }
+
+    /// The container's last log lines, secret values redacted.
+    pub fn logs(&self, container: &str) -> String {
+        let command = EngineCommand::new(
+            self.engine,
+            ["logs", "--tail", &LOG_LINES.to_string(), container],
+        );
+        match self.run(&command, Some(Duration::from_secs(10))) {
+            Ok(output) => {
+                let mut text = output.stdout;
+                text.push_str(&output.stderr);
+                self.secrets.redact(&text)
+            }
+            Err(error) => format!("(cannot read logs: {error})"),
+        }
+    }
+
+    fn inspect(&self, containers: &[String]) -> Result<Vec<ObservedContainer>, String> {
+        inspect(self.executor, self.secrets, self.engine, containers)
+    }
+
+    fn await_ready(
+        &self,
+        containers: &[String],
+        startup: Option<&Probe>,
+        readiness: Option<&Probe>,
+        started_earlier: bool,
+    ) -> Result<(), String> {
+        let observed = self.inspect(containers)?;
+        if let Some(down) = observed.iter().find(|c| !c.running()) {
+            return Err(format!("{} is {}, not running", down.name, down.state));
+        }
+        // Each replica is probed on its own thread: their timings overlap.
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = observed
+                .iter()
+                .map(|container| {
+                    scope.spawn(move || -> Result<(), String> {
+                        for (kind, probe) in [("startup", startup), ("readiness", readiness)] {
+                            if let Some(probe) = probe {
+                                self.probe_until(container, kind, probe, started_earlier)?;
+                            }
+                        }
+                        Ok(())
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("probe thread"))
+                .collect::<Result<Vec<()>, String>>()
+                .map(drop)
+        })
+    }
+
+    /// Probes every period until `success_threshold` passes in a row, or
+    /// fails after `failure_threshold` failures in a row.
+    fn probe_until(
+        &self,
+        container: &ObservedContainer,
+        kind: &str,
+        probe: &Probe,
+        started_earlier: bool,
+    ) -> Result<(), String> {
+        if !started_earlier {
+            std::thread::sleep(Duration::from_millis(probe.initial_delay_ms));
+        }
+        let period = Duration::from_millis(probe.period_ms.max(1));
+        let (mut passed, mut failed) = (0u32, 0u32);
+        loop {
+            let attempt = Instant::now();
+            match probe_once(probe, container, self.executor, self.secrets, self.engine) {
+                Ok(()) => {
+                    passed += 1;
+                    failed = 0;
+                    if passed >= probe.success_threshold.max(1) {
+                        return Ok(());
+                    }
+                }
+                Err(error) => {
+                    passed = 0;
+                    failed += 1;
+                    if failed >= probe.failure_threshold.max(1) {
+                        return Err(format!(
+                            "{} is not ready: {kind} probe ({}) failed {failed} times; last: {error}",
+                            container.name,
+                            describe_probe(probe)
+                        ));
+                    }
+                    // A container that exited will not become ready.
+                    if let Some(now) = self.inspect(std::slice::from_ref(&container.name))?.first()
+                    {
+                        if !now.running() {
+                            return Err(format!("{} is {}, not running", now.name, now.state));
+                        }
+                    }
+                }
+            }
+            std::thread::sleep(period.saturating_sub(attempt.elapsed()));
+        }
+    }
+
+    /// Keeps probing for `duration`: one failed stretch of
+    /// `failure_threshold` probes, or an exit, fails.
+    fn stay_healthy(
+        &self,
+        containers: &[String],
+        readiness: Option<&Probe>,
+        duration: Duration,
+    ) -> Result<(), String> {
+        let deadline = Instant::now() + duration;
+        let period = readiness.map_or(Duration::from_millis(500), |p| {
+            Duration::from_millis(p.period_ms.max(1))
+        });
+        let mut failures: BTreeMap<String, u32> = BTreeMap::new();
+        loop {
+            let observed = self.inspect(containers)?;
+            for container in &observed {
+                if !container.running() {
+                    return Err(format!(
+                        "{} stopped ({}) within its healthy time",
+                        container.name, container.state
+                    ));
+                }
+                if let Some(probe) = readiness {
+                    let count = failures.entry(container.name.clone()).or_default();
+                    match probe_once(probe, container, self.executor, self.secrets, self.engine) {
+                        Ok(()) => *count = 0,
+                        Err(error) => {
+                            *count += 1;
+                            if *count >= probe.failure_threshold.max(1) {
+                                return Err(format!(
+                                    "{} became unhealthy within its healthy time: readiness probe failed {count} times; last: {error}",
+                                    container.name
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok(());
+            }
+            std::thread::sleep(period.min(deadline - now));
+        }
+    }
+
+    /// Removes every object of the scope; persistent volumes only with
+    /// `with_volumes`.
+    pub fn down(
+        &self,
+        application: &str,
+        scope: &str,
+        with_volumes: bool,
+    ) -> Result<DownReport, String> {
+        let _lock = ScopeLock::acquire(&self.state_dir, application, scope, "down")?;
+        let names = ScopeNames::new(application, scope);
+        let observed = observe(self.executor, self.secrets, self.engine, &names)?;
+        for step in teardown(self.engine, &observed, with_volumes) {
+            self.step(&step)?;
+        }
+        let scope_dir = self.state_dir.join(application).join(scope);
+        if scope_dir.exists() {
+            std::fs::remove_dir_all(&scope_dir)
+                .map_err(|e| format!("cannot remove {}: {e}", scope_dir.display()))?;
+        }
+        Ok(DownReport {
+            containers: observed.containers.len(),
+            networks: observed.networks.len(),
+            volumes: observed.scratch_volumes.len()
+                + if with_volumes {
+                    observed.persistent_volumes.len()
+                } else {
+                    0
+                },
+            secrets: observed.secrets.len(),
+            kept_volumes: if with_volumes {
+                Vec::new()
+            } else {
+                observed.persistent_volumes.clone()
+            },
+        })
+    }
+
+    /// What runs in the scope now, each running replica probed once.
+    pub fn status(&self, application: &str, scope: &str) -> Result<Status, String> {
+        let names = ScopeNames::new(application, scope);
+        let observed = observe(self.executor, self.secrets, self.engine, &names)?;
+        // Per workload: the versions seen, and (replica number, status).
+        type Seen = (Vec<String>, Vec<(u32, ReplicaStatus)>);
+        let mut workloads: BTreeMap<String, Seen> = BTreeMap::new();
+        let replicas: Vec<&ObservedContainer> = observed
+            .containers
+            .iter()
+            .filter(|c| c.label(LABEL_ROLE) != "sidecar")
+            .collect();
+        let statuses: Vec<ReplicaStatus> = std::thread::scope(|s| {
+            let handles: Vec<_> = replicas
+                .iter()
+                .map(|container| s.spawn(move || self.replica_status(container)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("status thread"))
+                .collect()
+        });
+        for (container, status) in replicas.iter().zip(statuses) {
+            let entry = workloads
+                .entry(container.workload().to_string())
+                .or_default();
+            if !entry.0.iter().any(|v| v == container.version()) {
+                entry.0.push(container.version().to_string());
+            }
+            entry
+                .1
+                .push((container.replica().unwrap_or(u32::MAX), status));
+        }
+        Ok(Status {
+            workloads: workloads
+                .into_iter()
+                .map(|(name, (mut versions, mut replicas))| {
+                    versions.sort_by(|a, b| b.cmp(a));
+                    replicas.sort_by(|a, b| (a.0, &a.1.container).cmp(&(b.0, &b.1.container)));
+                    WorkloadStatus {
+                        name,
+                        version: versions.join(", "),
+                        replicas: replicas.into_iter().map(|(_, r)| r).collect(),
+                    }
+                })
+                .collect(),
+        })
+    }
+
+    fn replica_status(&self, container: &ObservedContainer) -> ReplicaStatus {
+        let healthy = container.running()
+            && match serde_json::from_str::<Probe>(container.label(LABEL_READINESS)) {
+                Ok(probe) => {
+                    probe_once(&probe, container, self.executor, self.secrets, self.engine).is_ok()
+                }
+                Err(_) => true,
+            };
+        ReplicaStatus {
+            container: container.name.clone(),
+            state: container.state.clone(),
+            healthy,
+            ports: container
+                .ports
+                .iter()
+                .map(|(port, host)| PortStatus {
+                    port: *port,
+                    host: host.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Runs a cron workload's job once, now, and returns its exit status.
+    /// Its output is passed to `output` with secret values redacted.
+    pub fn run_job(
+        &self,
+        plan: &Plan,
+        workload: &str,
+        output: &mut dyn FnMut(&str),
+    ) -> Result<i32, String> {
+        let desired = {
+            let _lock = ScopeLock::acquire(
+                &self.state_dir,
+                &plan.application.name,
+                &plan.scope.name,
+                "run",
+            )?;
+            let (desired, _, steps) = self.plan_steps(plan)?;
+            // The shared objects the job needs; the scope's workloads are
+            // left as they are.
+            for step in &steps.prepare {
+                self.step(step)?;
+            }
+            desired
+        };
+        let Some(job) = desired.jobs.iter().find(|j| j.name == workload) else {
+            let known: Vec<&str> = desired.jobs.iter().map(|j| j.name.as_str()).collect();
+            return Err(if desired.workloads.iter().any(|w| w.name == workload) {
+                format!("workload `{workload}` is not a cron workload: `landfall apply` runs it")
+            } else if known.is_empty() {
+                format!("the plan has no cron workload `{workload}` (it has none)")
+            } else {
+                format!(
+                    "the plan has no cron workload `{workload}` (it has {})",
+                    known.join(", ")
+                )
+            });
+        };
+        let started = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let name = desired.names.job(workload, started);
+        let replica = &job.replicas[0];
+        let mut names = Vec::new();
+        for (command, container) in replica.run.iter().zip(&replica.containers) {
+            // The replica's names (which hold its hash) become the job's.
+            let mut command = command.clone();
+            for arg in command.args.iter_mut() {
+                if arg.starts_with(&format!("{LABEL_ROLE}=")) {
+                    *arg = format!("{LABEL_ROLE}=job");
+                } else if arg.contains(&replica.main) {
+                    *arg = arg.replace(&replica.main, &name);
+                }
+            }
+            output(&format!("{command}\n"));
+            names.push(container.replace(&replica.main, &name));
+            self.must(&command)?;
+        }
+        let wait = EngineCommand::new(self.engine, ["wait", name.as_str()]);
+        let deadline = job.active_deadline_seconds.map(Duration::from_secs);
+        let waited = self.run(&wait, deadline)?;
+        let status = match waited.status {
+            Some(0) => waited
+                .stdout
+                .trim()
+                .lines()
+                .last()
+                .and_then(|l| l.trim().parse::<i32>().ok())
+                .ok_or_else(|| format!("`{wait}` printed no exit status"))?,
+            Some(_) => return Err(format!("`{wait}` failed: {}", waited.stderr.trim())),
+            None => {
+                output(&format!(
+                    "the job ran past its activeDeadlineSeconds ({} s): stopping it\n",
+                    job.active_deadline_seconds.unwrap_or_default()
+                ));
+                let stop = EngineCommand::new(self.engine, ["stop", "--time", "10", name.as_str()]);
+                let _ = self.run(&stop, None);
+                let waited = self.run(&wait, Some(Duration::from_secs(30)))?;
+                waited.stdout.trim().parse::<i32>().unwrap_or(137)
+            }
+        };
+        let logs = EngineCommand::new(self.engine, ["logs", name.as_str()]);
+        let logged = self.run(&logs, Some(Duration::from_secs(60)))?;
+        output(&self.secrets.redact(&logged.stdout));
+        output(&self.secrets.redact(&logged.stderr));
+        let mut remove = vec!["rm".to_string(), "--force".to_string()];
+        remove.extend(names.into_iter().rev());
+        self.must(&EngineCommand::new(self.engine, remove))?;
+        Ok(status)
+    }
+}
