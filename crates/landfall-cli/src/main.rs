@@ -1,8 +1,13 @@
 //! The `landfall` binary: the edge where files are read and output written.
 //! Everything it checks is decided by the library crates.
 
+mod apply;
+mod down;
 mod input;
+mod local;
 mod output;
+mod run;
+mod status;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -38,6 +43,14 @@ enum Command {
         /// A rule id, e.g. `blocked-port`.
         rule: String,
     },
+    /// Run a scope's plan on the local podman or docker engine.
+    Apply(apply::ApplyArgs),
+    /// Show what runs in a local scope: workloads, replicas, health, ports.
+    Status(status::StatusArgs),
+    /// Remove everything landfall runs for a local scope.
+    Down(down::DownArgs),
+    /// Run one job of a cron workload now, once, and report its exit status.
+    Run(run::RunArgs),
 }
 
 #[derive(clap::Args)]
@@ -98,6 +111,10 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Apply(args) => apply::run(&args),
+        Command::Status(args) => status::run(&args),
+        Command::Down(args) => down::run(&args),
+        Command::Run(args) => run::run(&args),
         Command::Rules => {
             let mut text = String::new();
             let rules = registry();

@@ -94,6 +94,11 @@ pub struct DesiredReplica {
     /// Every container of the replica, first one first.
     pub containers: Vec<String>,
     pub run: Vec<EngineCommand>,
+    /// `run` without the workload's network alias: a replica started beside
+    /// serving ones gets no traffic until it is ready and [`Self::attach`]ed.
+    pub run_unlisted: Vec<EngineCommand>,
+    /// Reconnects the first container with the workload's alias.
+    pub attach: Vec<EngineCommand>,
 }
 
 /// How a workload whose running version differs is upgraded.
@@ -369,12 +374,37 @@ impl Desired {
             containers.push(name);
             run.push(command);
         }
+        let mut run_unlisted = run.clone();
+        let first = &mut run_unlisted[0].args;
+        while let Some(at) = first.iter().position(|a| a == "--network-alias") {
+            first.drain(at..at + 2);
+        }
+        let mut attach = Vec::new();
+        for network in &self.networks {
+            attach.push(EngineCommand::new(
+                self.engine,
+                ["network", "disconnect", &network.name, &main],
+            ));
+            attach.push(EngineCommand::new(
+                self.engine,
+                [
+                    "network",
+                    "connect",
+                    "--alias",
+                    &workload.name,
+                    &network.name,
+                    &main,
+                ],
+            ));
+        }
         DesiredReplica {
             index,
             run_hash,
             main,
             containers,
             run,
+            run_unlisted,
+            attach,
         }
     }
 

@@ -5,6 +5,8 @@
 
 /// The prefix of every label the runner writes.
 pub const LABEL_PREFIX: &str = "dev.landfall.";
+/// `APP/SCOPE`: the label the runner selects a scope's objects by.
+pub const LABEL_OWNER: &str = "dev.landfall.owner";
 pub const LABEL_APPLICATION: &str = "dev.landfall.application";
 pub const LABEL_SCOPE: &str = "dev.landfall.scope";
 pub const LABEL_WORKLOAD: &str = "dev.landfall.workload";
@@ -77,16 +79,21 @@ impl ScopeNames {
         format!("{}-{workload}-run-{started}", self.prefix())
     }
 
-    /// The filters that select this scope's objects.
-    pub fn label_filters(&self) -> [String; 2] {
-        [
-            format!("{LABEL_APPLICATION}={}", self.application),
-            format!("{LABEL_SCOPE}={}", self.scope),
-        ]
+    /// `APP/SCOPE`, the value of [`LABEL_OWNER`].
+    pub fn owner(&self) -> String {
+        format!("{}/{}", self.application, self.scope)
+    }
+
+    /// The one filter that selects this scope's objects. One, because
+    /// engines differ in how they combine several label filters (podman's
+    /// `volume ls` takes any of them, not all).
+    pub fn label_filter(&self) -> String {
+        format!("label={LABEL_OWNER}={}", self.owner())
     }
 
     pub fn base_labels(&self) -> Vec<(String, String)> {
         vec![
+            (LABEL_OWNER.to_string(), self.owner()),
             (LABEL_APPLICATION.to_string(), self.application.clone()),
             (LABEL_SCOPE.to_string(), self.scope.clone()),
         ]

@@ -28,6 +28,8 @@ pub struct ObservedContainer {
     pub state: String,
     /// `(container port, "127.0.0.1:40123")`, by port.
     pub ports: Vec<(u16, String)>,
+    /// Network ─► the container's aliases on it.
+    pub networks: BTreeMap<String, Vec<String>>,
 }
 
 impl ObservedContainer {
@@ -59,6 +61,13 @@ impl ObservedContainer {
         self.state == "running"
     }
 
+    /// Whether the container answers to `alias` on `network`.
+    pub fn has_alias(&self, network: &str, alias: &str) -> bool {
+        self.networks
+            .get(network)
+            .is_some_and(|aliases| aliases.iter().any(|a| a == alias))
+    }
+
     pub fn host_port(&self, port: u16) -> Option<&str> {
         self.ports
             .iter()
@@ -80,10 +89,8 @@ impl ObservedScope {
 
 fn filtered(engine: EngineKind, base: &[&str], names: &ScopeNames) -> EngineCommand {
     let mut args: Vec<String> = base.iter().map(|s| s.to_string()).collect();
-    for filter in names.label_filters() {
-        args.push("--filter".to_string());
-        args.push(format!("label={filter}"));
-    }
+    args.push("--filter".to_string());
+    args.push(names.label_filter());
     EngineCommand::new(engine, args)
 }
 
@@ -109,13 +116,8 @@ pub fn list_networks(engine: EngineKind, names: &ScopeNames) -> EngineCommand {
     filtered(engine, &["network", "ls", "--format", "{{.Name}}"], names)
 }
 
-pub fn list_volumes(engine: EngineKind, names: &ScopeNames, kind: &str) -> EngineCommand {
-    let mut command = filtered(engine, &["volume", "ls", "--format", "{{.Name}}"], names);
-    command.args.push("--filter".to_string());
-    command
-        .args
-        .push(format!("label={LABEL_VOLUME_KIND}={kind}"));
-    command
+pub fn list_volumes(engine: EngineKind, names: &ScopeNames) -> EngineCommand {
+    filtered(engine, &["volume", "ls", "--format", "{{.Name}}"], names)
 }
 
 pub fn list_secrets(engine: EngineKind) -> EngineCommand {
@@ -147,14 +149,21 @@ pub fn observe(
         lines.sort();
         lines
     };
-    let (containers, networks, scratch, persistent, all_secrets) = std::thread::scope(|s| {
+    let (containers, networks, volumes, all_secrets) = std::thread::scope(|s| {
         let containers = s.spawn(|| -> Result<Vec<ObservedContainer>, String> {
             let ids = lines(run(list_containers(engine, names))?);
             inspect(executor, secrets, engine, &ids)
         });
         let networks = s.spawn(|| run(list_networks(engine, names)).map(lines));
-        let scratch = s.spawn(|| run(list_volumes(engine, names, "scratch")).map(lines));
-        let persistent = s.spawn(|| run(list_volumes(engine, names, "persistent")).map(lines));
+        let volumes = s.spawn(|| -> Result<(Vec<String>, Vec<String>), String> {
+            let listed = lines(run(list_volumes(engine, names))?);
+            if listed.is_empty() {
+                return Ok((Vec::new(), Vec::new()));
+            }
+            let mut args = vec!["volume".to_string(), "inspect".to_string()];
+            args.extend(listed);
+            parse_volume_inspect(&run(EngineCommand::new(engine, args))?)
+        });
         let all_secrets = s.spawn(|| {
             if engine.has_secrets() {
                 run(list_secrets(engine)).map(lines)
@@ -165,8 +174,7 @@ pub fn observe(
         (
             containers.join().expect("observer thread"),
             networks.join().expect("observer thread"),
-            scratch.join().expect("observer thread"),
-            persistent.join().expect("observer thread"),
+            volumes.join().expect("observer thread"),
             all_secrets.join().expect("observer thread"),
         )
     });
@@ -186,11 +194,12 @@ pub fn observe(
         let text = run(EngineCommand::new(engine, args))?;
         parse_secret_inspect(&text, names)?
     };
+    let (scratch_volumes, persistent_volumes) = volumes?;
     Ok(ObservedScope {
         containers: containers?,
         networks: networks?,
-        scratch_volumes: scratch?,
-        persistent_volumes: persistent?,
+        scratch_volumes,
+        persistent_volumes,
         secrets: secrets_found,
     })
 }
@@ -235,13 +244,38 @@ fn parse_secret_inspect(text: &str, names: &ScopeNames) -> Result<Vec<String>, S
         .into_iter()
         .filter(|item| {
             let labels = item.spec.labels.clone().unwrap_or_default();
-            labels.get(LABEL_APPLICATION) == Some(&names.application)
-                && labels.get(LABEL_SCOPE) == Some(&names.scope)
+            labels.get(LABEL_OWNER) == Some(&names.owner())
         })
         .map(|item| item.spec.name)
         .collect();
     found.sort();
     Ok(found)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct InspectedVolume {
+    name: String,
+    #[serde(default)]
+    labels: Option<BTreeMap<String, String>>,
+}
+
+/// `(scratch, persistent)` volume names, sorted, by their kind label; a
+/// volume without one counts as persistent (its data is kept).
+fn parse_volume_inspect(text: &str) -> Result<(Vec<String>, Vec<String>), String> {
+    let items: Vec<InspectedVolume> = serde_json::from_str(text.trim())
+        .map_err(|e| format!("cannot read `volume inspect` output: {e}"))?;
+    let (mut scratch, mut persistent) = (Vec::new(), Vec::new());
+    for item in items {
+        let labels = item.labels.unwrap_or_default();
+        match labels.get(LABEL_VOLUME_KIND).map(String::as_str) {
+            Some("scratch") => scratch.push(item.name),
+            _ => persistent.push(item.name),
+        }
+    }
+    scratch.sort();
+    persistent.sort();
+    Ok((scratch, persistent))
 }
 
 #[derive(Deserialize)]
@@ -271,6 +305,15 @@ struct InspectedConfig {
 struct InspectedNetwork {
     #[serde(default)]
     ports: Option<BTreeMap<String, Option<Vec<InspectedBinding>>>>,
+    #[serde(default)]
+    networks: Option<BTreeMap<String, InspectedAttachment>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct InspectedAttachment {
+    #[serde(default)]
+    aliases: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -298,11 +341,15 @@ pub fn parse_inspect(text: &str) -> Result<Vec<ObservedContainer>, String> {
         .into_iter()
         .map(|item| {
             let mut ports = Vec::new();
-            for (key, bindings) in item
+            let (bound, attached) = item
                 .network_settings
-                .and_then(|n| n.ports)
-                .unwrap_or_default()
-            {
+                .map(|n| (n.ports.unwrap_or_default(), n.networks.unwrap_or_default()))
+                .unwrap_or_default();
+            let networks = attached
+                .into_iter()
+                .map(|(name, a)| (name, a.aliases.unwrap_or_default()))
+                .collect();
+            for (key, bindings) in bound {
                 let Some(port) = key.split('/').next().and_then(|p| p.parse::<u16>().ok()) else {
                     continue;
                 };
@@ -321,6 +368,7 @@ pub fn parse_inspect(text: &str) -> Result<Vec<ObservedContainer>, String> {
                 labels: item.config.labels.unwrap_or_default(),
                 state: item.state.status,
                 ports,
+                networks,
             }
         })
         .collect();

@@ -214,21 +214,43 @@ pub fn remove_replica(
     ];
     stop.extend(order.iter().map(|s| s.to_string()));
     steps.push(Step::Run(EngineCommand::new(engine, stop)));
-    let mut remove = vec!["rm".to_string(), "--force".to_string()];
-    remove.extend(order.iter().map(|s| s.to_string()));
-    steps.push(Step::Run(EngineCommand::new(engine, remove)));
+    steps.extend(
+        remove_first_last(engine, containers)
+            .into_iter()
+            .map(Step::Run),
+    );
     steps
+}
+
+/// `rm --force` of a replica's containers: the further ones in one
+/// command, then the first (the engine refuses to remove a container whose
+/// network others still use, even within one command).
+fn remove_first_last(engine: EngineKind, containers: &[String]) -> Vec<EngineCommand> {
+    let mut commands = Vec::new();
+    for group in [&containers[1..], &containers[..1]] {
+        if !group.is_empty() {
+            let mut args = vec!["rm".to_string(), "--force".to_string()];
+            args.extend(group.iter().cloned());
+            commands.push(EngineCommand::new(engine, args));
+        }
+    }
+    commands
 }
 
 /// `rm --force` of containers that failed: no hook, no graceful stop.
 fn discard(engine: EngineKind, containers: &[String]) -> Vec<EngineCommand> {
-    let mut args = vec!["rm".to_string(), "--force".to_string()];
-    args.extend(containers.iter().rev().cloned());
-    vec![EngineCommand::new(engine, args)]
+    remove_first_last(engine, containers)
 }
 
-fn start_replica(desired: &DesiredWorkload, replica: &DesiredReplica) -> Vec<Step> {
-    let mut steps: Vec<Step> = replica.run.iter().cloned().map(Step::Run).collect();
+/// `listed`: with the workload's network alias from the start (nothing
+/// else serves, so there is no traffic to keep from it).
+fn start_replica(desired: &DesiredWorkload, replica: &DesiredReplica, listed: bool) -> Vec<Step> {
+    let run = if listed {
+        &replica.run
+    } else {
+        &replica.run_unlisted
+    };
+    let mut steps: Vec<Step> = run.iter().cloned().map(Step::Run).collect();
     let engine = replica.run[0].engine;
     for (container, command) in &desired.post_start {
         let name = replica
@@ -367,6 +389,30 @@ pub fn reconcile_workload(
         }
     });
 
+    // A current replica started beside old ones by an apply killed before
+    // it was attached gets the workload's name now.
+    for replica in &running {
+        if !current.contains(&replica.index) || !wanted.contains(&(replica.index, replica.run_hash))
+        {
+            continue;
+        }
+        let Some(first) = replica.containers.iter().min_by_key(|c| c.name.len()) else {
+            continue;
+        };
+        let unlisted = desired
+            .networks
+            .iter()
+            .any(|n| !first.has_alias(&n.name, &workload.name));
+        if let (true, Some(wanted)) = (
+            unlisted,
+            workload.replicas.iter().find(|r| r.index == replica.index),
+        ) {
+            out.steps
+                .extend(wanted.attach.iter().cloned().map(Step::Run));
+            out.replaced += 1;
+        }
+    }
+
     // Replicas already right are checked again: an apply killed between
     // start and readiness must not leave an unverified replica behind.
     let verified: Vec<&DesiredReplica> = workload
@@ -394,7 +440,7 @@ pub fn reconcile_workload(
 
     // Slots nobody serves: start them first, they cost no availability.
     for replica in &fresh {
-        out.steps.extend(start_replica(workload, replica));
+        out.steps.extend(start_replica(workload, replica, true));
     }
     if !fresh.is_empty() {
         out.steps.push(await_ready(workload, &fresh, false));
@@ -430,7 +476,7 @@ pub fn reconcile_workload(
                     .extend(remove_replica(engine, Some(workload), &replica.names()));
             }
             for replica in &replacing {
-                out.steps.extend(start_replica(workload, replica));
+                out.steps.extend(start_replica(workload, replica, true));
             }
             out.steps.push(await_ready(workload, &replacing, false));
         }
@@ -442,9 +488,14 @@ pub fn reconcile_workload(
             // of the same slots: the service answers throughout.
             for batch in replacing.chunks(max_parallel as usize) {
                 for replica in batch {
-                    out.steps.extend(start_replica(workload, replica));
+                    out.steps.extend(start_replica(workload, replica, false));
                 }
                 out.steps.push(await_ready(workload, batch, false));
+                // Ready: now the workload's name reaches it too.
+                for replica in batch {
+                    out.steps
+                        .extend(replica.attach.iter().cloned().map(Step::Run));
+                }
                 if healthy_time_ms > 0 {
                     let all: Vec<String> = batch
                         .iter()
@@ -460,8 +511,16 @@ pub fn reconcile_workload(
                 }
                 for replica in batch {
                     for running in old.iter().filter(|o| o.index == replica.index) {
+                        let names = running.names();
+                        // Out of the name's answers first, then stopped.
+                        for network in &desired.networks {
+                            out.steps.push(Step::TryRun(EngineCommand::new(
+                                engine,
+                                ["network", "disconnect", &network.name, &names[0]],
+                            )));
+                        }
                         out.steps
-                            .extend(remove_replica(engine, Some(workload), &running.names()));
+                            .extend(remove_replica(engine, Some(workload), &names));
                     }
                 }
             }
@@ -601,7 +660,10 @@ pub fn reconcile(desired: &Desired, observed: &ObservedScope) -> ApplySteps {
 pub fn teardown(engine: EngineKind, observed: &ObservedScope, with_volumes: bool) -> Vec<Step> {
     let mut steps = Vec::new();
     if !observed.containers.is_empty() {
-        let names: Vec<String> = observed.containers.iter().map(|c| c.name.clone()).collect();
+        // Sidecars use their replica's network: they go first.
+        let mut containers: Vec<&ObservedContainer> = observed.containers.iter().collect();
+        containers.sort_by_key(|c| c.label(crate::names::LABEL_ROLE) != "sidecar");
+        let names: Vec<String> = containers.iter().map(|c| c.name.clone()).collect();
         let mut stop = vec![
             "stop".to_string(),
             "--time".to_string(),
@@ -609,9 +671,16 @@ pub fn teardown(engine: EngineKind, observed: &ObservedScope, with_volumes: bool
         ];
         stop.extend(names.iter().cloned());
         steps.push(Step::TryRun(EngineCommand::new(engine, stop)));
-        let mut remove = vec!["rm".to_string(), "--force".to_string()];
-        remove.extend(names);
-        steps.push(Step::Run(EngineCommand::new(engine, remove)));
+        let (sidecars, others): (Vec<&ObservedContainer>, Vec<&ObservedContainer>) = containers
+            .iter()
+            .partition(|c| c.label(crate::names::LABEL_ROLE) == "sidecar");
+        for group in [sidecars, others] {
+            if !group.is_empty() {
+                let mut remove = vec!["rm".to_string(), "--force".to_string()];
+                remove.extend(group.iter().map(|c| c.name.clone()));
+                steps.push(Step::Run(EngineCommand::new(engine, remove)));
+            }
+        }
     }
     let mut volumes = observed.scratch_volumes.clone();
     if with_volumes {

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use landfall_plan::{Plan, Probe};
@@ -48,6 +49,9 @@ pub struct Runner<'a> {
     pub progress: &'a dyn Progress,
 }
 
+/// `(workload, port, host address)` of replicas found ready.
+type Endpoints = Mutex<Vec<(String, u16, String)>>;
+
 /// What an apply did.
 #[derive(Debug, Default)]
 pub struct ApplyReport {
@@ -81,6 +85,34 @@ impl Runner<'_> {
         }
     }
 
+    /// Runs a step's command. An engine command of a killed apply may
+    /// still be running when the next apply reads the engine, so an
+    /// object it made meanwhile is taken over: a network, volume or secret
+    /// that now exists is the one wanted (their names are their content),
+    /// and a container of the wanted name is replaced.
+    fn converge(&self, command: &EngineCommand) -> Result<(), String> {
+        let output = self.run(command, None)?;
+        if output.success() {
+            return Ok(());
+        }
+        let args: Vec<&str> = command.args.iter().map(String::as_str).collect();
+        let stderr = output.stderr.to_lowercase();
+        match args.as_slice() {
+            ["network" | "volume" | "secret", "create", ..]
+                if stderr.contains("already exists") || stderr.contains("name in use") =>
+            {
+                return Ok(());
+            }
+            ["run", "--detach", "--name", name, ..] if stderr.contains("already in use") => {
+                let remove = EngineCommand::new(self.engine, ["rm", "--force", name]);
+                self.must(&remove)?;
+                return self.must(command).map(drop);
+            }
+            _ => {}
+        }
+        Err(format!("`{command}` failed: {}", output.stderr.trim()))
+    }
+
     /// The steps an apply of `plan` would take now (`apply --dry-run`).
     pub fn plan_steps(&self, plan: &Plan) -> Result<(Desired, ObservedScope, ApplySteps), String> {
         let desired = Desired::new(plan, self.engine, &self.state_dir, self.secrets)?;
@@ -98,6 +130,7 @@ impl Runner<'_> {
             "apply",
         )?;
         let (desired, _, steps) = self.plan_steps(plan)?;
+        let endpoints: Endpoints = Mutex::new(Vec::new());
         for step in &steps.prepare {
             self.step(step)?;
         }
@@ -107,7 +140,7 @@ impl Runner<'_> {
                 self.progress.update(&workload.name, how);
             }
             for step in &workload.steps {
-                if let Err(error) = self.step_of(&workload.name, step) {
+                if let Err(error) = self.step_of(&workload.name, step, &endpoints) {
                     self.progress.finish(&workload.name, false, "failed");
                     return Err(format!("workload `{}`: {error}", workload.name));
                 }
@@ -160,16 +193,7 @@ impl Runner<'_> {
         for file in state::stale_entries(&desired.scope_dir.join("secrets"), &keep) {
             let _ = std::fs::remove_file(file);
         }
-        let observed = observe(self.executor, self.secrets, self.engine, &desired.names)?;
-        let mut endpoints = Vec::new();
-        for container in &observed.containers {
-            if container.is_job() {
-                continue;
-            }
-            for (port, host) in &container.ports {
-                endpoints.push((container.workload().to_string(), *port, host.clone()));
-            }
-        }
+        let mut endpoints = endpoints.into_inner().expect("not poisoned");
         endpoints.sort();
         Ok(ApplyReport {
             changes: steps.changes(),
@@ -178,10 +202,11 @@ impl Runner<'_> {
     }
 
     fn step(&self, step: &Step) -> Result<(), String> {
-        self.step_of("", step)
+        self.step_of("", step, &Mutex::new(Vec::new()))
     }
 
-    fn step_of(&self, workload: &str, step: &Step) -> Result<(), String> {
+    /// Runs one step; replicas found ready add their ports to `endpoints`.
+    fn step_of(&self, workload: &str, step: &Step, endpoints: &Endpoints) -> Result<(), String> {
         let mut line = String::new();
         render_step(&mut line, step);
         let line = line.trim_end();
@@ -193,7 +218,7 @@ impl Runner<'_> {
             self.progress.update(workload, line);
         }
         match step {
-            Step::Run(command) => self.must(command).map(drop),
+            Step::Run(command) => self.converge(command),
             Step::TryRun(command) => {
                 let output = self.run(command, Some(Duration::from_secs(30)))?;
                 if !output.success() {
@@ -215,14 +240,23 @@ impl Runner<'_> {
                 readiness,
                 started_earlier,
                 on_failure,
-            } => self
-                .await_ready(
-                    containers,
-                    startup.as_ref(),
-                    readiness.as_ref(),
-                    *started_earlier,
-                )
-                .or_else(|error| self.fail(workload, containers, on_failure, error)),
+            } => match self.await_ready(
+                containers,
+                startup.as_ref(),
+                readiness.as_ref(),
+                *started_earlier,
+            ) {
+                Ok(ready) => {
+                    let mut endpoints = endpoints.lock().expect("not poisoned");
+                    for container in ready {
+                        for (port, host) in &container.ports {
+                            endpoints.push((container.workload().to_string(), *port, host.clone()));
+                        }
+                    }
+                    Ok(())
+                }
+                Err(error) => self.fail(workload, containers, on_failure, error),
+            },
             Step::StayHealthy {
                 workload,
                 containers,
@@ -300,13 +334,13 @@ impl Runner<'_> {
         startup: Option<&Probe>,
         readiness: Option<&Probe>,
         started_earlier: bool,
-    ) -> Result<(), String> {
+    ) -> Result<Vec<ObservedContainer>, String> {
         let observed = self.inspect(containers)?;
         if let Some(down) = observed.iter().find(|c| !c.running()) {
             return Err(format!("{} is {}, not running", down.name, down.state));
         }
         // Each replica is probed on its own thread: their timings overlap.
-        std::thread::scope(|scope| {
+        std::thread::scope(|scope| -> Result<Vec<()>, String> {
             let handles: Vec<_> = observed
                 .iter()
                 .map(|container| {
@@ -324,8 +358,8 @@ impl Runner<'_> {
                 .into_iter()
                 .map(|h| h.join().expect("probe thread"))
                 .collect::<Result<Vec<()>, String>>()
-                .map(drop)
-        })
+        })?;
+        Ok(observed)
     }
 
     /// Probes every period until `success_threshold` passes in a row, or
@@ -582,7 +616,7 @@ impl Runner<'_> {
                     *arg = arg.replace(&replica.main, &name);
                 }
             }
-            output(&format!("{command}\n"));
+            self.progress.line(&command.to_string());
             names.push(container.replace(&replica.main, &name));
             self.must(&command)?;
         }

@@ -241,7 +241,7 @@ mod tests {
             "x = 1\n"
         );
         assert_eq!(
-            stale_entries(&dir.path().join("configs"), &[target.clone()]),
+            stale_entries(&dir.path().join("configs"), std::slice::from_ref(&target)),
             Vec::<PathBuf>::new()
         );
         let key = digest_key(dir.path()).unwrap();

@@ -46,11 +46,17 @@ fn applied(desired: &Desired) -> ObservedScope {
                         labels.insert(key.to_string(), value.to_string());
                     }
                 }
+                let aliases = vec![workload.name.clone()];
                 containers.push(ObservedContainer {
                     name: name.clone(),
                     labels,
                     state: "running".into(),
                     ports: vec![(8080, "127.0.0.1:40123".into())],
+                    networks: desired
+                        .networks
+                        .iter()
+                        .map(|n| (n.name.clone(), aliases.clone()))
+                        .collect(),
                 });
             }
         }
@@ -281,6 +287,26 @@ fn a_killed_apply_converges_without_duplicates() {
         vec![
             format!("podman stop --time 10 {old_name}"),
             format!("podman rm --force {old_name}"),
+        ]
+    );
+}
+
+#[test]
+fn a_replica_left_without_its_name_is_attached() {
+    let desired = desired(&fixture("shop-local.plan.json"), EngineKind::Podman);
+    let mut observed = applied(&desired);
+    let api = &desired.workloads[0].replicas[0].main;
+    for container in &mut observed.containers {
+        if &container.name == api {
+            container.networks.values_mut().for_each(Vec::clear);
+        }
+    }
+    let steps = reconcile(&desired, &observed);
+    assert_eq!(
+        mutating(&steps),
+        vec![
+            format!("podman network disconnect shop-local-default {api}"),
+            format!("podman network connect --alias api shop-local-default {api}"),
         ]
     );
 }

@@ -1,0 +1,84 @@
+//! `landfall apply (PLAN.json | [PATH…] --scope APP/SCOPE)`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use landfall_runner::{ProcessExecutor, Runner};
+
+use crate::local::{self, EngineArgs, Reporter};
+
+#[derive(clap::Args)]
+pub struct ApplyArgs {
+    /// A plan file (`landfall plan -o plan.json`), or spec files and
+    /// directories with --scope.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// The application scope to apply, as APP/SCOPE, when PATHs are specs.
+    #[arg(long, value_name = "APP/SCOPE")]
+    scope: Option<String>,
+    /// `REFERENCE=VALUE` lines with the values of the plan's secrets
+    /// (else `LANDFALL_SECRET_<REFERENCE>` environment variables).
+    #[arg(long, value_name = "FILE")]
+    secrets_file: Option<PathBuf>,
+    /// Print the engine commands an apply would run now, and run nothing.
+    #[arg(long)]
+    dry_run: bool,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
+pub fn run(args: &ApplyArgs) -> ExitCode {
+    match apply(args) {
+        Ok(code) => code,
+        Err((code, message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn apply(args: &ApplyArgs) -> Result<ExitCode, (u8, String)> {
+    let cannot_run = |message: String| (crate::EXIT_CANNOT_RUN, message);
+    let plan = local::load_plan(&args.paths, args.scope.as_deref()).map_err(cannot_run)?;
+    let engine = args.engine.engine().map_err(cannot_run)?;
+    let state_dir = local::state_dir().map_err(cannot_run)?;
+    let secrets = local::secrets(&state_dir, args.secrets_file.as_deref()).map_err(cannot_run)?;
+    // A plan the runner refuses (another target, a secret without a
+    // value, a bad name) is input that cannot run: exit status 2.
+    landfall_runner::Desired::new(&plan, engine, &state_dir, &secrets).map_err(cannot_run)?;
+    let reporter = Reporter::new();
+    let runner = Runner {
+        engine,
+        executor: &ProcessExecutor,
+        secrets: &secrets,
+        state_dir,
+        progress: &reporter,
+    };
+    let scope = format!("{}/{}", plan.application.name, plan.scope.name);
+    if args.dry_run {
+        let (_, _, steps) = runner.plan_steps(&plan).map_err(cannot_run)?;
+        let mut text = steps.render();
+        text.push_str(&format!("# {scope}: {} changes\n", steps.changes()));
+        crate::output::write_stdout(text.as_bytes());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let report = runner
+        .apply(&plan)
+        .map_err(|message| (crate::EXIT_FINDINGS, message))?;
+    let mut text = String::new();
+    for (workload, port, host) in &report.endpoints {
+        text.push_str(&format!("{workload}: port {port} on {host}\n"));
+    }
+    text.push_str(&format!(
+        "{scope}: apply complete, {} {} (version {})\n",
+        report.changes,
+        if report.changes == 1 {
+            "change"
+        } else {
+            "changes"
+        },
+        plan.application.version
+    ));
+    crate::output::write_stdout(text.as_bytes());
+    Ok(ExitCode::SUCCESS)
+}

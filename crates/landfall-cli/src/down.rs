@@ -1,0 +1,62 @@
+//! `landfall down --scope APP/SCOPE [--volumes]`.
+
+use std::process::ExitCode;
+
+use landfall_runner::{ProcessExecutor, Runner, Secrets};
+
+use crate::local::{self, EngineArgs, Reporter};
+
+#[derive(clap::Args)]
+pub struct DownArgs {
+    /// The application scope, as APP/SCOPE.
+    #[arg(long, value_name = "APP/SCOPE")]
+    scope: String,
+    /// Remove persistent (`volume://`) volumes too; scratch volumes always go.
+    #[arg(long)]
+    volumes: bool,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
+pub fn run(args: &DownArgs) -> ExitCode {
+    let result = (|| -> Result<String, String> {
+        let (application, scope) = local::parse_scope(&args.scope)?;
+        let engine = args.engine.engine()?;
+        let secrets = Secrets::new(Vec::new(), []);
+        let reporter = Reporter::new();
+        let runner = Runner {
+            engine,
+            executor: &ProcessExecutor,
+            secrets: &secrets,
+            state_dir: local::state_dir()?,
+            progress: &reporter,
+        };
+        let report = runner.down(&application, &scope, args.volumes)?;
+        let count = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let mut text = format!(
+            "{}: removed {}, {}, {}, {}\n",
+            args.scope,
+            count(report.containers, "container"),
+            count(report.networks, "network"),
+            count(report.volumes, "volume"),
+            count(report.secrets, "secret"),
+        );
+        if !report.kept_volumes.is_empty() {
+            text.push_str(&format!(
+                "kept persistent volumes (remove them with --volumes): {}\n",
+                report.kept_volumes.join(", ")
+            ));
+        }
+        Ok(text)
+    })();
+    match result {
+        Ok(text) => {
+            crate::output::write_stdout(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(crate::EXIT_FINDINGS)
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! What `apply`, `status`, `down` and `run` share: the engine flag, the
+//! scope argument, secrets, the state directory, plans and progress.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use clap::ValueEnum;
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use landfall_plan::Plan;
+use landfall_runner::{EngineKind, Progress, Secrets, detect_engine};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Engine {
+    Podman,
+    Docker,
+}
+
+/// Flags every running command takes.
+#[derive(clap::Args)]
+pub struct EngineArgs {
+    /// The container engine; found on PATH when not given (podman first).
+    #[arg(long, value_enum)]
+    pub engine: Option<Engine>,
+}
+
+impl EngineArgs {
+    pub fn engine(&self) -> Result<EngineKind, String> {
+        match self.engine {
+            Some(Engine::Podman) => Ok(EngineKind::Podman),
+            Some(Engine::Docker) => Ok(EngineKind::Docker),
+            None => detect_engine(std::env::var_os("PATH").as_deref()),
+        }
+    }
+}
+
+/// `APP/SCOPE` ─► `(APP, SCOPE)`.
+pub fn parse_scope(text: &str) -> Result<(String, String), String> {
+    match text.split_once('/') {
+        Some((app, scope)) if !app.is_empty() && !scope.is_empty() && !scope.contains('/') => {
+            Ok((app.to_string(), scope.to_string()))
+        }
+        _ => Err(format!("`{text}` is not APP/SCOPE (e.g. shop/local)")),
+    }
+}
+
+pub fn state_dir() -> Result<PathBuf, String> {
+    landfall_runner::state::state_dir(
+        std::env::var("XDG_STATE_HOME").ok().as_deref(),
+        std::env::var("HOME").ok().as_deref(),
+    )
+}
+
+/// Secrets from `--secrets-file` and `LANDFALL_SECRET_*`, keyed with the
+/// state directory's digest key.
+pub fn secrets(state_dir: &Path, file: Option<&Path>) -> Result<Secrets, String> {
+    let key = landfall_runner::state::digest_key(state_dir)?;
+    let mut secrets = Secrets::new(key, std::env::vars());
+    if let Some(file) = file {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
+        secrets.read_file(&file.display().to_string(), &text)?;
+    }
+    Ok(secrets)
+}
+
+/// The plan to run: a plan file written by `landfall plan -o`, or the
+/// specs under `paths` lowered for `--scope`.
+pub fn load_plan(paths: &[PathBuf], scope: Option<&str>) -> Result<Plan, String> {
+    match (paths, scope) {
+        ([file], None) => {
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
+            Plan::from_json(&text).map_err(|e| format!("`{}`: {e}", file.display()))
+        }
+        (_, None) => Err("give one plan file, or spec paths with --scope APP/SCOPE".to_string()),
+        (_, Some(scope)) => {
+            parse_scope(scope)?;
+            Err(format!(
+                "lowering specs for `{scope}` is not available in this build: write a plan file with `landfall plan` and apply that"
+            ))
+        }
+    }
+}
+
+/// A spinner per workload on a terminal, plain lines on standard error
+/// otherwise.
+pub enum Reporter {
+    Terminal {
+        bars: MultiProgress,
+        spinners: Mutex<Vec<(String, ProgressBar)>>,
+    },
+    Plain,
+}
+
+impl Reporter {
+    pub fn new() -> Reporter {
+        if std::io::stderr().is_terminal() {
+            Reporter::Terminal {
+                bars: MultiProgress::new(),
+                spinners: Mutex::new(Vec::new()),
+            }
+        } else {
+            Reporter::Plain
+        }
+    }
+
+    fn spinner(&self, workload: &str) -> Option<ProgressBar> {
+        let Reporter::Terminal { bars, spinners } = self else {
+            return None;
+        };
+        let mut spinners = spinners.lock().ok()?;
+        if let Some((_, bar)) = spinners.iter().find(|(name, _)| name == workload) {
+            return Some(bar.clone());
+        }
+        let bar = bars.add(ProgressBar::new_spinner());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {prefix:.bold} {wide_msg}")
+                .expect("a valid template"),
+        );
+        bar.set_prefix(workload.to_string());
+        bar.enable_steady_tick(Duration::from_millis(100));
+        spinners.push((workload.to_string(), bar.clone()));
+        Some(bar)
+    }
+}
+
+impl Progress for Reporter {
+    fn update(&self, workload: &str, message: &str) {
+        match self.spinner(workload) {
+            Some(bar) => bar.set_message(message.to_string()),
+            None => eprintln!("{workload}: {message}"),
+        }
+    }
+
+    fn finish(&self, workload: &str, ok: bool, message: &str) {
+        let mark = if ok { "✓" } else { "✗" };
+        match self.spinner(workload) {
+            Some(bar) => {
+                bar.set_style(
+                    ProgressStyle::with_template("{prefix:.bold} {wide_msg}")
+                        .expect("a valid template"),
+                );
+                bar.finish_with_message(format!("{mark} {message}"));
+            }
+            None => eprintln!("{workload}: {mark} {message}"),
+        }
+    }
+
+    fn line(&self, message: &str) {
+        match self {
+            Reporter::Terminal { bars, .. } => {
+                let _ = bars.println(message);
+            }
+            Reporter::Plain => eprintln!("{message}"),
+        }
+    }
+}

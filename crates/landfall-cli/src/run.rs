@@ -1,0 +1,73 @@
+//! `landfall run APP/SCOPE/WORKLOAD (PLAN.json | [PATH…])`: one job of a
+//! cron workload, now, once.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use landfall_runner::{ProcessExecutor, Runner};
+
+use crate::local::{self, EngineArgs, Reporter};
+
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// The cron workload, as APP/SCOPE/WORKLOAD.
+    #[arg(value_name = "APP/SCOPE/WORKLOAD")]
+    workload: String,
+    /// A plan file of the scope, or its spec files and directories.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// `REFERENCE=VALUE` lines with the values of the plan's secrets.
+    #[arg(long, value_name = "FILE")]
+    secrets_file: Option<PathBuf>,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
+pub fn run(args: &RunArgs) -> ExitCode {
+    let result = (|| -> Result<(String, i32), String> {
+        let Some((scope, workload)) = args.workload.rsplit_once('/') else {
+            return Err(format!(
+                "`{}` is not APP/SCOPE/WORKLOAD (e.g. shop/local/nightly-report)",
+                args.workload
+            ));
+        };
+        let (application, scope_name) = local::parse_scope(scope)?;
+        let is_plan_file =
+            matches!(args.paths.as_slice(), [p] if p.extension().is_some_and(|e| e == "json"));
+        let plan = local::load_plan(&args.paths, (!is_plan_file).then_some(scope))?;
+        if plan.application.name != application || plan.scope.name != scope_name {
+            return Err(format!(
+                "the plan is for `{}/{}`, not `{scope}`",
+                plan.application.name, plan.scope.name
+            ));
+        }
+        let engine = args.engine.engine()?;
+        let state_dir = local::state_dir()?;
+        let secrets = local::secrets(&state_dir, args.secrets_file.as_deref())?;
+        let reporter = Reporter::new();
+        let runner = Runner {
+            engine,
+            executor: &ProcessExecutor,
+            secrets: &secrets,
+            state_dir,
+            progress: &reporter,
+        };
+        let mut print = |text: &str| crate::output::write_stdout(text.as_bytes());
+        let status = runner.run_job(&plan, workload, &mut print)?;
+        Ok((workload.to_string(), status))
+    })();
+    match result {
+        Ok((workload, 0)) => {
+            eprintln!("{workload}: the job succeeded (exit status 0)");
+            ExitCode::SUCCESS
+        }
+        Ok((workload, status)) => {
+            eprintln!("{workload}: the job failed (exit status {status})");
+            ExitCode::from(crate::EXIT_FINDINGS)
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(crate::EXIT_CANNOT_RUN)
+        }
+    }
+}

@@ -1,0 +1,801 @@
+//! End to end on a real podman: `landfall apply`, `status`, `down` and
+//! `run` start real containers from the local test image
+//! (`.ci/setup-podman.sh` builds it). Each test uses its own application
+//! name and state directory, so they run in parallel, and removes what it
+//! made even when it fails.
+//!
+//! Without podman the tests say so and pass, unless `LANDFALL_E2E=require`
+//! (set by `.ci/run`): then they fail.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use landfall_plan::{EnvSource, EnvVar, Plan, Probe, ProbeAction};
+
+const IMAGE: &str = "localhost/landfall-test:latest";
+const CANARY: &str = "canary-5e1f0c-never-shown";
+
+/// Whether podman and the test image are here; panics when they must be.
+fn podman_ready() -> bool {
+    let ready = Command::new("podman")
+        .args(["image", "exists", IMAGE])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ready {
+        if std::env::var("LANDFALL_E2E").as_deref() == Ok("require") {
+            panic!(
+                "LANDFALL_E2E=require but podman or {IMAGE} is missing: run .ci/setup-podman.sh"
+            );
+        }
+        eprintln!(
+            "podman or {IMAGE} missing: end-to-end test not run (LANDFALL_E2E=require makes this fail)"
+        );
+    }
+    ready
+}
+
+/// One test's application scope: a unique name, its own state directory,
+/// and `down --volumes` when dropped.
+struct Scope {
+    app: String,
+    scope: String,
+    dir: tempfile::TempDir,
+    /// Every output of every landfall command run, for the canary check.
+    seen: Mutex<String>,
+}
+
+impl Scope {
+    fn new(test: &str) -> Scope {
+        Scope {
+            app: format!("e2e-{test}-{}", std::process::id()),
+            scope: "local".to_string(),
+            dir: tempfile::tempdir().unwrap(),
+            seen: Mutex::new(String::new()),
+        }
+    }
+
+    fn name(&self) -> String {
+        format!("{}/{}", self.app, self.scope)
+    }
+
+    /// The example shop's local scope, with this test's names and short
+    /// timings.
+    fn plan(&self, fixture: &str) -> Plan {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../landfall-runner/tests/fixtures")
+            .join(fixture);
+        let mut plan = Plan::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+        plan.application.name = self.app.clone();
+        plan.scope.name = self.scope.clone();
+        for rule in &mut plan.upgrade_from {
+            rule.healthy_time_ms = rule.healthy_time_ms.min(1000);
+        }
+        for workload in &mut plan.workloads {
+            for container in &mut workload.containers {
+                for probe in [
+                    &mut container.probes.readiness,
+                    &mut container.probes.startup,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    probe.initial_delay_ms = probe.initial_delay_ms.min(200);
+                    probe.period_ms = probe.period_ms.min(300);
+                }
+            }
+        }
+        plan
+    }
+
+    fn write_plan(&self, plan: &Plan) -> PathBuf {
+        let path = self
+            .dir
+            .path()
+            .join(format!("plan-{}.json", plan.application.version));
+        std::fs::write(&path, plan.to_json()).unwrap();
+        path
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_landfall"));
+        command
+            .args(args)
+            .env("XDG_STATE_HOME", self.dir.path().join("state"))
+            .env_remove("NO_COLOR");
+        command
+    }
+
+    fn landfall(&self, args: &[&str]) -> Output {
+        let output = self.command(args).output().unwrap();
+        let mut seen = self.seen.lock().unwrap();
+        seen.push_str(&String::from_utf8_lossy(&output.stdout));
+        seen.push_str(&String::from_utf8_lossy(&output.stderr));
+        output
+    }
+
+    /// Runs landfall and asserts success, returning stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.landfall(args);
+        assert!(
+            output.status.success(),
+            "landfall {args:?} failed:\n{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    fn apply(&self, plan: &Plan) -> String {
+        let path = self.write_plan(plan);
+        self.ok(&["apply", path.to_str().unwrap()])
+    }
+
+    fn status(&self) -> serde_json::Value {
+        let text = self.ok(&["status", "--scope", &self.name(), "--format", "json"]);
+        serde_json::from_str(&text).unwrap()
+    }
+
+    fn label_filters(&self) -> Vec<String> {
+        vec![
+            "--filter".into(),
+            format!("label=dev.landfall.owner={}", self.name()),
+        ]
+    }
+
+    /// Names of the scope's objects of one kind (`ps -a`, `network ls`…).
+    fn objects(&self, list: &[&str]) -> Vec<String> {
+        let mut args: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+        args.extend(self.label_filters());
+        let output = Command::new("podman").args(&args).output().unwrap();
+        assert!(
+            output.status.success(),
+            "podman {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let mut names: Vec<String> = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(String::from)
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn containers(&self) -> Vec<String> {
+        self.objects(&["ps", "--all", "--format", "{{.Names}}"])
+    }
+
+    fn secrets(&self) -> Vec<String> {
+        let prefix = format!("{}-{}-secret-", self.app, self.scope);
+        let output = Command::new("podman")
+            .args(["secret", "ls", "--format", "{{.Name}}"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter(|l| l.starts_with(&prefix))
+            .map(String::from)
+            .collect()
+    }
+
+    /// Asserts that nothing with the scope's labels is left.
+    fn assert_empty(&self, volumes_kept: &[&str]) {
+        assert_eq!(self.containers(), Vec::<String>::new(), "containers left");
+        assert_eq!(
+            self.objects(&["network", "ls", "--format", "{{.Name}}"]),
+            Vec::<String>::new(),
+            "networks left"
+        );
+        let kept: Vec<String> = volumes_kept
+            .iter()
+            .map(|v| format!("{}-{}-{v}", self.app, self.scope))
+            .collect();
+        assert_eq!(
+            self.objects(&["volume", "ls", "--format", "{{.Name}}"]),
+            kept,
+            "volumes left"
+        );
+        assert_eq!(self.secrets(), Vec::<String>::new(), "secrets left");
+    }
+
+    /// `GET /health` through the host port `status` shows for a workload.
+    fn host_port(&self, workload: &str) -> String {
+        let status = self.status();
+        let workload = status["workloads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["name"] == workload)
+            .unwrap_or_else(|| panic!("no {workload} in {status}"));
+        workload["replicas"][0]["ports"][0]["host"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        let _ = self
+            .command(&["down", "--scope", &self.name(), "--volumes"])
+            .output();
+    }
+}
+
+fn http_get(address: &str, path: &str) -> Result<String, String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect_timeout(
+        &address.parse().map_err(|e| format!("{e}"))?,
+        Duration::from_secs(2),
+    )
+    .map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: x\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut answer = String::new();
+    stream
+        .read_to_string(&mut answer)
+        .map_err(|e| e.to_string())?;
+    Ok(answer)
+}
+
+/// A container in the scope's network asking `http://WORKLOAD:8080/health`
+/// every 100 ms, by name as the workloads do; labelled as the scope's job
+/// so `down` removes it. Returns its name.
+fn start_poller(scope: &Scope, workload: &str) -> String {
+    let name = format!("{}-{}-poller", scope.app, scope.scope);
+    let script = format!(
+        "while true; do if wget -q -O- http://{workload}:8080/health >/dev/null; then echo ok; else echo FAIL; fi; sleep 0.1; done"
+    );
+    let output = Command::new("podman")
+        .args([
+            "run",
+            "--detach",
+            "--init",
+            "--name",
+            &name,
+            "--label",
+            &format!("dev.landfall.owner={}", scope.name()),
+            "--label",
+            &format!("dev.landfall.application={}", scope.app),
+            "--label",
+            &format!("dev.landfall.scope={}", scope.scope),
+            "--label",
+            "dev.landfall.role=job",
+            "--label",
+            "dev.landfall.workload=poller",
+            "--network",
+            &format!("{}-{}-default", scope.app, scope.scope),
+            IMAGE,
+            "sh",
+            "-c",
+            &script,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    name
+}
+
+/// The poller's answers so far: (ok, failed).
+fn poller_counts(name: &str) -> (usize, usize) {
+    let output = Command::new("podman")
+        .args(["logs", name])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    (
+        text.lines().filter(|l| *l == "ok").count(),
+        text.lines().filter(|l| *l == "FAIL").count(),
+    )
+}
+
+#[test]
+fn apply_reach_reapply_status_and_down() {
+    if !podman_ready() {
+        return;
+    }
+    let scope = Scope::new("basic");
+    let plan = scope.plan("shop-local.plan.json");
+    let out = scope.apply(&plan);
+    assert!(
+        out.contains("apply complete, 6 changes (version 2.4.2)"),
+        "{out}"
+    );
+
+    // Reachable from the host on 127.0.0.1, through the port shown.
+    let api = scope.host_port("api");
+    assert!(api.starts_with("127.0.0.1:"), "{api}");
+    assert!(out.contains(&format!("api: port 8080 on {api}")), "{out}");
+    let answer = http_get(&api, "/health").unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.") && answer.ends_with("ok\n"),
+        "{answer}"
+    );
+
+    // Workloads reach each other by name; config files are mounted.
+    let containers = scope.containers();
+    let storefront = containers
+        .iter()
+        .find(|c| c.contains("-storefront-0-"))
+        .unwrap();
+    let inside = Command::new("podman")
+        .args([
+            "exec",
+            storefront,
+            "sh",
+            "-c",
+            "wget -q -O- http://api:8080/health && cat /etc/storefront/storefront.conf && id -u",
+        ])
+        .output()
+        .unwrap();
+    let inside = String::from_utf8_lossy(&inside.stdout);
+    assert!(
+        inside.starts_with("ok\n# rendered at deploy time\nlog_level = info\n"),
+        "{inside}"
+    );
+    assert!(
+        inside.ends_with("1000\n"),
+        "runs as the spec's user: {inside}"
+    );
+
+    // Secure by default, as the engine sees it.
+    let inspect = Command::new("podman")
+        .args(["inspect", "--format", "{{.HostConfig.CapDrop}} {{.HostConfig.ReadonlyRootfs}} {{.HostConfig.SecurityOpt}} {{.HostConfig.PidsLimit}} {{.HostConfig.Privileged}} {{.HostConfig.NetworkMode}} {{.HostConfig.Memory}}", storefront])
+        .output()
+        .unwrap();
+    let inspect = String::from_utf8_lossy(&inspect.stdout);
+    assert!(
+        inspect.contains("true [no-new-privileges] 512 false bridge 536870912"),
+        "{inspect}"
+    );
+    assert!(
+        inspect.contains("CAP_CHOWN"),
+        "every capability dropped: {inspect}"
+    );
+
+    // The same plan again: nothing changes, nothing restarts.
+    let out = scope.apply(&plan);
+    assert!(out.contains("apply complete, 0 changes"), "{out}");
+    assert_eq!(scope.containers(), containers);
+
+    let status = scope.status();
+    let workloads = status["workloads"].as_array().unwrap();
+    assert_eq!(workloads.len(), 2);
+    assert_eq!(workloads[0]["name"], "api");
+    assert_eq!(workloads[0]["version"], "2.4.2");
+    assert_eq!(workloads[1]["replicas"].as_array().unwrap().len(), 2);
+    for workload in workloads {
+        for replica in workload["replicas"].as_array().unwrap() {
+            assert_eq!(replica["state"], "running");
+            assert_eq!(replica["healthy"], true);
+            assert_eq!(replica["ports"][0]["port"], 8080);
+        }
+    }
+    let human = scope.ok(&["status", "--scope", &scope.name()]);
+    assert!(human.starts_with("api (version 2.4.2)\n"), "{human}");
+
+    let out = scope.ok(&["down", "--scope", &scope.name()]);
+    assert!(
+        out.contains("removed 3 containers, 1 network, 2 volumes, 0 secrets"),
+        "{out}"
+    );
+    scope.assert_empty(&[]);
+    // Down of a scope with nothing in it is fine.
+    scope.ok(&["down", "--scope", &scope.name()]);
+}
+
+#[test]
+fn a_rolling_upgrade_keeps_the_service_answering() {
+    if !podman_ready() {
+        return;
+    }
+    let scope = Scope::new("rolling");
+    let mut plan = scope.plan("shop-local.plan.json");
+    scope.apply(&plan);
+    let before = scope.containers();
+    let poller = start_poller(&scope, "storefront");
+    std::thread::sleep(Duration::from_millis(500));
+
+    plan.application.version = "2.4.3".into();
+    let path = scope.write_plan(&plan);
+    let output = scope.landfall(&["apply", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("rolling (maxParallel 1, healthyTime 1000 ms) from version 2.4.2"),
+        "{stderr}"
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let (ok, failed) = poller_counts(&poller);
+    assert!(ok > 20, "the poller asked too rarely: {ok}");
+    assert_eq!(
+        failed, 0,
+        "the service stopped answering during the upgrade ({ok} answers)"
+    );
+
+    let status = scope.status();
+    for workload in status["workloads"].as_array().unwrap() {
+        if workload["name"] != "poller" {
+            assert_eq!(workload["version"], "2.4.3", "{status}");
+        }
+    }
+    let after: Vec<String> = scope
+        .containers()
+        .into_iter()
+        .filter(|c| *c != poller)
+        .collect();
+    assert_eq!(after.len(), 3, "{after:?}");
+    assert!(
+        after.iter().all(|c| !before.contains(c)),
+        "every replica replaced"
+    );
+}
+
+#[test]
+fn a_failing_readiness_probe_leaves_the_old_version_serving() {
+    if !podman_ready() {
+        return;
+    }
+    let scope = Scope::new("failing");
+    let mut plan = scope.plan("shop-local.plan.json");
+    scope.apply(&plan);
+    let before = scope.containers();
+    let poller = start_poller(&scope, "storefront");
+
+    plan.application.version = "2.4.3".into();
+    let storefront = plan
+        .workloads
+        .iter_mut()
+        .find(|w| w.name == "storefront")
+        .unwrap();
+    storefront.containers[0].probes.readiness = Some(Probe {
+        action: ProbeAction::Http {
+            path: "/missing".into(),
+            port: 8080,
+            scheme: landfall_plan::HttpScheme::Http,
+        },
+        initial_delay_ms: 0,
+        period_ms: 200,
+        timeout_ms: 500,
+        success_threshold: 1,
+        failure_threshold: 3,
+    });
+    let path = scope.write_plan(&plan);
+    let output = scope.landfall(&["apply", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: workload `storefront`: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("is not ready: readiness probe (http GET /missing on port 8080"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("answered 404"), "{stderr}");
+    assert!(stderr.contains("last log lines of"), "{stderr}");
+
+    // The old storefront replicas still serve, the failed one is gone.
+    let status = scope.status();
+    let storefront = status["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["name"] == "storefront")
+        .unwrap();
+    assert_eq!(storefront["version"], "2.4.2", "{status}");
+    let replicas = storefront["replicas"].as_array().unwrap();
+    assert_eq!(replicas.len(), 2, "{status}");
+    assert!(replicas.iter().all(|r| r["healthy"] == true), "{status}");
+    let now: Vec<String> = scope
+        .containers()
+        .into_iter()
+        .filter(|c| *c != poller && !c.contains("-api-"))
+        .collect();
+    let old: Vec<String> = before
+        .into_iter()
+        .filter(|c| !c.contains("-api-"))
+        .collect();
+    assert_eq!(now, old);
+    let (ok, failed) = poller_counts(&poller);
+    assert!(ok > 0 && failed == 0, "ok {ok}, failed {failed}");
+}
+
+#[test]
+fn a_killed_apply_converges_and_a_concurrent_apply_is_refused() {
+    if !podman_ready() {
+        return;
+    }
+    let scope = Scope::new("killed");
+    let mut plan = scope.plan("shop-local.plan.json");
+    let storefront = plan
+        .workloads
+        .iter_mut()
+        .find(|w| w.name == "storefront")
+        .unwrap();
+    storefront.replicas = 3;
+    // Slow to become ready, so the apply is caught half-way.
+    for probe in [&mut storefront.containers[0].probes.readiness]
+        .into_iter()
+        .flatten()
+    {
+        probe.initial_delay_ms = 4000;
+    }
+    let path = scope.write_plan(&plan);
+    let mut child = scope
+        .command(&["apply", path.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !scope
+        .containers()
+        .iter()
+        .any(|c| c.contains("-storefront-"))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the apply never started the storefront"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // A second apply meanwhile fails at once, naming the first.
+    let started = Instant::now();
+    let output = scope.landfall(&["apply", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(
+        stderr.contains(&format!(
+            "is locked by `landfall apply` (pid {}, host ",
+            child.id()
+        )),
+        "{stderr}"
+    );
+
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let out = scope.apply(&plan);
+    assert!(out.contains("apply complete"), "{out}");
+    let containers = scope.containers();
+    let storefronts: Vec<&String> = containers
+        .iter()
+        .filter(|c| c.contains("-storefront-"))
+        .collect();
+    assert_eq!(storefronts.len(), 3, "{containers:?}");
+    for slot in 0..3 {
+        assert_eq!(
+            storefronts
+                .iter()
+                .filter(|c| c.contains(&format!("-storefront-{slot}-")))
+                .count(),
+            1,
+            "{containers:?}"
+        );
+    }
+    assert_eq!(containers.len(), 4, "{containers:?}");
+    let out = scope.apply(&plan);
+    assert!(out.contains("apply complete, 0 changes"), "{out}");
+}
+
+#[test]
+fn secret_values_reach_the_containers_and_nothing_else() {
+    if !podman_ready() {
+        return;
+    }
+    let scope = Scope::new("secrets");
+    let mut plan = scope.plan("every-feature.plan.json");
+    // A free host port for the sidecar's fixed one.
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let worker = plan
+        .workloads
+        .iter_mut()
+        .find(|w| w.name == "worker")
+        .unwrap();
+    worker.containers[1].ports[0].host_port = Some(free);
+    let plan_path = scope.write_plan(&plan);
+    let secrets_file = scope.dir.path().join("dev.secrets");
+    std::fs::write(
+        &secrets_file,
+        format!("# local values\nshop-db/password={CANARY}\n"),
+    )
+    .unwrap();
+    let secrets_arg = secrets_file.to_str().unwrap();
+
+    // A secret without a value: named, and nothing runs.
+    let output = scope.landfall(&[
+        "apply",
+        plan_path.to_str().unwrap(),
+        "--secrets-file",
+        secrets_arg,
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("error: secret `orders-db-tls` has no value: set it in "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("or in the environment variable LANDFALL_SECRET_ORDERS_DB_TLS"),
+        "{stderr}"
+    );
+    assert_eq!(scope.containers(), Vec::<String>::new());
+
+    let apply = |args: &[&str]| {
+        let mut command = scope.command(args);
+        command.env("LANDFALL_SECRET_ORDERS_DB_TLS", format!("{CANARY}-tls"));
+        let output = command.output().unwrap();
+        let mut seen = scope.seen.lock().unwrap();
+        seen.push_str(&String::from_utf8_lossy(&output.stdout));
+        seen.push_str(&String::from_utf8_lossy(&output.stderr));
+        output
+    };
+    let plan_arg = plan_path.to_str().unwrap();
+    let dry = apply(&[
+        "apply",
+        plan_arg,
+        "--secrets-file",
+        secrets_arg,
+        "--dry-run",
+    ]);
+    assert!(dry.status.success());
+    assert!(String::from_utf8_lossy(&dry.stdout).contains("< <(secret shop-db/password)"));
+    let output = apply(&["apply", plan_arg, "--secrets-file", secrets_arg]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    // The values are where the spec puts them.
+    let worker = scope
+        .containers()
+        .into_iter()
+        .find(|c| c.contains("-worker-0-") && !c.ends_with("-proxy"))
+        .unwrap();
+    let check = Command::new("podman")
+        .args(["exec", &worker, "sh", "-c",
+            &format!("test \"$DB_PASSWORD\" = '{CANARY}' && test \"$(cat /etc/tls/orders-db-tls)\" = '{CANARY}-tls' && echo same")])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&check.stdout), "same\n");
+
+    // A job of the cron workload, run once: its status and output.
+    let output = apply(&[
+        "run",
+        &format!("{}/nightly-report", scope.name()),
+        plan_arg,
+        "--secrets-file",
+        secrets_arg,
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(stdout, "report for EUR\n");
+    assert!(
+        stderr.contains("nightly-report: the job succeeded (exit status 0)"),
+        "{stderr}"
+    );
+
+    // A workload that prints its secret and fails: the log lines shown
+    // have the value redacted.
+    let mut leaky = plan.clone();
+    leaky.application.version = "2.4.3".into();
+    let api = leaky
+        .workloads
+        .iter_mut()
+        .find(|w| w.name == "api")
+        .unwrap();
+    api.containers[0].command = Some(vec!["/bin/sh".into(), "-c".into()]);
+    api.containers[0].args = Some(vec!["echo password is $DB_PASSWORD; exit 3".into()]);
+    api.containers[0].env.push(EnvVar {
+        name: "DB_PASSWORD".into(),
+        source: EnvSource::Secret("shop-db/password".into()),
+    });
+    api.containers[0].env.sort_by(|a, b| a.name.cmp(&b.name));
+    let leaky_path = scope.write_plan(&leaky);
+    let output = apply(&[
+        "apply",
+        leaky_path.to_str().unwrap(),
+        "--secrets-file",
+        secrets_arg,
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("password is <redacted>"), "{stderr}");
+
+    apply(&["status", "--scope", &scope.name(), "--format", "json"]);
+    apply(&["status", "--scope", &scope.name()]);
+
+    // Nowhere else: plans, landfall's output, labels of every object.
+    let mut everything = scope.seen.lock().unwrap().clone();
+    for path in [&plan_path, &leaky_path] {
+        everything.push_str(&std::fs::read_to_string(path).unwrap());
+    }
+    let mut inspect_all = |list: &[&str], inspect: &[&str], format: &str| {
+        let mut args: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+        if list[0] != "secret" {
+            args.extend(scope.label_filters());
+        }
+        let listed = Command::new("podman").args(&args).output().unwrap();
+        let names: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+            .lines()
+            .map(String::from)
+            .collect();
+        assert!(!names.is_empty(), "{list:?}");
+        let mut args: Vec<String> = inspect.iter().map(|s| s.to_string()).collect();
+        args.extend(["--format".into(), format.into()]);
+        args.extend(names);
+        let output = Command::new("podman").args(&args).output().unwrap();
+        everything.push_str(&String::from_utf8_lossy(&output.stdout));
+    };
+    inspect_all(
+        &["ps", "--all", "--format", "{{.Names}}"],
+        &["container", "inspect"],
+        "{{json .Config.Labels}} {{json .Config.Cmd}} {{json .Config.Entrypoint}}",
+    );
+    inspect_all(
+        &["network", "ls", "--format", "{{.Name}}"],
+        &["network", "inspect"],
+        "{{json .Labels}}",
+    );
+    inspect_all(
+        &["volume", "ls", "--format", "{{.Name}}"],
+        &["volume", "inspect"],
+        "{{json .Labels}}",
+    );
+    inspect_all(
+        &["secret", "ls", "--format", "{{.Name}}"],
+        &["secret", "inspect"],
+        "{{json .Spec}}",
+    );
+    assert!(
+        everything.contains("dev.landfall.run-hash"),
+        "the labels were read"
+    );
+    assert!(
+        !everything.contains(CANARY),
+        "a secret value was shown:\n{everything}"
+    );
+
+    let out = scope.ok(&["down", "--scope", &scope.name()]);
+    assert!(
+        out.contains(&format!(
+            "kept persistent volumes (remove them with --volumes): {}-local-order-spool",
+            scope.app
+        )),
+        "{out}"
+    );
+    scope.assert_empty(&["order-spool"]);
+    scope.ok(&["down", "--scope", &scope.name(), "--volumes"]);
+    scope.assert_empty(&[]);
+    assert!(!scope.seen.lock().unwrap().contains(CANARY));
+}
+
+#[test]
+fn only_local_scopes_run() {
+    let scope = Scope::new("target");
+    let mut plan = scope.plan("shop-local.plan.json");
+    plan.scope.target = landfall_plan::Target::Compose;
+    let path = scope.write_plan(&plan);
+    let output = scope.landfall(&["apply", path.to_str().unwrap(), "--engine", "podman"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("has target `compose`"));
+}
