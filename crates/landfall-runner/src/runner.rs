@@ -13,7 +13,9 @@ use crate::exec::{Executor, Output};
 use crate::names::{LABEL_READINESS, LABEL_ROLE, ScopeNames};
 use crate::observe::{ObservedContainer, ObservedScope, inspect, observe};
 use crate::probe::probe_once;
-use crate::reconcile::{ApplySteps, Step, describe_probe, reconcile, render_step, teardown};
+use crate::reconcile::{
+    ApplySteps, Step, WorkloadSteps, describe_probe, reconcile, render_step, teardown,
+};
 use crate::secrets::Secrets;
 use crate::state::{self, ScopeLock};
 use crate::status::{PortStatus, ReplicaStatus, Status, WorkloadStatus};
@@ -134,48 +136,25 @@ impl Runner<'_> {
         for step in &steps.prepare {
             self.step(step)?;
         }
-        for workload in &steps.workloads {
-            let started = Instant::now();
-            if let Some(how) = &workload.how {
-                self.progress.update(&workload.name, how);
-            }
-            for step in &workload.steps {
-                if let Err(error) = self.step_of(&workload.name, step, &endpoints) {
-                    self.progress.finish(&workload.name, false, "failed");
-                    return Err(format!("workload `{}`: {error}", workload.name));
-                }
-            }
-            let summary = match workload.changes() {
-                0 => "unchanged".to_string(),
-                _ => {
-                    let mut parts = Vec::new();
-                    for (count, word) in [
-                        (workload.created, "created"),
-                        (workload.replaced, "replaced"),
-                        (workload.removed, "removed"),
-                    ] {
-                        if count > 0 {
-                            parts.push(format!("{count} {word}"));
-                        }
-                    }
-                    format!(
-                        "{} in {:.1} s",
-                        parts.join(", "),
-                        started.elapsed().as_secs_f64()
-                    )
-                }
-            };
-            let replicas = desired
+        // Workloads are independent in a plan: each moves on its own
+        // thread (a spinner each), and the apply fails if any fails.
+        let failures: Vec<String> = std::thread::scope(|scope| {
+            let handles: Vec<_> = steps
                 .workloads
                 .iter()
-                .find(|w| w.name == workload.name)
-                .map_or(0, |w| w.replicas.len());
-            let summary = if replicas > 0 {
-                format!("{summary}; {replicas} ready")
-            } else {
-                summary
-            };
-            self.progress.finish(&workload.name, true, &summary);
+                .map(|workload| {
+                    let endpoints = &endpoints;
+                    let desired = &desired;
+                    scope.spawn(move || self.apply_workload(desired, workload, endpoints))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .filter_map(|h| h.join().expect("workload thread").err())
+                .collect()
+        });
+        if !failures.is_empty() {
+            return Err(failures.join("\n"));
         }
         for step in &steps.cleanup {
             self.step(step)?;
@@ -199,6 +178,49 @@ impl Runner<'_> {
             changes: steps.changes(),
             endpoints,
         })
+    }
+
+    fn apply_workload(
+        &self,
+        desired: &Desired,
+        workload: &WorkloadSteps,
+        endpoints: &Endpoints,
+    ) -> Result<(), String> {
+        let started = Instant::now();
+        if let Some(how) = &workload.how {
+            self.progress.update(&workload.name, how);
+        }
+        for step in &workload.steps {
+            if let Err(error) = self.step_of(&workload.name, step, endpoints) {
+                self.progress.finish(&workload.name, false, "failed");
+                return Err(format!("workload `{}`: {error}", workload.name));
+            }
+        }
+        let mut summary = match workload.changes() {
+            0 => "unchanged".to_string(),
+            _ => {
+                let mut parts = Vec::new();
+                for (count, word) in [
+                    (workload.created, "created"),
+                    (workload.replaced, "replaced"),
+                    (workload.removed, "removed"),
+                ] {
+                    if count > 0 {
+                        parts.push(format!("{count} {word}"));
+                    }
+                }
+                format!(
+                    "{} in {:.1} s",
+                    parts.join(", "),
+                    started.elapsed().as_secs_f64()
+                )
+            }
+        };
+        if let Some(wanted) = desired.workloads.iter().find(|w| w.name == workload.name) {
+            summary.push_str(&format!("; {} ready", wanted.replicas.len()));
+        }
+        self.progress.finish(&workload.name, true, &summary);
+        Ok(())
     }
 
     fn step(&self, step: &Step) -> Result<(), String> {
