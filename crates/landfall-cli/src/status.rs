@@ -4,8 +4,13 @@ use std::process::ExitCode;
 
 use landfall_runner::{ProcessExecutor, Runner, Secrets, Silent};
 
-use crate::Format;
 use crate::local::{self, EngineArgs};
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum StatusFormat {
+    Human,
+    Json,
+}
 
 #[derive(clap::Args)]
 pub struct StatusArgs {
@@ -13,8 +18,8 @@ pub struct StatusArgs {
     #[arg(long, value_name = "APP/SCOPE")]
     scope: String,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
+    format: StatusFormat,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -34,8 +39,8 @@ pub fn run(args: &StatusArgs) -> ExitCode {
         };
         let status = runner.status(&application, &scope)?;
         Ok(match args.format {
-            Format::Json => status.to_json(),
-            Format::Human => status.render(&args.scope),
+            StatusFormat::Json => status.to_json(),
+            StatusFormat::Human => status.render(&args.scope),
         })
     })();
     match result {
