@@ -3,6 +3,7 @@
 
 mod input;
 mod output;
+mod plan_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -31,6 +32,8 @@ struct Cli {
 enum Command {
     /// Check every landfall document under the given files and directories.
     Check(CheckArgs),
+    /// Plan one Scope (APP/SCOPE) and show what applying it would change.
+    Plan(plan_cmd::PlanArgs),
     /// List every rule with its default severity and summary.
     Rules,
     /// Print the documentation of a rule, with a failing and a passing example.
@@ -98,6 +101,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Plan(args) => plan_cmd::run(&args),
         Command::Rules => {
             let mut text = String::new();
             let rules = registry();
@@ -166,6 +170,7 @@ fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
     };
     let options = CheckOptions {
         rules: !args.no_rules,
+        ..CheckOptions::default()
     };
     let outcome = check_with_options(&mut found.db, &found.inputs, &found.loader, options);
     let failures = found.loader.failures();
