@@ -28,3 +28,6 @@ pub use hash::{config_hash, spec_hash};
 pub use ir::*;
 pub use lower::{HOST_PORT_OFFSET, Lowered, lower};
 pub use select::{ScopeSelector, plan_diagnostics, plan_files, select};
+
+#[cfg(test)]
+mod testing;

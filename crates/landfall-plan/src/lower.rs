@@ -938,3 +938,6 @@ fn first_of_each(pairs: &model::StringPairs) -> BTreeMap<String, String> {
     }
     map
 }
+
+#[cfg(test)]
+mod tests;
