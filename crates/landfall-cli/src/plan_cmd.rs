@@ -147,21 +147,26 @@ pub fn run(args: &PlanArgs) -> ExitCode {
         }
     };
 
-    let lowered = lower(project, scope);
+    // Check's findings about what the plan reads; lowering runs only
+    // when none of them is an error (it would repeat them).
     let mut findings: Vec<Diagnostic> = plan_diagnostics(project, scope, &outcome.diagnostics)
         .into_iter()
         .filter(|d| !d.is_suppressed())
         .cloned()
-        .chain(lowered.diagnostics)
         .collect();
+    let mut plan = None;
+    if !findings.iter().any(Diagnostic::is_error) {
+        let lowered = lower(project, scope);
+        findings.extend(lowered.diagnostics);
+        plan = lowered.plan;
+    }
     load_texts(&mut found.db, &found.loader, &findings);
     sort_diagnostics(&mut findings, &found.db);
     let color = use_color(args.color);
-    let blocked = findings.iter().any(Diagnostic::is_error);
-    let plan = match lowered.plan {
-        Some(plan) if !blocked => plan,
+    let plan = match plan {
+        Some(plan) if !findings.iter().any(Diagnostic::is_error) => plan,
         _ => {
-            // The plan's inputs have errors: shown as `check` shows them.
+            // Shown as `check` shows findings.
             let summary = summary(outcome.files, outcome.documents, &findings);
             let rendered = match args.format {
                 PlanFormat::Json => render_json(&findings, &found.db, &summary).into_bytes(),

@@ -77,11 +77,15 @@ pub fn plan_tree(files: &[(&str, &str)], selector: &str) -> Planned {
             .into_iter()
             .cloned()
             .collect();
-    let blocked = diagnostics.iter().any(Diagnostic::is_error);
-    let lowered = lower(&outcome.project, scope);
-    diagnostics.extend(lowered.diagnostics);
+    // As `landfall plan`: lowering runs only when check found no error.
+    let mut plan = None;
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        let lowered = lower(&outcome.project, scope);
+        diagnostics.extend(lowered.diagnostics);
+        plan = lowered.plan;
+    }
     Planned {
-        plan: if blocked { None } else { lowered.plan },
+        plan,
         diagnostics,
         db,
     }

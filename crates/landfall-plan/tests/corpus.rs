@@ -95,13 +95,18 @@ fn plan_of(files: &[&(String, String)], selector: &ScopeSelector) -> (Option<Pla
     };
     let outcome = check_with_options(&mut db, &inputs, &Preloaded, options);
     let scope = select(&outcome.project, selector).unwrap();
-    let lowered = lower(&outcome.project, scope);
     let mut findings: Vec<Diagnostic> =
         plan_diagnostics(&outcome.project, scope, &outcome.diagnostics)
             .into_iter()
             .cloned()
-            .chain(lowered.diagnostics)
             .collect();
+    // As `landfall plan`: lowering runs only when check found no error.
+    let mut plan = None;
+    if !findings.iter().any(Diagnostic::is_error) {
+        let lowered = lower(&outcome.project, scope);
+        findings.extend(lowered.diagnostics);
+        plan = lowered.plan;
+    }
     landfall_diagnostics::sort_diagnostics(&mut findings, &db);
     let listed: String = findings
         .iter()
@@ -119,7 +124,7 @@ fn plan_of(files: &[&(String, String)], selector: &ScopeSelector) -> (Option<Pla
         })
         .collect();
     let blocked = findings.iter().any(Diagnostic::is_error);
-    (if blocked { None } else { lowered.plan }, listed)
+    (if blocked { None } else { plan }, listed)
 }
 
 fn run_case(name: &str, dir: &Path) -> Result<(), Failed> {
