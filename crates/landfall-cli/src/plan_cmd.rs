@@ -15,7 +15,7 @@ use landfall_diagnostics::{
     ColorMode, Diagnostic, SourceDb, Summary, render_human, render_json, sort_diagnostics,
 };
 use landfall_plan::{
-    Observed, Plan, RenderOptions, ScopeSelector, Target, diff, lower, plan_diagnostics,
+    Change, Observed, Plan, RenderOptions, ScopeSelector, Target, diff, lower, plan_diagnostics,
     render_diff, select,
 };
 use landfall_rules::{CheckOptions, Loaded, Loader, check_with_options};
@@ -183,32 +183,49 @@ pub fn run(args: &PlanArgs) -> ExitCode {
         eprint!("{}", String::from_utf8_lossy(&rendered));
     }
 
-    let json = plan.to_json();
     if let Some(path) = &args.out
-        && let Err(error) = std::fs::write(path, &json)
+        && let Err(error) = std::fs::write(path, plan.to_json())
     {
         eprintln!("error: cannot write `{}`: {error}", path.display());
         return exit.cannot_run();
     }
-    let (observed, notice) = match observe_running_state(&plan) {
-        RunningState::Observed(observed) => (observed, None),
+    let status = match args.format {
+        PlanFormat::Json => {
+            output::write_stdout(plan.to_json().as_bytes());
+            // What runs matters to the JSON form only for the exit status.
+            let changed = args.detailed_exitcode && {
+                let (changes, _) = changes_against_running(&plan);
+                landfall_plan::DiffSummary::of(&changes).has_changes()
+            };
+            exit.planned(changed)
+        }
+        PlanFormat::Human => {
+            let (changes, notice) = changes_against_running(&plan);
+            let rendered = render_diff(&plan, &changes, &RenderOptions { color, notice });
+            output::write_stdout(rendered.as_bytes());
+            exit.planned(landfall_plan::DiffSummary::of(&changes).has_changes())
+        }
+    };
+    // The project, the sources and the plan are dropped by the operating
+    // system at exit; freeing them one allocation at a time is waste.
+    std::mem::forget(plan);
+    std::mem::forget(outcome);
+    std::mem::forget(found);
+    status
+}
+
+/// The changes applying `plan` would make, and a notice when nothing
+/// could be observed.
+fn changes_against_running(plan: &Plan) -> (Vec<Change>, Option<String>) {
+    match observe_running_state(plan) {
+        RunningState::Observed(observed) => (diff(plan, &observed), None),
         RunningState::Unknown { reason } => (
-            Observed::default(),
+            diff(plan, &Observed::default()),
             Some(format!(
                 "Nothing observed ({reason}): every object is shown as to create."
             )),
         ),
-    };
-    let changes = diff(&plan, &observed);
-    let has_changes = landfall_plan::DiffSummary::of(&changes).has_changes();
-    match args.format {
-        PlanFormat::Json => output::write_stdout(json.as_bytes()),
-        PlanFormat::Human => {
-            let rendered = render_diff(&plan, &changes, &RenderOptions { color, notice });
-            output::write_stdout(rendered.as_bytes());
-        }
     }
-    exit.planned(has_changes)
 }
 
 /// Errors that count: not suppressed by an inline comment.
