@@ -170,7 +170,9 @@ pub fn run(args: &PlanArgs) -> ExitCode {
             let summary = summary(outcome.files, outcome.documents, &findings);
             let rendered = match args.format {
                 PlanFormat::Json => render_json(&findings, &found.db, &summary).into_bytes(),
-                PlanFormat::Human => render_human(&findings, &found.db, &summary, color_mode(color)),
+                PlanFormat::Human => {
+                    render_human(&findings, &found.db, &summary, color_mode(color))
+                }
             };
             output::write_stdout(&rendered);
             return exit.errors();
