@@ -27,7 +27,14 @@ pub struct Options {
     pub workloads_per_app: usize,
     /// Scope files per application.
     pub scopes_per_app: usize,
+    /// The ScopeType of every Scope (one of [`SCOPE_TYPE_NAMES`]); `None`:
+    /// by the scope's position (production and staging on `k8s-cluster`,
+    /// qa and previews on `compose-host`, dev on `dev-box`).
+    pub scope_type: Option<&'static str>,
 }
+
+/// The ScopeTypes of [`SCOPE_TYPES`].
+pub const SCOPE_TYPE_NAMES: [&str; 3] = ["k8s-cluster", "compose-host", "dev-box"];
 
 impl Default for Options {
     fn default() -> Self {
@@ -35,6 +42,7 @@ impl Default for Options {
             files: 2_000,
             workloads_per_app: DEFAULT_WORKLOADS_PER_APP,
             scopes_per_app: DEFAULT_SCOPES_PER_APP,
+            scope_type: None,
         }
     }
 }
@@ -107,7 +115,10 @@ pub fn generate(out: &Path, opts: &Options) -> io::Result<Summary> {
             summary.workload_lines += text.lines().count() as u64;
         }
         for s in 0..app.scopes {
-            let scope = scope_plan(s);
+            let mut scope = scope_plan(s);
+            if let Some(scope_type) = opts.scope_type {
+                scope.scope_type = scope_type;
+            }
             write(
                 &dir.join(format!("scope-{}.yaml", scope.name)),
                 &render_scope(&app, &scope),
@@ -1264,6 +1275,7 @@ mod tests {
             files: 150,
             workloads_per_app: 5,
             scopes_per_app: 2,
+            scope_type: None,
         };
         let (a, b) = (temp_dir("a"), temp_dir("b"));
         let sa = generate(&a, &opts).unwrap();
@@ -1290,6 +1302,7 @@ mod tests {
                         files,
                         workloads_per_app: w,
                         scopes_per_app: s,
+                        scope_type: None,
                     };
                     let total: usize =
                         layout(&opts).iter().map(|&(w, s)| 1 + w + s).sum::<usize>() + files.min(2);
@@ -1301,10 +1314,32 @@ mod tests {
             files: 14_002,
             workloads_per_app: 5,
             scopes_per_app: 1,
+            scope_type: None,
         };
         let l = layout(&opts);
         assert_eq!(l.len(), 2_000);
         assert!(l.iter().all(|&p| p == (5, 1)));
+    }
+
+    #[test]
+    fn one_scope_type_for_every_scope_when_asked() {
+        let opts = Options {
+            files: 12,
+            workloads_per_app: 8,
+            scopes_per_app: 2,
+            scope_type: Some("dev-box"),
+        };
+        let dir = temp_dir("scope-type");
+        generate(&dir, &opts).unwrap();
+        let tree = read_tree(&dir);
+        let _ = fs::remove_dir_all(&dir);
+        let scopes: Vec<String> = tree
+            .iter()
+            .filter(|(p, _)| p.to_string_lossy().contains("scope-"))
+            .map(|(_, text)| String::from_utf8(text.clone()).unwrap())
+            .collect();
+        assert_eq!(scopes.len(), 2);
+        assert!(scopes.iter().all(|s| s.contains("  type: dev-box\n")));
     }
 
     #[test]

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use clap::builder::TypedValueParser as _;
-use landfall_bench::{DEFAULT_SCOPES_PER_APP, DEFAULT_WORKLOADS_PER_APP, Options, generate};
+use landfall_bench::{
+    DEFAULT_SCOPES_PER_APP, DEFAULT_WORKLOADS_PER_APP, Options, SCOPE_TYPE_NAMES, generate,
+};
 
 /// Generate a deterministic tree of landfall YAML specs for benchmarks.
 #[derive(Parser, Debug)]
@@ -26,6 +28,9 @@ struct Args {
     #[arg(long, value_name = "S", default_value_t = DEFAULT_SCOPES_PER_APP,
           value_parser = clap::value_parser!(u16).range(1..).map(usize::from))]
     scopes_per_app: usize,
+    /// The ScopeType of every Scope (default: by the scope's position).
+    #[arg(long, value_name = "TYPE", value_parser = clap::builder::PossibleValuesParser::new(SCOPE_TYPE_NAMES))]
+    scope_type: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -34,6 +39,10 @@ fn main() -> ExitCode {
         files: args.files,
         workloads_per_app: args.workloads_per_app,
         scopes_per_app: args.scopes_per_app,
+        scope_type: args
+            .scope_type
+            .as_deref()
+            .and_then(|t| SCOPE_TYPE_NAMES.into_iter().find(|n| *n == t)),
     };
     match generate(&args.out, &opts) {
         Ok(s) => {

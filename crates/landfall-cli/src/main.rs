@@ -8,6 +8,7 @@ mod local;
 mod output;
 mod run;
 mod status;
+mod plan_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -36,6 +37,8 @@ struct Cli {
 enum Command {
     /// Check every landfall document under the given files and directories.
     Check(CheckArgs),
+    /// Plan one Scope (APP/SCOPE) and show what applying it would change.
+    Plan(plan_cmd::PlanArgs),
     /// List every rule with its default severity and summary.
     Rules,
     /// Print the documentation of a rule, with a failing and a passing example.
@@ -115,6 +118,7 @@ fn main() -> ExitCode {
         Command::Status(args) => status::run(&args),
         Command::Down(args) => down::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Plan(args) => plan_cmd::run(&args),
         Command::Rules => {
             let mut text = String::new();
             let rules = registry();
@@ -183,6 +187,7 @@ fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
     };
     let options = CheckOptions {
         rules: !args.no_rules,
+        ..CheckOptions::default()
     };
     let outcome = check_with_options(&mut found.db, &found.inputs, &found.loader, options);
     let failures = found.loader.failures();

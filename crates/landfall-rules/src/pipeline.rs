@@ -14,7 +14,7 @@ use landfall_diagnostics::{
     Diagnostic, DocumentOutline, FileId, FileOutline, Severity, SourceDb, Span, sort_diagnostics,
 };
 use landfall_model::{Envelope, LoadedDocument, Platform, Project};
-use landfall_schema::Schemas;
+use landfall_schema::{Kind, Schemas};
 use landfall_yaml::Limits;
 use rayon::prelude::*;
 
@@ -72,18 +72,42 @@ pub fn check(db: &mut SourceDb, inputs: &[CheckInput]) -> CheckOutcome {
     check_with(db, inputs, &Preloaded)
 }
 
-/// Which stages run.
-#[derive(Clone, Copy, Debug)]
+/// Which stages run, and what the returned [`Project`] keeps.
+#[derive(Clone, Debug)]
 pub struct CheckOptions {
     /// Run the built-in rules; off, only the front end runs (reading,
     /// schemas, names and references): the baseline the rules' cost is
     /// measured against.
     pub rules: bool,
+    /// Keep the documents of this application whole: its Application and
+    /// the Workloads and Scopes that name it skip
+    /// [`LoadedDocument::compact`], so that planning can read every field.
+    /// `None` (the default, and `landfall check`): every document is
+    /// compacted, and memory holds only what cross-document rules read.
+    pub keep_whole_application: Option<String>,
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { rules: true }
+        CheckOptions {
+            rules: true,
+            keep_whole_application: None,
+        }
+    }
+}
+
+impl CheckOptions {
+    /// Whether `doc` is kept whole rather than compacted.
+    fn keeps_whole(&self, doc: &LoadedDocument) -> bool {
+        let Some(app) = self.keep_whole_application.as_deref() else {
+            return false;
+        };
+        match doc.kind() {
+            Kind::Application => doc.name() == Some(app),
+            Kind::Workload | Kind::Scope => doc.meta().application() == Some(app),
+            // Compacting them drops only labels and annotations.
+            Kind::ScopeType | Kind::Platform => false,
+        }
     }
 }
 
@@ -139,7 +163,7 @@ pub fn check_with_options(
         .map(|(i, early)| {
             let mut result =
                 early.unwrap_or_else(|| front_end(inputs[i], read(&inputs[i]), schemas, &limits));
-            document_rules(&mut result, &platform, db_ref, options.rules);
+            document_rules(&mut result, &platform, db_ref, &options);
             result
         })
         .collect();
@@ -366,7 +390,7 @@ fn document_rules(
     result: &mut FileResult,
     platform: &EffectivePlatform,
     db: &SourceDb,
-    run_rules: bool,
+    options: &CheckOptions,
 ) {
     let text = result.text.as_deref().unwrap_or_default();
     let ctx = DocumentContext {
@@ -377,13 +401,16 @@ fn document_rules(
     for doc in result
         .documents
         .iter()
-        .filter(|d| run_rules && d.schema_valid)
+        .filter(|d| options.rules && d.schema_valid)
     {
         for rule in rules::all() {
             rule.check_document(doc, &ctx, &mut result.diagnostics);
         }
     }
     for doc in &mut result.documents {
+        if options.keeps_whole(doc) {
+            continue;
+        }
         doc.compact();
         // A fresh copy packs what is kept for the whole run into the space
         // the file's transient allocations left, instead of pinning pages

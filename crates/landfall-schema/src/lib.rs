@@ -8,6 +8,7 @@
 //! are registered.
 
 mod message;
+mod plan;
 pub mod rules;
 mod walk;
 
@@ -18,6 +19,7 @@ use landfall_diagnostics::{Diagnostic, FileId};
 use landfall_yaml::Node;
 use serde_json::Value;
 
+pub use plan::{PLAN_SCHEMA, plan_schema_errors};
 pub use walk::SchemaSet;
 
 /// The document kinds of the spec language.

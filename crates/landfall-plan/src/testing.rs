@@ -1,0 +1,92 @@
+//! Checking and lowering small trees written inline, for unit tests.
+
+use landfall_diagnostics::{ColorMode, Diagnostic, FileId, SourceDb, Summary, render_human};
+use landfall_rules::{CheckInput, CheckOptions, Loaded, Loader, check_with_options};
+
+use crate::{Plan, ScopeSelector, lower, plan_diagnostics, select};
+
+/// Every text is in the SourceDb already.
+struct Preloaded;
+
+impl Loader for Preloaded {
+    fn load(&self, _file: FileId) -> Loaded {
+        Loaded::Text(String::new())
+    }
+}
+
+pub struct Planned {
+    pub plan: Option<Plan>,
+    /// Check findings about the plan's files, then lowering's.
+    pub diagnostics: Vec<Diagnostic>,
+    pub db: SourceDb,
+}
+
+impl Planned {
+    pub fn plan(&self) -> &Plan {
+        match &self.plan {
+            Some(plan) => plan,
+            None => panic!("no plan:\n{}", self.rendered()),
+        }
+    }
+
+    pub fn rendered(&self) -> String {
+        let mut summary = Summary::default();
+        summary.count(&self.diagnostics);
+        String::from_utf8(render_human(
+            &self.diagnostics,
+            &self.db,
+            &summary,
+            ColorMode::Never,
+        ))
+        .unwrap()
+    }
+
+    pub fn rules(&self) -> Vec<&str> {
+        self.diagnostics.iter().map(|d| d.rule.as_ref()).collect()
+    }
+
+    /// The rules of lowering's own findings.
+    pub fn lowering_rules(&self) -> Vec<&str> {
+        self.rules()
+            .into_iter()
+            .filter(|r| r.starts_with("plan/"))
+            .collect()
+    }
+}
+
+/// Checks `files` as a tree and lowers `selector`'s Scope, as `landfall
+/// plan` does (errors in the plan's files stop it).
+pub fn plan_tree(files: &[(&str, &str)], selector: &str) -> Planned {
+    let selector = ScopeSelector::parse(selector).unwrap();
+    let mut db = SourceDb::new();
+    let inputs: Vec<CheckInput> = files
+        .iter()
+        .map(|(name, text)| CheckInput {
+            file: db.add(*name, *text),
+            explicit: false,
+        })
+        .collect();
+    let options = CheckOptions {
+        keep_whole_application: Some(selector.application.clone()),
+        ..CheckOptions::default()
+    };
+    let outcome = check_with_options(&mut db, &inputs, &Preloaded, options);
+    let scope = select(&outcome.project, &selector).unwrap();
+    let mut diagnostics: Vec<Diagnostic> =
+        plan_diagnostics(&outcome.project, scope, &outcome.diagnostics)
+            .into_iter()
+            .cloned()
+            .collect();
+    // As `landfall plan`: lowering runs only when check found no error.
+    let mut plan = None;
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        let lowered = lower(&outcome.project, scope);
+        diagnostics.extend(lowered.diagnostics);
+        plan = lowered.plan;
+    }
+    Planned {
+        plan,
+        diagnostics,
+        db,
+    }
+}

@@ -1,0 +1,201 @@
+//! The plans of every Scope in `examples/shop`, `corpus/seeds/<case>/` and
+//! `corpus/plan/<case>/`, snapshotted (`plan.snap` beside a corpus case,
+//! `tests/snapshots/` for the example).
+//!
+//! For every plan made, also: it validates against `schemas/plan.schema.json`,
+//! reads back from its JSON unchanged, and checking the same files given in
+//! the reverse order gives byte-identical JSON. A Scope whose plan is stopped
+//! is snapshotted with the findings that stop it.
+
+use std::path::{Path, PathBuf};
+
+use landfall_diagnostics::{Diagnostic, FileId, SourceDb};
+use landfall_plan::{Plan, ScopeSelector, lower, plan_diagnostics, select};
+use landfall_rules::{CheckInput, CheckOptions, Loaded, Loader, check_with_options};
+use landfall_schema::plan_schema_errors;
+use libtest_mimic::{Arguments, Failed, Trial};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let root = repo_root();
+    let mut cases = vec![root.join("examples/shop")];
+    for area in ["corpus/seeds", "corpus/plan"] {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join(area))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        cases.extend(dirs);
+    }
+    let trials = cases
+        .into_iter()
+        .map(|dir| {
+            let name = dir
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            Trial::test(name.clone(), move || run_case(&name, &dir))
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
+}
+
+/// Every YAML file below `dir`, as (path relative to `dir`, text), sorted.
+fn yaml_files(dir: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                let name = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                files.push((name, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+struct Preloaded;
+
+impl Loader for Preloaded {
+    fn load(&self, _file: FileId) -> Loaded {
+        Loaded::Text(String::new())
+    }
+}
+
+/// The plan of `selector` (or the findings that stop it), with `files`
+/// given in the order written.
+fn plan_of(files: &[&(String, String)], selector: &ScopeSelector) -> (Option<Plan>, String) {
+    let mut db = SourceDb::new();
+    let inputs: Vec<CheckInput> = files
+        .iter()
+        .map(|(name, text)| CheckInput {
+            file: db.add(name.clone(), text.clone()),
+            explicit: false,
+        })
+        .collect();
+    let options = CheckOptions {
+        keep_whole_application: Some(selector.application.clone()),
+        ..CheckOptions::default()
+    };
+    let outcome = check_with_options(&mut db, &inputs, &Preloaded, options);
+    let scope = select(&outcome.project, selector).unwrap();
+    let mut findings: Vec<Diagnostic> =
+        plan_diagnostics(&outcome.project, scope, &outcome.diagnostics)
+            .into_iter()
+            .cloned()
+            .collect();
+    // As `landfall plan`: lowering runs only when check found no error.
+    let mut plan = None;
+    if !findings.iter().any(Diagnostic::is_error) {
+        let lowered = lower(&outcome.project, scope);
+        findings.extend(lowered.diagnostics);
+        plan = lowered.plan;
+    }
+    landfall_diagnostics::sort_diagnostics(&mut findings, &db);
+    let listed: String = findings
+        .iter()
+        .map(|d| {
+            let (start, _) = db.range(d.span);
+            format!(
+                "{}[{}] {}:{}:{}: {}\n",
+                d.severity.as_str(),
+                d.rule,
+                db.file(d.span.file).name(),
+                start.line,
+                start.column,
+                d.message
+            )
+        })
+        .collect();
+    let blocked = findings.iter().any(Diagnostic::is_error);
+    (if blocked { None } else { plan }, listed)
+}
+
+fn run_case(name: &str, dir: &Path) -> Result<(), Failed> {
+    let files = yaml_files(dir);
+    // Which scopes there are: one plain check.
+    let mut db = SourceDb::new();
+    let inputs: Vec<CheckInput> = files
+        .iter()
+        .map(|(name, text)| CheckInput {
+            file: db.add(name.clone(), text.clone()),
+            explicit: false,
+        })
+        .collect();
+    let outcome = landfall_rules::check(&mut db, &inputs);
+    let mut selectors: Vec<ScopeSelector> = outcome
+        .project
+        .scopes()
+        .filter_map(|s| {
+            Some(ScopeSelector {
+                application: s.meta.application()?.to_string(),
+                scope: s.meta.name()?.to_string(),
+            })
+        })
+        .collect();
+    selectors.sort_by(|a, b| (&a.application, &a.scope).cmp(&(&b.application, &b.scope)));
+    selectors.dedup();
+
+    let forward: Vec<&(String, String)> = files.iter().collect();
+    let backward: Vec<&(String, String)> = files.iter().rev().collect();
+    let mut snapshot = String::new();
+    let mut problems = Vec::new();
+    for selector in &selectors {
+        let (plan, findings) = plan_of(&forward, selector);
+        snapshot.push_str(&format!("=== {selector}\n{findings}"));
+        let Some(plan) = plan else {
+            snapshot.push_str("(no plan)\n");
+            continue;
+        };
+        let json = plan.to_json();
+        snapshot.push_str(&json);
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        for error in plan_schema_errors(&value) {
+            problems.push(format!("{selector}: breaks plan.schema.json {error}"));
+        }
+        if Plan::from_json(&json).as_ref() != Ok(&plan) {
+            problems.push(format!("{selector}: does not read back from its JSON"));
+        }
+        match plan_of(&backward, selector) {
+            (Some(again), _) if again.to_json() == json => {}
+            _ => problems.push(format!(
+                "{selector}: files in the reverse order give another plan"
+            )),
+        }
+    }
+
+    let mut settings = insta::Settings::clone_current();
+    if name.starts_with("corpus/") {
+        settings.set_snapshot_path(dir);
+        settings.set_prepend_module_to_snapshot(false);
+    }
+    settings.set_omit_expression(true);
+    let snapshot_name = if name.starts_with("corpus/") {
+        "plan".to_string()
+    } else {
+        name.replace('/', "_")
+    };
+    let assertion = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        settings.bind(|| insta::assert_snapshot!(snapshot_name, snapshot));
+    }));
+    if !problems.is_empty() {
+        return Err(problems.join("\n").into());
+    }
+    assertion.map_err(|_| Failed::from("snapshot differs (run `cargo insta review`)"))
+}
