@@ -183,6 +183,7 @@ fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
     };
     let options = CheckOptions {
         rules: !args.no_rules,
+        ..CheckOptions::default()
     };
     let outcome = check_with_options(&mut found.db, &found.inputs, &found.loader, options);
     let failures = found.loader.failures();
