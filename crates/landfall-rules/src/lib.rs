@@ -19,5 +19,5 @@ pub use pipeline::{
 };
 pub use registry::{registry, rule};
 pub use rules::platform_config::META as PLATFORM_CONFIG;
-pub use severity::{Level, RuleSetting};
 pub use rules::{Rule, all as all_rules, effective_parameters};
+pub use severity::{Level, RuleSetting};

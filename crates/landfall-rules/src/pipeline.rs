@@ -409,8 +409,7 @@ fn front_end(input: CheckInput, loaded: Loaded, schemas: &Schemas, limits: &Limi
         let registry = crate::registry();
         let ids: Vec<&'static str> = registry.iter().map(|r| r.id).collect();
         let known = |id: &str| ids.contains(&id);
-        let (comments, problems) =
-            suppression::scan(file, &text, &parsed.documents, &known, &ids);
+        let (comments, problems) = suppression::scan(file, &text, &parsed.documents, &known, &ids);
         diagnostics.extend(problems);
         comments
     } else {

@@ -79,8 +79,8 @@ pub(crate) fn apply_levels(
         if let Some((level, span)) = platform_level(&setting.rule)
             && setting.level < level
         {
-            conflicts.push(
-                Diagnostic::new(
+            // A warning: the Platform's level is applied all the same.
+            let mut conflict = Diagnostic::new(
                     &PLATFORM_CONFIG,
                     setting.span,
                     format!(
@@ -92,8 +92,9 @@ pub(crate) fn apply_levels(
                 )
                 .with_span_label("lower than the Platform")
                 .with_label(span, "set by the Platform here")
-                .with_help("a repository can raise a rule's level, not lower it; suppress single findings with `# landfall-ignore: RULE -- reason`"),
-            );
+                .with_help("a repository can raise a rule's level, not lower it; suppress single findings with `# landfall-ignore: RULE -- reason`");
+            conflict.severity = Severity::Warning;
+            conflicts.push(conflict);
         }
     }
     if repository.is_empty() && platform.document.is_none_or(|p| p.rules.is_empty()) {

@@ -249,7 +249,10 @@ fn inside_scalar(node: &Node, offset: u32) -> bool {
 /// (so suppressions can be stacked).
 fn target_line(text: &str, hash: usize) -> (u32, u32) {
     let line_start = text[..hash].rfind('\n').map_or(0, |n| n + 1);
-    let alone = text[line_start..hash].trim().trim_start_matches('\u{feff}').is_empty();
+    let alone = text[line_start..hash]
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .is_empty();
     let line_end = |start: usize| text[start..].find('\n').map_or(text.len(), |n| start + n);
     let mut start = line_start;
     if alone {
@@ -322,7 +325,11 @@ pub(crate) fn apply(diagnostics: &mut Vec<Diagnostic>, comments: &HashMap<FileId
         };
         let at = d.span.start;
         'comments: for (c, comment) in file_comments.iter().enumerate() {
-            if !comment.covers.iter().any(|&(s, e)| at >= s && (at < e || at == s)) {
+            if !comment
+                .covers
+                .iter()
+                .any(|&(s, e)| at >= s && (at < e || at == s))
+            {
                 continue;
             }
             for (r, (rule, _)) in comment.rules.iter().enumerate() {
@@ -399,7 +406,11 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(found.len(), 3);
         let ports = text.find("ports").unwrap() as u32;
-        assert!(found.iter().all(|c| c.covers.iter().any(|&(s, e)| ports >= s && ports < e)));
+        assert!(
+            found
+                .iter()
+                .all(|c| c.covers.iter().any(|&(s, e)| ports >= s && ports < e))
+        );
     }
 
     #[test]
@@ -416,6 +427,9 @@ mod tests {
                 "a suppression without a reason is not applied",
             ]
         );
-        assert_eq!(problems[1].help.as_deref(), Some("did you mean `blocked-port`?"));
+        assert_eq!(
+            problems[1].help.as_deref(),
+            Some("did you mean `blocked-port`?")
+        );
     }
 }
