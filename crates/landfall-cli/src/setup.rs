@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use landfall_diagnostics::{ColorMode, Diagnostic, SourceDb, Summary, render_human};
+use landfall_diagnostics::{ColorMode, Diagnostic, FileId, SourceDb, Summary, render_human};
 use landfall_rules::{CheckOptions, CheckOutcome, check_with_options};
 
 use crate::changed;
@@ -21,6 +21,13 @@ pub struct Setup {
     config_source: Option<(String, String)>,
     /// In the changed-files mode, the named files (as given).
     named_paths: Option<Vec<PathBuf>>,
+}
+
+/// A check's outcome, its files, and which of them were reported.
+pub struct Checked {
+    pub outcome: CheckOutcome,
+    pub found: Found,
+    pub reported: Vec<FileId>,
 }
 
 /// Why the command cannot run.
@@ -101,13 +108,18 @@ impl Setup {
         paths: &[PathBuf],
         stdin_name: &str,
         mut options: CheckOptions,
-    ) -> Result<(CheckOutcome, Found), Failure> {
+    ) -> Result<Checked, Failure> {
         options.repository_rules = self.config.rules.clone();
         let Some(named) = &self.named_paths else {
             let mut found = input::find(paths, stdin_name, &self.scope(), self.db())
                 .map_err(Failure::Message)?;
             let outcome = check_with_options(&mut found.db, &found.inputs, &found.loader, options);
-            return Ok((outcome, found));
+            let reported = found.inputs.iter().map(|i| i.file).collect();
+            return Ok(Checked {
+                outcome,
+                found,
+                reported,
+            });
         };
         let mut whole = false;
         loop {
@@ -118,7 +130,11 @@ impl Setup {
             let outcome =
                 check_with_options(&mut found.db, &found.inputs, &found.loader, options.clone());
             if whole || !changed::needs_whole_project(&outcome, &selection.named) {
-                return Ok((outcome, found));
+                return Ok(Checked {
+                    outcome,
+                    found,
+                    reported: selection.named,
+                });
             }
             whole = true;
         }
