@@ -23,7 +23,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use aho_corasick::AhoCorasick;
@@ -56,7 +56,7 @@ pub fn select(
         .map(|p| normalize(&scope.cwd.join(p)))
         .collect();
     let mut walked = walk(scope)?;
-    walked.retain(|p| !named.contains(p));
+    walked.retain(|p| !named.contains(&normalize(&scope.cwd.join(p))));
 
     let mut texts: HashMap<PathBuf, String> = HashMap::new();
     if !whole {
@@ -129,32 +129,39 @@ pub fn select(
     })
 }
 
-/// Every YAML file under the project root, absolute, in parallel.
+/// Every YAML file under the project root, in parallel; relative to the
+/// working directory when the root holds it (shorter paths are cheaper for
+/// the kernel to resolve, 10,000 times over).
 fn walk(scope: &Scope) -> Result<Vec<PathBuf>, String> {
     let found = Mutex::new(Vec::new());
     let error = Mutex::new(None);
-    input::walker(&scope.root.dir, scope)
-        .build_parallel()
-        .run(|| {
-            let found = &found;
-            let error = &error;
-            Box::new(move |entry| match entry {
-                Ok(entry) => {
-                    if input::is_yaml_file(&entry)
-                        && let Ok(mut found) = found.lock()
-                    {
-                        found.push(entry.into_path());
-                    }
-                    WalkState::Continue
+    let root = match scope.cwd.strip_prefix(&scope.root.dir) {
+        Ok(below) => below
+            .components()
+            .map(|_| Path::new(".."))
+            .fold(PathBuf::from("."), |path, up| path.join(up)),
+        Err(_) => scope.root.dir.clone(),
+    };
+    input::walker(&root, scope).build_parallel().run(|| {
+        let found = &found;
+        let error = &error;
+        Box::new(move |entry| match entry {
+            Ok(entry) => {
+                if input::is_yaml_file(&entry)
+                    && let Ok(mut found) = found.lock()
+                {
+                    found.push(entry.into_path());
                 }
-                Err(e) => {
-                    if let Ok(mut error) = error.lock() {
-                        error.get_or_insert_with(|| e.to_string());
-                    }
-                    WalkState::Quit
+                WalkState::Continue
+            }
+            Err(e) => {
+                if let Ok(mut error) = error.lock() {
+                    error.get_or_insert_with(|| e.to_string());
                 }
-            })
-        });
+                WalkState::Quit
+            }
+        })
+    });
     if let Some(e) = error.into_inner().ok().flatten() {
         return Err(format!("cannot walk `{}`: {e}", scope.root.dir.display()));
     }

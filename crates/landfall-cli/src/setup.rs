@@ -108,11 +108,22 @@ impl Setup {
         paths: &[PathBuf],
         stdin_name: &str,
         mut options: CheckOptions,
+        skip_foreign_yaml: bool,
     ) -> Result<Checked, Failure> {
         options.repository_rules = self.config.rules.clone();
+        // A file without landfall documents is reported only when named,
+        // and then only unless asked to skip it as a walk does.
+        let treat_as_walked = |found: &mut Found| {
+            if skip_foreign_yaml {
+                for input in &mut found.inputs {
+                    input.explicit = false;
+                }
+            }
+        };
         let Some(named) = &self.named_paths else {
             let mut found = input::find(paths, stdin_name, &self.scope(), self.db())
                 .map_err(Failure::Message)?;
+            treat_as_walked(&mut found);
             let outcome = check_with_options(&mut found.db, &found.inputs, &found.loader, options);
             let reported = found.inputs.iter().map(|i| i.file).collect();
             return Ok(Checked {
@@ -126,6 +137,7 @@ impl Setup {
             let selection = changed::select(named, &self.scope(), self.db(), whole)
                 .map_err(Failure::Message)?;
             let mut found = selection.found;
+            treat_as_walked(&mut found);
             options.report_only = Some(selection.named.clone());
             let outcome =
                 check_with_options(&mut found.db, &found.inputs, &found.loader, options.clone());

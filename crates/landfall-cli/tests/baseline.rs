@@ -50,7 +50,7 @@ spec:
 fn schema_errors(text: &str) -> Vec<String> {
     let schema: serde_json::Value = serde_json::from_str(include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../schemas/baseline.schema.json"
+        "/schemas/baseline.schema.json"
     )))
     .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();

@@ -168,7 +168,7 @@ fn a_generated_tree_with_faults() {
 
 #[test]
 fn the_corpus_seeds_and_rule_cases() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
     let mut cases = Vec::new();
     for group in ["seeds", "rules"] {
         for entry in std::fs::read_dir(corpus.join(group)).unwrap().flatten() {

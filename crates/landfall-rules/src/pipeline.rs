@@ -191,7 +191,7 @@ pub fn check_with_options(
     let mut outline = Vec::new();
     let mut suppressions: HashMap<FileId, Vec<Comment>> = HashMap::new();
     for result in results {
-        if result.counted {
+        if result.counted && is_reported(result.file) {
             outline.push(FileOutline {
                 file: result.file,
                 documents: result.outline,
