@@ -13,6 +13,9 @@ use landfall_diagnostics::{FileId, SourceDb};
 use landfall_rules::{CheckInput, Loaded, Loader};
 use landfall_yaml::Limits;
 
+use crate::config::Exclude;
+use crate::project_root::ProjectRoot;
+
 pub struct Found {
     pub db: SourceDb,
     pub inputs: Vec<CheckInput>,
@@ -21,13 +24,21 @@ pub struct Found {
 
 /// Reads the files found, by [`FileId`]; standard input was read already.
 pub struct FileLoader {
+    /// By file id; `None` for standard input and files the db holds.
     paths: Vec<Option<PathBuf>>,
+    stdin_file: Option<FileId>,
     stdin: Option<Vec<u8>>,
     /// Files that could not be read: the command cannot run (exit 2).
     failures: Mutex<Vec<String>>,
 }
 
 impl FileLoader {
+    /// The path a file is read from (`None` for standard input and files
+    /// whose text the db holds from the start).
+    pub fn path(&self, file: FileId) -> Option<&Path> {
+        self.paths.get(file.0 as usize)?.as_deref()
+    }
+
     /// What could not be read, sorted.
     pub fn failures(&self) -> Vec<String> {
         let mut failures = self.failures.lock().map(|f| f.clone()).unwrap_or_default();
@@ -46,21 +57,44 @@ impl Loader for FileLoader {
                 }
                 Loaded::Text(String::new())
             }),
-            _ => decode(self.stdin.clone().unwrap_or_default()),
+            _ if self.stdin_file == Some(file) => decode(self.stdin.clone().unwrap_or_default()),
+            _ => Loaded::Text(String::new()),
         }
     }
 }
 
-struct Candidate {
-    path: PathBuf,
-    explicit: bool,
+pub struct Candidate {
+    pub path: PathBuf,
+    pub explicit: bool,
+}
+
+/// What decides which files are checked: the project root and its
+/// `exclude` globs.
+pub struct Scope<'a> {
+    pub cwd: &'a Path,
+    pub root: &'a ProjectRoot,
+    pub exclude: &'a Exclude,
+}
+
+impl Scope<'_> {
+    /// Excluded by `landfall.toml`: never checked, even when named.
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        self.root
+            .relative(self.cwd, path)
+            .is_some_and(|relative| !relative.is_empty() && self.exclude.is_excluded(&relative))
+    }
 }
 
 /// Walks the paths (directories recursively, honouring `.gitignore`) and
 /// lists every YAML file found or named. Errors that stop the command (a
 /// named path that does not exist, a directory that cannot be walked) come
-/// back as text.
-pub fn find(paths: &[PathBuf], stdin_name: &str) -> Result<Found, String> {
+/// back as text. `db` may hold files already (`landfall.toml`).
+pub fn find(
+    paths: &[PathBuf],
+    stdin_name: &str,
+    scope: &Scope,
+    db: SourceDb,
+) -> Result<Found, String> {
     let mut found = Vec::new();
     let mut stdin = None;
     for path in paths {
@@ -78,53 +112,71 @@ pub fn find(paths: &[PathBuf], stdin_name: &str) -> Result<Found, String> {
         let metadata = std::fs::metadata(path)
             .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         if metadata.is_dir() {
-            walk(path, &mut found)?;
-        } else {
+            walk(path, scope, &mut found)?;
+        } else if !scope.is_excluded(path) {
             found.push(Candidate {
                 path: path.clone(),
                 explicit: true,
             });
         }
     }
+    Ok(register(
+        found,
+        stdin.map(|bytes| (stdin_name, bytes)),
+        scope.cwd,
+        db,
+    ))
+}
+
+/// Registers the candidates in `db`, sorted, and makes their loader.
+pub fn register(
+    mut found: Vec<Candidate>,
+    stdin: Option<(&str, Vec<u8>)>,
+    cwd: &Path,
+    mut db: SourceDb,
+) -> Found {
     // One order for every run, whatever the file system returns.
     found.sort_by(|a, b| a.path.cmp(&b.path).then(b.explicit.cmp(&a.explicit)));
     found.dedup_by(|a, b| a.path == b.path);
 
-    let cwd = std::env::current_dir().ok();
-    let mut db = SourceDb::new();
     let mut inputs = Vec::new();
-    let mut file_paths = Vec::new();
+    let mut file_paths: Vec<Option<PathBuf>> = vec![None; db.len()];
     for candidate in found {
-        let file = db.add_unread(display_name(&candidate.path, cwd.as_deref()));
+        let file = db.add_unread(display_name(&candidate.path, Some(cwd)));
         inputs.push(CheckInput {
             file,
             explicit: candidate.explicit,
         });
         file_paths.push(Some(candidate.path));
     }
-    if stdin.is_some() {
-        let file = db.add_unread(stdin_name);
+    let mut stdin_file = None;
+    let mut stdin_bytes = None;
+    if let Some((name, bytes)) = stdin {
+        let file = db.add_unread(name);
         inputs.push(CheckInput {
             file,
             explicit: true,
         });
         file_paths.push(None);
+        stdin_file = Some(file);
+        stdin_bytes = Some(bytes);
     }
-    Ok(Found {
+    Found {
         db,
         inputs,
         loader: FileLoader {
             paths: file_paths,
-            stdin,
+            stdin_file,
+            stdin: stdin_bytes,
             failures: Mutex::new(Vec::new()),
         },
-    })
+    }
 }
 
 /// A placeholder file id: the pipeline moves a reading problem to the file.
 const PLACEHOLDER: FileId = FileId(u32::MAX);
 
-fn read_file(path: &Path) -> std::io::Result<Loaded> {
+pub fn read_file(path: &Path) -> std::io::Result<Loaded> {
     let limits = Limits::default();
     // Never read a file past the limit: a 100 MB file costs nothing.
     let metadata = std::fs::metadata(path)?;
@@ -151,19 +203,11 @@ fn decode(bytes: Vec<u8>) -> Loaded {
     }
 }
 
-fn walk(root: &Path, found: &mut Vec<Candidate>) -> Result<(), String> {
-    let walker = WalkBuilder::new(root)
-        // .gitignore applies even outside a git repository, as in ruff.
-        .require_git(false)
-        .build();
+fn walk(root: &Path, scope: &Scope, found: &mut Vec<Candidate>) -> Result<(), String> {
+    let walker = walker(root, scope).build();
     for entry in walker {
         let entry = entry.map_err(|e| format!("cannot walk `{}`: {e}", root.display()))?;
-        let is_file = entry.file_type().is_some_and(|t| t.is_file());
-        let is_yaml = entry
-            .path()
-            .extension()
-            .is_some_and(|ext| ext == "yaml" || ext == "yml");
-        if is_file && is_yaml {
+        if is_yaml_file(&entry) {
             found.push(Candidate {
                 path: entry.into_path(),
                 explicit: false,
@@ -173,9 +217,36 @@ fn walk(root: &Path, found: &mut Vec<Candidate>) -> Result<(), String> {
     Ok(())
 }
 
+/// The walker of every directory walk: `.gitignore` honoured (even outside
+/// a git repository, as in ruff), hidden files skipped, `exclude` pruned.
+pub fn walker(root: &Path, scope: &Scope) -> WalkBuilder {
+    let mut builder = WalkBuilder::new(root);
+    builder.require_git(false);
+    let cwd = scope.cwd.to_path_buf();
+    let project = scope.root.clone();
+    let exclude = scope.exclude.clone();
+    if !exclude.is_empty() {
+        builder.filter_entry(move |entry| {
+            !project
+                .relative(&cwd, entry.path())
+                .is_some_and(|relative| !relative.is_empty() && exclude.is_excluded(&relative))
+        });
+    }
+    builder
+}
+
+/// Whether a walked entry is a YAML file.
+pub fn is_yaml_file(entry: &ignore::DirEntry) -> bool {
+    entry.file_type().is_some_and(|t| t.is_file())
+        && entry
+            .path()
+            .extension()
+            .is_some_and(|ext| ext == "yaml" || ext == "yml")
+}
+
 /// The path as given or found, relative to the working directory when it
 /// lies below it, with `/` separators.
-fn display_name(path: &Path, cwd: Option<&Path>) -> String {
+pub fn display_name(path: &Path, cwd: Option<&Path>) -> String {
     let relative = match cwd {
         Some(cwd) if path.is_absolute() => path.strip_prefix(cwd).unwrap_or(path),
         _ => path,

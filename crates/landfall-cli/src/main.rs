@@ -2,12 +2,17 @@
 //! Everything it checks is decided by the library crates.
 
 mod apply;
+mod baseline;
+mod changed;
+mod config;
 mod down;
 mod input;
 mod local;
 mod output;
 mod plan_cmd;
+mod project_root;
 mod run;
+mod setup;
 mod status;
 
 use std::io::IsTerminal;
@@ -16,10 +21,10 @@ use std::process::ExitCode;
 
 use clap::{ArgAction, ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use landfall_diagnostics::{
-    ColorMode, SarifTool, Severity, Summary, did_you_mean, render_github, render_human,
-    render_json, render_junit, render_sarif,
+    ColorMode, Diagnostic, FileId, SarifTool, Severity, SourceDb, Summary, did_you_mean,
+    render_github, render_human, render_json, render_junit, render_sarif,
 };
-use landfall_rules::{CheckOptions, CheckOutcome, check_with_options, registry, rule};
+use landfall_rules::{CheckOptions, CheckOutcome, registry, rule};
 
 use crate::output::{Destination, Format, Output};
 
@@ -75,6 +80,18 @@ struct CheckArgs {
     /// Make warnings fail the check (exit status 1).
     #[arg(long)]
     deny_warnings: bool,
+    /// Report only findings not recorded in this baseline file; baseline
+    /// findings no longer found are listed as fixed.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record every finding in this baseline file, report nothing, exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
+    /// Skip named files that hold no landfall document, as a directory walk
+    /// does, instead of reporting them (for hooks that pass every changed
+    /// YAML file).
+    #[arg(long)]
+    skip_foreign_yaml: bool,
     /// The name standard input is reported under.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     stdin_filename: String,
@@ -178,24 +195,67 @@ fn output_plan(args: &CheckArgs, matches: Option<&ArgMatches>) -> Result<Vec<Out
 }
 
 fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
-    let mut found = match input::find(&args.paths, &args.stdin_filename) {
-        Ok(found) => found,
-        Err(message) => {
-            eprintln!("error: {message}");
+    let checked = setup::Setup::new(&args.paths).and_then(|setup| {
+        let options = CheckOptions {
+            rules: !args.no_rules,
+            ..CheckOptions::default()
+        };
+        let checked = setup.check(
+            &args.paths,
+            &args.stdin_filename,
+            options,
+            args.skip_foreign_yaml,
+        )?;
+        Ok((setup, checked))
+    });
+    let (
+        setup,
+        setup::Checked {
+            mut outcome,
+            found,
+            reported,
+        },
+    ) = match checked {
+        Ok(checked) => checked,
+        Err(failure) => {
+            let color = color_mode(args.color, std::io::stderr().is_terminal());
+            eprint!("{}", failure.render(color));
             return ExitCode::from(EXIT_CANNOT_RUN);
         }
     };
-    let options = CheckOptions {
-        rules: !args.no_rules,
-        ..CheckOptions::default()
+    // `[output] format` of landfall.toml stands for a `--format` not given.
+    let configured;
+    let outputs = match (&args.format[..], setup.config.output.format.as_deref()) {
+        ([], Some(name)) => match Format::from_str(name, false) {
+            Ok(format) => {
+                configured = [Output {
+                    format,
+                    destination: Destination::Stdout,
+                }];
+                &configured[..]
+            }
+            Err(_) => {
+                eprintln!("error: landfall.toml asks for the unknown format `{name}`");
+                return ExitCode::from(EXIT_CANNOT_RUN);
+            }
+        },
+        _ => outputs,
     };
-    let outcome = check_with_options(&mut found.db, &found.inputs, &found.loader, options);
     let failures = found.loader.failures();
     if !failures.is_empty() {
         for failure in failures {
             eprintln!("error: {failure}");
         }
         return ExitCode::from(EXIT_CANNOT_RUN);
+    }
+    if let Err(message) = run_baseline(args, &setup, &found.db, &mut outcome.diagnostics, &reported)
+    {
+        eprintln!("error: {message}");
+        return ExitCode::from(EXIT_CANNOT_RUN);
+    }
+    if let Some(path) = &args.write_baseline {
+        eprintln!("landfall: recorded the findings in `{}`", path.display());
+        return ExitCode::SUCCESS;
     }
     let mut summary = Summary {
         files: outcome.files,
@@ -233,6 +293,60 @@ fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
     std::mem::forget(outcome);
     std::mem::forget(found);
     ExitCode::from(status)
+}
+
+/// `--write-baseline` writes the findings; `--baseline` drops those it
+/// records and lists on standard error the recorded ones that are gone.
+fn run_baseline(
+    args: &CheckArgs,
+    setup: &setup::Setup,
+    db: &SourceDb,
+    diagnostics: &mut Vec<Diagnostic>,
+    reported: &[FileId],
+) -> Result<(), String> {
+    let mut fingerprints = baseline::Fingerprints::new(db, &setup.root, &setup.cwd);
+    if let Some(path) = &args.write_baseline {
+        let (text, _) = baseline::write(diagnostics, &mut fingerprints);
+        return std::fs::write(path, text)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()));
+    }
+    let Some(path) = &args.baseline else {
+        return Ok(());
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let fixed = baseline::apply(&text, diagnostics, &mut fingerprints, reported)
+        .map_err(|e| format!("`{}`: {e}", path.display()))?;
+    if !fixed.is_empty() {
+        let count: usize = fixed.iter().map(|f| f.count).sum();
+        let mut message = format!(
+            "landfall: {count} baseline finding{} fixed (record the rest again with --write-baseline {}):\n",
+            if count == 1 { "" } else { "s" },
+            path.display()
+        );
+        for f in fixed {
+            let times = if f.count > 1 {
+                format!(" ({}×)", f.count)
+            } else {
+                String::new()
+            };
+            message.push_str(&format!("  fixed: {} in {}{times}\n", f.rule, f.file));
+        }
+        eprint!("{message}");
+    }
+    Ok(())
+}
+
+/// NO_COLOR (no-color.org) wins over everything, as cli.md says.
+fn color_mode(color: Color, terminal: bool) -> ColorMode {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    match color {
+        _ if no_color => ColorMode::Never,
+        Color::Always => ColorMode::Always,
+        Color::Never => ColorMode::Never,
+        Color::Auto if terminal => ColorMode::Always,
+        Color::Auto => ColorMode::Never,
+    }
 }
 
 fn render(

@@ -18,9 +18,9 @@ use landfall_plan::{
     Change, Observed, Plan, RenderOptions, ScopeSelector, Target, diff, lower, plan_diagnostics,
     render_diff, select,
 };
-use landfall_rules::{CheckOptions, Loaded, Loader, check_with_options};
+use landfall_rules::{CheckOptions, Loaded, Loader};
 
-use crate::{Color, input, output};
+use crate::{Color, output, setup};
 
 #[derive(clap::Args)]
 pub struct PlanArgs {
@@ -113,18 +113,20 @@ pub fn run(args: &PlanArgs) -> ExitCode {
             return exit.cannot_run();
         }
     };
-    let mut found = match input::find(&args.paths, "<stdin>") {
-        Ok(found) => found,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return exit.cannot_run();
-        }
-    };
     let options = CheckOptions {
         keep_whole_application: Some(selector.application.clone()),
         ..CheckOptions::default()
     };
-    let outcome = check_with_options(&mut found.db, &found.inputs, &found.loader, options);
+    // The same project root, `landfall.toml` and file selection as `check`.
+    let checked = setup::Setup::new(&args.paths)
+        .and_then(|setup| setup.check(&args.paths, "<stdin>", options, false));
+    let (outcome, mut found) = match checked {
+        Ok(checked) => (checked.outcome, checked.found),
+        Err(failure) => {
+            eprint!("{}", failure.render(color_mode(use_color(args.color))));
+            return exit.cannot_run();
+        }
+    };
     let failures = found.loader.failures();
     if !failures.is_empty() {
         for failure in failures {

@@ -11,7 +11,7 @@ fn landfall() -> Command {
 }
 
 fn repo_root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Runs in `dir` and renders status, stdout and stderr for a snapshot.
@@ -339,5 +339,29 @@ fn several_outputs_in_one_run() {
             dir.path(),
             &["check", "-o", "report.txt", "--format", "json"]
         )
+    );
+}
+
+/// The root package lists its tests by hand (`autotests = false`, since its
+/// files live in crates/landfall-cli/): a test file left out would never run.
+#[test]
+fn every_test_file_is_listed_in_the_root_manifest() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let tests = root.join("crates/landfall-cli/tests");
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(&tests).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name.ends_with(".rs") {
+            let path = format!("path = \"crates/landfall-cli/tests/{name}\"");
+            if !manifest.contains(&path) {
+                missing.push(name);
+            }
+        }
+    }
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "add a [[test]] for {missing:?} to the root Cargo.toml"
     );
 }

@@ -66,7 +66,7 @@ impl Scope {
     /// timings.
     fn plan(&self, fixture: &str) -> Plan {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../landfall-runner/tests/fixtures")
+            .join("crates/landfall-runner/tests/fixtures")
             .join(fixture);
         let mut plan = Plan::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
         plan.application.name = self.app.clone();

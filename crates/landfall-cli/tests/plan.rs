@@ -10,7 +10,7 @@ fn landfall() -> Command {
 }
 
 fn repo_root() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Runs in `dir` and renders status, stdout and stderr for a snapshot.

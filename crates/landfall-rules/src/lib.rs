@@ -8,6 +8,8 @@ mod pipeline;
 pub mod quantity;
 mod registry;
 mod rules;
+mod severity;
+mod suppression;
 #[cfg(test)]
 mod testing;
 
@@ -16,4 +18,6 @@ pub use pipeline::{
     CheckInput, CheckOptions, CheckOutcome, Loaded, Loader, check, check_with, check_with_options,
 };
 pub use registry::{registry, rule};
+pub use rules::platform_config::META as PLATFORM_CONFIG;
 pub use rules::{Rule, all as all_rules, effective_parameters};
+pub use severity::{Level, RuleSetting};

@@ -6,12 +6,15 @@
 //!    per-document rules; then the document is compacted to what
 //!    cross-document rules need and the text is dropped unless the file has
 //!    findings. So memory holds a few texts at a time, not the whole tree.
-//! 3. Across files: resolve, project rules, severity overrides.
+//! 3. Across files: resolve, project rules, inline suppressions, rule
+//!    levels (Platform and `landfall.toml`).
 //! 4. Texts of files that got findings late are read again for rendering;
 //!    everything is sorted once.
 
+use std::collections::HashMap;
+
 use landfall_diagnostics::{
-    Diagnostic, DocumentOutline, FileId, FileOutline, Severity, SourceDb, Span, sort_diagnostics,
+    Diagnostic, DocumentOutline, FileId, FileOutline, SourceDb, Span, sort_diagnostics,
 };
 use landfall_model::{Envelope, LoadedDocument, Platform, Project};
 use landfall_schema::{Kind, Schemas};
@@ -20,6 +23,8 @@ use rayon::prelude::*;
 
 use crate::context::{Context, DocumentContext, EffectivePlatform};
 use crate::rules;
+use crate::severity::{RuleSetting, apply_levels};
+use crate::suppression::{self, Comment};
 
 /// One file to check.
 #[derive(Debug, Clone, Copy)]
@@ -72,7 +77,8 @@ pub fn check(db: &mut SourceDb, inputs: &[CheckInput]) -> CheckOutcome {
     check_with(db, inputs, &Preloaded)
 }
 
-/// Which stages run, and what the returned [`Project`] keeps.
+/// Which stages run, what configuration adds, and what the returned
+/// [`Project`] keeps.
 #[derive(Clone, Debug)]
 pub struct CheckOptions {
     /// Run the built-in rules; off, only the front end runs (reading,
@@ -85,12 +91,21 @@ pub struct CheckOptions {
     /// `None` (the default, and `landfall check`): every document is
     /// compacted, and memory holds only what cross-document rules read.
     pub keep_whole_application: Option<String>,
+    /// The repository's rule levels (`landfall.toml` `[rules]`).
+    pub repository_rules: Vec<RuleSetting>,
+    /// Report only findings whose primary span lies in these files (or in
+    /// a file outside `inputs`, such as `landfall.toml`), and count only
+    /// them in the outcome; the other inputs are read for name resolution
+    /// and the platform. `None`: every input is reported.
+    pub report_only: Option<Vec<FileId>>,
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
         CheckOptions {
             rules: true,
+            repository_rules: Vec::new(),
+            report_only: None,
             keep_whole_application: None,
         }
     }
@@ -126,6 +141,21 @@ pub fn check_with_options(
 ) -> CheckOutcome {
     let schemas = Schemas::get();
     let limits = Limits::default();
+    // Which inputs are reported, by file id (ids are dense).
+    let reported: Option<Vec<bool>> = options.report_only.as_ref().map(|files| {
+        let mut reported = vec![false; db.len()];
+        for file in files {
+            if let Some(slot) = reported.get_mut(file.0 as usize) {
+                *slot = true;
+            }
+        }
+        reported
+    });
+    let is_reported = |file: FileId| {
+        reported
+            .as_ref()
+            .is_none_or(|r| r.get(file.0 as usize).copied().unwrap_or(true))
+    };
     let read = |input: &CheckInput| -> Loaded {
         let file = db.file(input.file);
         if file.has_text() {
@@ -163,7 +193,15 @@ pub fn check_with_options(
         .map(|(i, early)| {
             let mut result =
                 early.unwrap_or_else(|| front_end(inputs[i], read(&inputs[i]), schemas, &limits));
-            document_rules(&mut result, &platform, db_ref, &options);
+            let reported = is_reported(result.file);
+            // Per-document findings stay in their document's file: a file
+            // that is not reported needs only its front end.
+            document_rules(&mut result, &platform, db_ref, &options, reported);
+            if !reported {
+                result.diagnostics.clear();
+                result.suppressions.clear();
+                result.text = None;
+            }
             result
         })
         .collect();
@@ -174,8 +212,9 @@ pub fn check_with_options(
     let mut document_count = 0;
     let mut texts = Vec::new();
     let mut outline = Vec::new();
+    let mut suppressions: HashMap<FileId, Vec<Comment>> = HashMap::new();
     for result in results {
-        if result.counted {
+        if result.counted && is_reported(result.file) {
             outline.push(FileOutline {
                 file: result.file,
                 documents: result.outline,
@@ -186,10 +225,15 @@ pub fn check_with_options(
         {
             texts.push((result.file, text));
         }
+        if !result.suppressions.is_empty() {
+            suppressions.insert(result.file, result.suppressions);
+        }
         diagnostics.extend(result.diagnostics);
         documents.extend(result.documents);
-        files += usize::from(result.counted);
-        document_count += result.landfall_documents;
+        if is_reported(result.file) {
+            files += usize::from(result.counted);
+            document_count += result.landfall_documents;
+        }
     }
     for (file, text) in texts {
         if !db.file(file).has_text() {
@@ -216,7 +260,13 @@ pub fn check_with_options(
     if options.rules {
         diagnostics.extend(project_rules(&ctx));
     }
-    apply_severity_overrides(&mut diagnostics, &platform);
+    diagnostics.retain(|d| is_reported(d.span.file));
+    // Suppressions first, so that a suppression of a rule set to `off`
+    // counts as used; then the levels, which apply to `unused-suppression`
+    // as to any rule.
+    suppression::apply(&mut diagnostics, &suppressions);
+    let conflicts = apply_levels(&mut diagnostics, &platform, &options.repository_rules);
+    diagnostics.extend(conflicts);
 
     // 4. Texts for rendering, then one order for every output.
     let mut missing: Vec<FileId> = diagnostics
@@ -250,6 +300,8 @@ pub fn check_with_options(
 struct FileResult {
     file: FileId,
     diagnostics: Vec<Diagnostic>,
+    /// The file's `# landfall-ignore` comments, applied at the end.
+    suppressions: Vec<Comment>,
     documents: Vec<LoadedDocument>,
     /// Kept until the per-document rules ran; then only if the file has findings.
     text: Option<String>,
@@ -286,6 +338,7 @@ fn front_end(input: CheckInput, loaded: Loaded, schemas: &Schemas, limits: &Limi
             return FileResult {
                 file,
                 diagnostics: vec![problem],
+                suppressions: Vec::new(),
                 documents: Vec::new(),
                 text: Some(text),
                 counted: true,
@@ -350,6 +403,7 @@ fn front_end(input: CheckInput, loaded: Loaded, schemas: &Schemas, limits: &Limi
             return FileResult {
                 file,
                 diagnostics: Vec::new(),
+                suppressions: Vec::new(),
                 documents: Vec::new(),
                 text: None,
                 counted: false,
@@ -373,9 +427,21 @@ fn front_end(input: CheckInput, loaded: Loaded, schemas: &Schemas, limits: &Limi
             );
         }
     }
+    // Only files that mention the marker are scanned: most have none.
+    let suppressions = if text.contains(suppression::MARKER) {
+        let registry = crate::registry();
+        let ids: Vec<&'static str> = registry.iter().map(|r| r.id).collect();
+        let known = |id: &str| ids.contains(&id);
+        let (comments, problems) = suppression::scan(file, &text, &parsed.documents, &known, &ids);
+        diagnostics.extend(problems);
+        comments
+    } else {
+        Vec::new()
+    };
     FileResult {
         file,
         diagnostics,
+        suppressions,
         documents,
         text: Some(text),
         counted: true,
@@ -391,6 +457,7 @@ fn document_rules(
     platform: &EffectivePlatform,
     db: &SourceDb,
     options: &CheckOptions,
+    reported: bool,
 ) {
     let text = result.text.as_deref().unwrap_or_default();
     let ctx = DocumentContext {
@@ -401,7 +468,7 @@ fn document_rules(
     for doc in result
         .documents
         .iter()
-        .filter(|d| options.rules && d.schema_valid)
+        .filter(|d| options.rules && reported && d.schema_valid)
     {
         for rule in rules::all() {
             rule.check_document(doc, &ctx, &mut result.diagnostics);
@@ -436,27 +503,4 @@ fn project_rules(ctx: &Context) -> Vec<Diagnostic> {
             out
         })
         .collect()
-}
-
-/// `Platform.spec.rules`: a severity per rule id, or `off` to drop it.
-fn apply_severity_overrides(diagnostics: &mut Vec<Diagnostic>, platform: &EffectivePlatform) {
-    let Some(document) = platform.document else {
-        return;
-    };
-    if document.rules.is_empty() {
-        return;
-    }
-    diagnostics.retain_mut(|d| {
-        let Some((_, setting)) = document.rules.iter().find(|(id, _)| id.value == d.rule) else {
-            return true;
-        };
-        match Severity::parse(&setting.value) {
-            Some(severity) => {
-                d.severity = severity;
-                true
-            }
-            // `off`; any other value is a schema error and changes nothing.
-            None => setting.value != "off",
-        }
-    });
 }

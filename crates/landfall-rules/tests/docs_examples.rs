@@ -26,6 +26,7 @@ fn rules_fired(text: &str) -> Vec<String> {
     outcome
         .diagnostics
         .iter()
+        .filter(|d| !d.is_suppressed())
         .map(|d| format!("{} ({})", d.rule, d.message))
         .collect()
 }

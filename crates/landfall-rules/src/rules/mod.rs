@@ -8,7 +8,7 @@ use landfall_model::LoadedDocument;
 use crate::context::{Context, DocumentContext};
 
 mod environment;
-mod platform_config;
+pub(crate) mod platform_config;
 mod resources;
 mod scopes;
 mod versions;

@@ -1,0 +1,268 @@
+//! `landfall.toml`: the repository's own settings, read from the project
+//! root.
+//!
+//! ```toml
+//! exclude = ["vendor/**", "*.generated.yaml"]
+//!
+//! [rules]
+//! blocked-port = "warning"
+//! unscoped-workload = "off"
+//!
+//! [output]
+//! format = "github"
+//! ```
+//!
+//! Every problem is a diagnostic with a span in the file; a file with any
+//! problem is not used (the command cannot run, exit status 2), as ruff
+//! and cargo refuse a configuration they do not understand.
+
+use std::collections::BTreeMap;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use landfall_diagnostics::{Diagnostic, FileId, Span, did_you_mean};
+use landfall_rules::{Level, PLATFORM_CONFIG, RuleSetting, registry};
+use serde::Deserialize;
+use toml::Spanned;
+
+/// The output formats of `cli.md`: what `[output] format` may name.
+pub const FORMATS: [&str; 5] = ["human", "json", "sarif", "github", "junit"];
+
+/// What `landfall.toml` says, checked.
+#[derive(Debug, Default)]
+pub struct Config {
+    pub rules: Vec<RuleSetting>,
+    pub exclude: Exclude,
+    pub output: OutputConfig,
+}
+
+/// `[output]`: defaults for flags not given on the command line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OutputConfig {
+    /// One of [`FORMATS`]; `--format` wins over it.
+    pub format: Option<String>,
+}
+
+/// `exclude`: paths relative to the project root that are never checked.
+#[derive(Clone, Debug, Default)]
+pub struct Exclude {
+    globs: Option<GlobSet>,
+}
+
+impl Exclude {
+    pub fn is_empty(&self) -> bool {
+        self.globs.as_ref().is_none_or(GlobSet::is_empty)
+    }
+
+    /// Whether `relative` (to the project root, `/`-separated) is excluded:
+    /// a pattern matches the whole path, and a pattern without `/` also
+    /// matches any single file or directory name, as in `.gitignore`.
+    pub fn is_excluded(&self, relative: &str) -> bool {
+        let Some(globs) = &self.globs else {
+            return false;
+        };
+        globs.is_match(relative)
+            || relative
+                .rsplit('/')
+                .next()
+                .is_some_and(|name| globs.is_match(name))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    exclude: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    output: Option<RawOutput>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutput {
+    format: Option<Spanned<String>>,
+}
+
+/// Parses and checks `text`, the content of `file`.
+pub fn parse(file: FileId, text: &str) -> Result<Config, Vec<Diagnostic>> {
+    let span =
+        |range: std::ops::Range<usize>| Span::new(file, range.start as u32, range.end as u32);
+    let error = |span: Span, message: String| Diagnostic::new(&PLATFORM_CONFIG, span, message);
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let at = e.span().unwrap_or(0..0);
+            let message = e.message().trim_end().replace('\n', " ");
+            return Err(vec![
+                error(span(at), format!("landfall.toml: {message}"))
+                    .with_help("the keys are `exclude`, `[rules]` and `[output]` (see the README)"),
+            ]);
+        }
+    };
+    let mut problems = Vec::new();
+    let mut config = Config::default();
+
+    let ids: Vec<&'static str> = registry().iter().map(|r| r.id).collect();
+    for (rule, level) in &raw.rules {
+        if !ids.contains(&rule.get_ref().as_str()) {
+            let help = match did_you_mean(rule.get_ref(), ids.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => "`landfall rules` lists the rule ids".to_string(),
+            };
+            problems.push(
+                error(span(rule.span()), format!("no rule `{}`", rule.get_ref()))
+                    .with_span_label("unknown rule")
+                    .with_help(help),
+            );
+            continue;
+        }
+        match Level::parse(level.get_ref()) {
+            Some(parsed) => config.rules.push(RuleSetting {
+                rule: rule.get_ref().clone(),
+                level: parsed,
+                span: span(level.span()),
+            }),
+            None => {
+                let levels = ["error", "warning", "info", "off"];
+                let help = match did_you_mean(level.get_ref(), levels) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => "a rule's level is `error`, `warning`, `info` or `off`".to_string(),
+                };
+                problems.push(
+                    error(
+                        span(level.span()),
+                        format!("`{}` is not a rule level", level.get_ref()),
+                    )
+                    .with_span_label("expected `error`, `warning`, `info` or `off`")
+                    .with_help(help),
+                );
+            }
+        }
+    }
+
+    if let Some(patterns) = &raw.exclude {
+        let mut builder = GlobSetBuilder::new();
+        for pattern in patterns.get_ref() {
+            let text = pattern.get_ref().trim_start_matches("./");
+            match GlobBuilder::new(text).literal_separator(true).build() {
+                Ok(glob) => {
+                    builder.add(glob);
+                }
+                Err(e) => problems.push(
+                    error(
+                        span(pattern.span()),
+                        format!("`{}` is not a glob: {}", pattern.get_ref(), e.kind()),
+                    )
+                    .with_span_label("invalid glob"),
+                ),
+            }
+        }
+        match builder.build() {
+            Ok(set) => config.exclude.globs = Some(set),
+            Err(e) => problems.push(error(span(patterns.span()), format!("bad globs: {e}"))),
+        }
+    }
+
+    if let Some(format) = raw.output.and_then(|o| o.format) {
+        if FORMATS.contains(&format.get_ref().as_str()) {
+            config.output.format = Some(format.get_ref().clone());
+        } else {
+            let help = match did_you_mean(format.get_ref(), FORMATS) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("the formats are {}", FORMATS.join(", ")),
+            };
+            problems.push(
+                error(
+                    span(format.span()),
+                    format!("no output format `{}`", format.get_ref()),
+                )
+                .with_span_label("unknown format")
+                .with_help(help),
+            );
+        }
+    }
+
+    if problems.is_empty() {
+        Ok(config)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<(String, String, Option<String>)> {
+        match parse(FileId(0), text) {
+            Ok(_) => Vec::new(),
+            Err(found) => found
+                .into_iter()
+                .map(|d| {
+                    let at = text[d.span.start as usize..d.span.end as usize].to_string();
+                    (d.message, at, d.help)
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_good_config_is_read() {
+        let config = parse(
+            FileId(0),
+            "exclude = [\"vendor/**\", \"*.gen.yaml\"]\n[rules]\nblocked-port = \"warning\"\nunscoped-workload = \"off\"\n[output]\nformat = \"json\"\n",
+        )
+        .unwrap();
+        let rules: Vec<(&str, Level)> = config
+            .rules
+            .iter()
+            .map(|r| (r.rule.as_str(), r.level))
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                ("blocked-port", Level::Warning),
+                ("unscoped-workload", Level::Off)
+            ]
+        );
+        assert_eq!(config.output.format.as_deref(), Some("json"));
+        assert!(config.exclude.is_excluded("vendor/a/b.yaml"));
+        assert!(config.exclude.is_excluded("apps/x.gen.yaml"));
+        assert!(!config.exclude.is_excluded("apps/vendor.yaml"));
+    }
+
+    #[test]
+    fn problems_point_into_the_file() {
+        assert_eq!(
+            problems("[rules]\nblockd-port = \"warning\"\nport-range = \"warn\"\n"),
+            [
+                (
+                    "no rule `blockd-port`".to_string(),
+                    "blockd-port".to_string(),
+                    Some("did you mean `blocked-port`?".to_string())
+                ),
+                (
+                    "`warn` is not a rule level".to_string(),
+                    "\"warn\"".to_string(),
+                    Some("did you mean `warning`?".to_string())
+                ),
+            ]
+        );
+        let unknown_key = problems("exclud = []\n");
+        assert_eq!(unknown_key[0].1, "exclud");
+        assert!(
+            unknown_key[0].0.contains("unknown field `exclud`"),
+            "{unknown_key:?}"
+        );
+        let bad_glob = problems("exclude = [\"a/{b\"]\n");
+        assert_eq!(bad_glob[0].1, "\"a/{b\"");
+        let syntax = problems("[rules\n");
+        assert_eq!(syntax.len(), 1);
+        assert_eq!(
+            problems("[output]\nformat = \"sarf\"\n")[0].2.as_deref(),
+            Some("did you mean `sarif`?")
+        );
+    }
+}

@@ -1,0 +1,127 @@
+//! The real pre-commit framework runs the hook of `.pre-commit-hooks.yaml`
+//! (`pre-commit try-repo`, which builds it with `cargo install --path .`)
+//! on a temporary git repository: a good spec passes, a bad one is refused
+//! with its finding on the right line, and names resolve across the
+//! repository although only the changed file is passed.
+//!
+//! Needs `pre-commit` on the PATH (`.ci/run` installs it from PyPI); the
+//! test fails without it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+fn try_repo(dir: &Path, home: &Path) -> Output {
+    let this_repo = env!("CARGO_MANIFEST_DIR");
+    // One target directory across runs, and a release build without LTO:
+    // the hook is built like any user's, only faster.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pre-commit-target");
+    Command::new("pre-commit")
+        .args(["try-repo", this_repo, "landfall", "--color", "never"])
+        .current_dir(dir)
+        .env("PRE_COMMIT_HOME", home)
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run `pre-commit` ({e}): install it with `pip install pre-commit` (.ci/run does)")
+        })
+}
+
+const SHOP: &str = "apiVersion: landfall.dev/v1
+kind: Application
+metadata: {name: shop}
+spec: {version: \"1.0.0\"}
+---
+apiVersion: landfall.dev/v1
+kind: ScopeType
+metadata: {name: web}
+spec: {target: local, workloadTypes: [standard]}
+---
+apiVersion: landfall.dev/v1
+kind: Scope
+metadata: {name: staging, application: shop}
+spec: {type: web, workloads: [api]}
+";
+
+const API: &str = "apiVersion: landfall.dev/v1
+kind: Workload
+metadata: {name: api, application: shop}
+spec:
+  type: standard
+  containers:
+    - name: api
+      image: registry.example.com/shop/api:1.0.0
+      ports:
+        - {port: 8080, protocol: http}
+      resources: {cpu: 500m, memory: 512Mi}
+";
+
+#[test]
+fn the_hook_passes_a_good_spec_and_refuses_a_bad_one() {
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("repo");
+    let home = work.path().join("pre-commit-home");
+    std::fs::create_dir_all(repo.join("specs")).unwrap();
+    git(&repo, &["init", "-q"]);
+    // The application and its scope are committed; only the workload is
+    // staged, so the hook gets that one file and must find `shop` itself.
+    std::fs::write(repo.join("specs/shop.yaml"), SHOP).unwrap();
+    std::fs::write(
+        repo.join("ci.yaml"),
+        "on: push\njobs: {test: {runs-on: ubuntu-latest}}\n",
+    )
+    .unwrap();
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "shop"]);
+
+    std::fs::write(repo.join("specs/api.yaml"), API).unwrap();
+    std::fs::write(repo.join("ci.yaml"), "on: [push]\n").unwrap();
+    git(&repo, &["add", "."]);
+    let good = try_repo(&repo, &home);
+    let good_text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&good.stdout),
+        String::from_utf8_lossy(&good.stderr)
+    );
+    assert_eq!(good.status.code(), Some(0), "{good_text}");
+    assert!(
+        good_text.contains("landfall") && good_text.contains("Passed"),
+        "{good_text}"
+    );
+    git(&repo, &["commit", "-q", "-m", "api"]);
+
+    std::fs::write(
+        repo.join("specs/api.yaml"),
+        API.replace("port: 8080", "port: 9090"),
+    )
+    .unwrap();
+    git(&repo, &["add", "."]);
+    let bad = try_repo(&repo, &home);
+    let bad_text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&bad.stdout),
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert_eq!(bad.status.code(), Some(1), "{bad_text}");
+    assert!(bad_text.contains("Failed"), "{bad_text}");
+    assert!(
+        bad_text.contains("error[blocked-port]: port 9090 is blocked by the platform"),
+        "{bad_text}"
+    );
+    assert!(bad_text.contains("┌─ specs/api.yaml:10:18"), "{bad_text}");
+}
