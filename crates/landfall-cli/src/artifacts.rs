@@ -26,7 +26,10 @@ pub const MANIFEST: &str = ".landfall-files";
 /// Why `-o` wrote nothing (or not everything).
 pub enum WriteError {
     /// The target cannot express the plan: exit status 1, like a finding.
-    Target { target: String, problems: Vec<String> },
+    Target {
+        target: String,
+        problems: Vec<String>,
+    },
     /// The file system refused: exit status 2, like any unwritable `-o`.
     Io(String),
 }

@@ -7,9 +7,9 @@ mod down;
 mod input;
 mod local;
 mod output;
+mod plan_cmd;
 mod run;
 mod status;
-mod plan_cmd;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
