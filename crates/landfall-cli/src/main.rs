@@ -2,6 +2,7 @@
 //! Everything it checks is decided by the library crates.
 
 mod apply;
+mod artifacts;
 mod baseline;
 mod changed;
 mod config;

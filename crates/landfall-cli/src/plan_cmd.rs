@@ -20,7 +20,7 @@ use landfall_plan::{
 };
 use landfall_rules::{CheckOptions, Loaded, Loader};
 
-use crate::{Color, output, setup};
+use crate::{Color, artifacts, output, setup};
 
 #[derive(clap::Args)]
 pub struct PlanArgs {
@@ -33,8 +33,10 @@ pub struct PlanArgs {
     /// Output format: the diff against what runs (human) or the plan itself (json).
     #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
     format: PlanFormat,
-    /// Also write the plan's JSON to FILE (the human diff still goes to stdout).
-    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    /// Also write the plan: to FILE when it ends in `.json`, else into the
+    /// directory with the target's files (compose.yaml, kubernetes.yaml) and
+    /// plan.json. The human diff still goes to stdout.
+    #[arg(short = 'o', long = "out", value_name = "FILE.json|DIR")]
     out: Option<PathBuf>,
     /// Exit 0 when nothing would change, 2 when something would, 1 on errors.
     #[arg(long)]
@@ -188,10 +190,13 @@ pub fn run(args: &PlanArgs) -> ExitCode {
     }
 
     if let Some(path) = &args.out
-        && let Err(error) = std::fs::write(path, plan.to_json())
+        && let Err(error) = artifacts::write(&plan, path)
     {
-        eprintln!("error: cannot write `{}`: {error}", path.display());
-        return exit.cannot_run();
+        eprintln!("{error}");
+        return match error {
+            artifacts::WriteError::Target { .. } => exit.errors(),
+            artifacts::WriteError::Io(_) => exit.cannot_run(),
+        };
     }
     let status = match args.format {
         PlanFormat::Json => {

@@ -16,7 +16,8 @@ use landfall_plan::Plan;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const SHOP_PRODUCTION: &str = include_str!("../../../../corpus/targets/shop-production/plan.json");
+const SHOP_PRODUCTION: &str =
+    include_str!("../../../../corpus/targets/lowered-shop-shop-production/plan.json");
 
 #[derive(Parser)]
 struct Args {

@@ -2,11 +2,14 @@
 //! `podman-compose` and its Kubernetes scope run with `podman kube play`,
 //! each answering on its readiness endpoint from the host, then torn down.
 //!
+//! The plans are lowered from `examples/shop` by the real binary (`landfall
+//! plan --scope APP/SCOPE -o DIR`); the test then moves what would clash on
+//! a shared machine (host ports, the namespace, replicas sharing a host
+//! port) and emits the targets again from the adjusted plan.
+//!
 //! With `LANDFALL_E2E=require` (what `.ci/run` sets) a missing or broken
 //! podman fails the tests; without it they run when podman is there and
 //! say so when it is not.
-
-mod support;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -14,7 +17,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use landfall_plan::{Plan, VolumeKind};
-use support::*;
+use landfall_targets::Artifact;
 
 const IMAGE: &str = "localhost/landfall-test:latest";
 
@@ -97,12 +100,52 @@ fn http_get(port: u16, path: &str) -> Option<String> {
     Some(body.to_string())
 }
 
-fn shop_plan(case: &str) -> Plan {
-    cases()
-        .into_iter()
-        .find(|c| c.name == case)
-        .unwrap_or_else(|| panic!("corpus case {case}"))
-        .plan
+/// The plan of `examples/shop`'s scope, lowered by `landfall plan -o DIR`.
+fn shop_plan(scope: &str) -> Plan {
+    let out = scratch_dir(&format!("plan-{}", scope.replace('/', "-")));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
+    let output = Command::new(env!("CARGO_BIN_EXE_landfall"))
+        .args(["plan", "examples/shop", "--scope", scope, "-o"])
+        .arg(&out)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    ok(output, &format!("landfall plan --scope {scope}"));
+    let plan = Plan::from_json(&std::fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();
+    std::fs::remove_dir_all(&out).unwrap();
+    plan
+}
+
+fn compose_artifacts(plan: &Plan) -> Vec<Artifact> {
+    landfall_targets::compose::emit(plan).unwrap_or_else(|e| panic!("compose: {e}"))
+}
+
+fn kubernetes_artifacts(plan: &Plan) -> Vec<Artifact> {
+    landfall_targets::kubernetes::emit(plan).unwrap_or_else(|e| panic!("kubernetes: {e}"))
+}
+
+/// Writes the artifacts under `dir`, as `landfall plan -o DIR` does.
+fn write_artifacts(dir: &Path, artifacts: &[Artifact]) {
+    for artifact in artifacts {
+        let path = dir.join(&artifact.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &artifact.contents).unwrap();
+    }
+}
+
+/// The variables the compose file interpolates: stand-ins, never real secrets.
+fn compose_environment(plan: &Plan, secrets_dir: &Path) -> Vec<(String, String)> {
+    let mut envs = vec![(
+        landfall_targets::names::SECRETS_DIR_VAR.to_string(),
+        secrets_dir.display().to_string(),
+    )];
+    for secret in &plan.secrets {
+        envs.push((
+            landfall_targets::names::secret_env_var(&secret.reference),
+            format!("stand-in for {}", secret.reference),
+        ));
+    }
+    envs
 }
 
 fn scratch_dir(name: &str) -> PathBuf {
@@ -135,7 +178,7 @@ fn shop_staging_runs_on_podman_compose() {
     if !podman_ready() {
         return;
     }
-    let mut plan = shop_plan("shop-staging");
+    let mut plan = shop_plan("shop/staging");
     // A free host port for the single-replica api; the storefront's two
     // replicas get ports from the engine.
     let api_port = free_port();
@@ -286,7 +329,7 @@ fn shop_production_runs_on_podman_kube_play() {
     if !podman_ready() {
         return;
     }
-    let mut plan = shop_plan("shop-production");
+    let mut plan = shop_plan("shop/production");
     // A cluster publishes through Services; here each HTTP workload gets a
     // loopback host port, and one replica (podman gives every replica of a
     // Deployment the same host port).

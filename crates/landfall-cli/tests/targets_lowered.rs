@@ -1,0 +1,261 @@
+//! The targets on plans lowered from the corpus, through the real binary:
+//! every Scope of `examples/shop`, `corpus/seeds/<case>/` and
+//! `corpus/plan/<case>/` whose target is compose or kubernetes is planned
+//! with `landfall plan --scope APP/SCOPE -o DIR`, and what lands in DIR must
+//! pass `docker-compose config` and `kubernetes-validate --strict`.
+//!
+//! Each lowered plan is also kept in `corpus/targets/lowered-*/plan.json`,
+//! where the targets' own corpus test snapshots its artifacts and reads
+//! them back (landfall-targets cannot lower: it depends on the plan only).
+//! This test fails when one of those files is not what lowering gives now;
+//! `LANDFALL_UPDATE_LOWERED=1` rewrites them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use landfall_diagnostics::SourceDb;
+use landfall_plan::{Plan, Target};
+use landfall_rules::CheckInput;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+/// The corpus trees whose Scopes are planned.
+fn trees() -> Vec<PathBuf> {
+    let root = repo_root();
+    let mut trees = vec![root.join("examples/shop")];
+    for area in ["corpus/seeds", "corpus/plan"] {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join(area))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        trees.extend(dirs);
+    }
+    trees
+}
+
+fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Every `APP/SCOPE` of a tree, sorted.
+fn scopes(tree: &Path) -> Vec<String> {
+    let mut db = SourceDb::new();
+    let inputs: Vec<CheckInput> = yaml_files(tree)
+        .into_iter()
+        .map(|path| CheckInput {
+            file: db.add(
+                path.display().to_string(),
+                std::fs::read_to_string(&path).unwrap(),
+            ),
+            explicit: false,
+        })
+        .collect();
+    let outcome = landfall_rules::check(&mut db, &inputs);
+    let mut scopes: Vec<String> = outcome
+        .project
+        .scopes()
+        .filter_map(|s| Some(format!("{}/{}", s.meta.application()?, s.meta.name()?)))
+        .collect();
+    scopes.sort();
+    scopes.dedup();
+    scopes
+}
+
+/// A lowered scope whose artifacts were written.
+struct Lowered {
+    /// `lowered-<tree>-<app>-<scope>`, the corpus/targets case.
+    case: String,
+    dir: PathBuf,
+    plan: Plan,
+    plan_json: String,
+}
+
+fn plan_every_scope(out: &Path) -> (Vec<Lowered>, String) {
+    let root = repo_root();
+    let mut lowered = Vec::new();
+    let mut summary = String::new();
+    for tree in trees() {
+        let tree_name = tree
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        for scope in scopes(&tree) {
+            let case = format!(
+                "lowered-{}-{}",
+                tree_name.rsplit('/').next().unwrap(),
+                scope.replace('/', "-")
+            );
+            let dir = out.join(&case);
+            let output = Command::new(env!("CARGO_BIN_EXE_landfall"))
+                .args(["plan", "--scope", &scope, "-o"])
+                .arg(&dir)
+                .arg(&tree)
+                .output()
+                .unwrap();
+            let Some(0) = output.status.code() else {
+                summary.push_str(&format!(
+                    "{tree_name} {scope}: no plan (status {:?})\n",
+                    output.status.code()
+                ));
+                continue;
+            };
+            let plan_json = std::fs::read_to_string(dir.join("plan.json")).unwrap();
+            let plan = Plan::from_json(&plan_json).unwrap();
+            let mut files: Vec<String> = std::fs::read_to_string(dir.join(".landfall-files"))
+                .unwrap()
+                .lines()
+                .map(str::to_string)
+                .collect();
+            files.sort();
+            let target = match plan.scope.target {
+                Target::Local => "local",
+                Target::Compose => "compose",
+                Target::Kubernetes => "kubernetes",
+            };
+            summary.push_str(&format!(
+                "{tree_name} {scope}: {target}: {}\n",
+                files.join(", ")
+            ));
+            if plan.scope.target != Target::Local {
+                lowered.push(Lowered {
+                    case,
+                    dir,
+                    plan,
+                    plan_json,
+                });
+            }
+        }
+    }
+    (lowered, summary)
+}
+
+fn run_tool(program: &str, args: &[&str], envs: &[(String, String)]) -> std::process::Output {
+    Command::new(program)
+        .args(args)
+        .envs(envs.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run `{program}`: {e}; `.ci/run` installs it (see CONTRIBUTING.md)")
+        })
+}
+
+/// Stand-ins (never real secrets) for what a compose file interpolates.
+fn compose_environment(plan: &Plan, secrets_dir: &Path) -> Vec<(String, String)> {
+    let mut envs = vec![(
+        landfall_targets::names::SECRETS_DIR_VAR.to_string(),
+        secrets_dir.display().to_string(),
+    )];
+    for secret in &plan.secrets {
+        envs.push((
+            landfall_targets::names::secret_env_var(&secret.reference),
+            format!("stand-in for {}", secret.reference),
+        ));
+    }
+    envs
+}
+
+#[test]
+fn artifacts_of_every_lowered_corpus_scope_pass_the_tools() {
+    let out = tempfile::tempdir().unwrap();
+    let (lowered, summary) = plan_every_scope(out.path());
+    // Which scopes were planned, to which target, writing which files.
+    insta::assert_snapshot!(summary);
+    let compose: Vec<&Lowered> = lowered
+        .iter()
+        .filter(|l| l.plan.scope.target == Target::Compose)
+        .collect();
+    let kubernetes: Vec<&Lowered> = lowered
+        .iter()
+        .filter(|l| l.plan.scope.target == Target::Kubernetes)
+        .collect();
+    assert!(!compose.is_empty() && !kubernetes.is_empty());
+
+    for scope in &compose {
+        let file = scope.dir.join(landfall_targets::compose::COMPOSE_FILE);
+        let envs = compose_environment(&scope.plan, &scope.dir.join("secrets"));
+        let output = run_tool(
+            "docker-compose",
+            &["-f", file.to_str().unwrap(), "config", "-q"],
+            &envs,
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success() && stderr.trim().is_empty(),
+            "docker-compose config on {}:\n{stderr}",
+            scope.case
+        );
+    }
+
+    let manifests: Vec<String> = kubernetes
+        .iter()
+        .map(|scope| {
+            let file = scope.dir.join(landfall_targets::kubernetes::MANIFEST_FILE);
+            file.to_str().unwrap().to_string()
+        })
+        .collect();
+    let mut args = vec!["--strict", "--quiet"];
+    args.extend(manifests.iter().map(String::as_str));
+    let output = run_tool("kubernetes-validate", &args, &[]);
+    assert!(
+        output.status.success(),
+        "kubernetes-validate --strict refused:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn lowered_plans_in_the_targets_corpus_are_current() {
+    let out = tempfile::tempdir().unwrap();
+    let (lowered, _) = plan_every_scope(out.path());
+    let corpus = repo_root().join("corpus/targets");
+    let update = std::env::var_os("LANDFALL_UPDATE_LOWERED").is_some();
+    let mut stale = Vec::new();
+    for scope in &lowered {
+        let file = corpus.join(&scope.case).join("plan.json");
+        if std::fs::read_to_string(&file).ok().as_deref() == Some(scope.plan_json.as_str()) {
+            continue;
+        }
+        if update {
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(&file, &scope.plan_json).unwrap();
+        } else {
+            stale.push(scope.case.clone());
+        }
+    }
+    // A lowered case whose scope no longer exists (or no longer plans).
+    for entry in std::fs::read_dir(&corpus).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("lowered-") && !lowered.iter().any(|l| l.case == name) {
+            if update {
+                std::fs::remove_dir_all(entry.path()).unwrap();
+            } else {
+                stale.push(name);
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "corpus/targets is out of date for {stale:?}: run with LANDFALL_UPDATE_LOWERED=1 \
+         (then `cargo insta review` for the targets' snapshots)"
+    );
+}
