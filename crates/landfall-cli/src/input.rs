@@ -49,6 +49,19 @@ impl Loader for FileLoader {
             _ => decode(self.stdin.clone().unwrap_or_default()),
         }
     }
+
+    fn load_named(&self, name: &str) -> Option<Loaded> {
+        let path = Path::new(name);
+        if !path.is_file() {
+            return None;
+        }
+        Some(read_file(path).unwrap_or_else(|error| {
+            if let Ok(mut failures) = self.failures.lock() {
+                failures.push(format!("cannot read `{name}`: {error}"));
+            }
+            Loaded::Text(String::new())
+        }))
+    }
 }
 
 struct Candidate {
@@ -171,6 +184,12 @@ fn walk(root: &Path, found: &mut Vec<Candidate>) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A path as diagnostics name it (see [`display_name`]).
+pub fn name_of(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    display_name(path, cwd.as_deref())
 }
 
 /// The path as given or found, relative to the working directory when it

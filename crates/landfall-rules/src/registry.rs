@@ -12,6 +12,7 @@ pub fn registry() -> Vec<&'static RuleMeta> {
     all.extend(landfall_schema::rules::ALL);
     all.extend(landfall_model::rules::ALL.iter().copied().skip(1));
     all.extend(crate::rules::all().map(|r| r.meta()));
+    all.extend(landfall_policy::rules::ALL);
     all
 }
 
