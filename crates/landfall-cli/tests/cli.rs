@@ -339,6 +339,9 @@ fn several_outputs_in_one_run() {
             dir.path(),
             &["check", "-o", "report.txt", "--format", "json"]
         )
+    );
+}
+
 const POLICY_PLATFORM: &str = "apiVersion: landfall.dev/v1\nkind: Platform\nmetadata: {name: acme}\nspec:\n  policies: [policies/acme.policy]\n  rules: {unscoped-workload: \"off\"}\n";
 
 const POLICY: &str = r#"rule pinned: warning
