@@ -1440,6 +1440,7 @@ mod tests {
             workloads_per_app: 8,
             scopes_per_app: 2,
             scope_type: Some("dev-box"),
+            policies: false,
         };
         let dir = temp_dir("scope-type");
         generate(&dir, &opts).unwrap();

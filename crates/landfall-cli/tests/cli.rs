@@ -397,6 +397,25 @@ fn policy_rules_are_listed_explained_and_checked() {
         "explain_policy_without_path",
         run(dir.path(), &["explain", "policy/pinned"])
     );
+    // SARIF lists the policy rules with their summaries.
+    let output = landfall()
+        .args(["check", "--format", "sarif"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let pinned = rules.iter().find(|r| r["id"] == "policy/pinned").unwrap();
+    assert!(
+        pinned["shortDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("images are pinned to a version"),
+        "{pinned}"
+    );
     insta::assert_snapshot!(
         "check_policy",
         run(

@@ -1566,7 +1566,7 @@ fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
 /// The kinds a quantity literal's unit allows.
 fn literal_kinds(text: &str) -> Vec<QuantityKind> {
     let mut kinds = Vec::new();
-    if let Ok(_) = parse_quantity(text) {
+    if parse_quantity(text).is_ok() {
         let suffix = text.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
         if suffix == "m" {
             kinds.push(QuantityKind::Cpu);

@@ -407,7 +407,7 @@ impl<'a> Run<'a, '_> {
                 Located::new(Val::Bool(truth(&self.eval(l)?)? || truth(&self.eval(r)?)?))
             }
             CExpr::Neg(inner) => Located::new(match self.eval(inner)?.val {
-                Val::Int(i) => Val::Int(i.checked_neg().ok_or_else(|| overflow())?),
+                Val::Int(i) => Val::Int(i.checked_neg().ok_or_else(overflow)?),
                 Val::Num(n) => Val::Num(-n),
                 Val::Qty(k, v, text) => Val::Qty(k, -v, Cow::Owned(format!("-{text}"))),
                 other => return Err(Stop::Fail(format!("`-` met {}", kind_of(&other)))),

@@ -35,7 +35,7 @@ pub struct SarifTool<'a> {
 /// The SARIF log of already sorted diagnostics, suppressed ones included
 /// (with `suppressions`).
 pub fn render_sarif(diagnostics: &[Diagnostic], db: &SourceDb, tool: &SarifTool) -> String {
-    let mut rules: Vec<Descriptor> = tool.rules.iter().map(|r| Descriptor::of(r)).collect();
+    let mut rules: Vec<Descriptor> = tool.rules.iter().map(Descriptor::of).collect();
     let mut index_of: BTreeMap<String, usize> = rules
         .iter()
         .enumerate()
