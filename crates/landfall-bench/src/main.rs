@@ -31,6 +31,9 @@ struct Args {
     /// The ScopeType of every Scope (default: by the scope's position).
     #[arg(long, value_name = "TYPE", value_parser = clap::builder::PossibleValuesParser::new(SCOPE_TYPE_NAMES))]
     scope_type: Option<String>,
+    /// Also write 20 policy rules (policies/acme.policy) and list them in the Platform.
+    #[arg(long)]
+    policies: bool,
 }
 
 fn main() -> ExitCode {
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
             .scope_type
             .as_deref()
             .and_then(|t| SCOPE_TYPE_NAMES.into_iter().find(|n| *n == t)),
+        policies: args.policies,
     };
     match generate(&args.out, &opts) {
         Ok(s) => {

@@ -61,6 +61,19 @@ impl Loader for FileLoader {
             _ => Loaded::Text(String::new()),
         }
     }
+
+    fn load_named(&self, name: &str) -> Option<Loaded> {
+        let path = Path::new(name);
+        if !path.is_file() {
+            return None;
+        }
+        Some(read_file(path).unwrap_or_else(|error| {
+            if let Ok(mut failures) = self.failures.lock() {
+                failures.push(format!("cannot read `{name}`: {error}"));
+            }
+            Loaded::Text(String::new())
+        }))
+    }
 }
 
 pub struct Candidate {
@@ -242,6 +255,12 @@ pub fn is_yaml_file(entry: &ignore::DirEntry) -> bool {
             .path()
             .extension()
             .is_some_and(|ext| ext == "yaml" || ext == "yml")
+}
+
+/// A path as diagnostics name it (see [`display_name`]).
+pub fn name_of(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    display_name(path, cwd.as_deref())
 }
 
 /// The path as given or found, relative to the working directory when it

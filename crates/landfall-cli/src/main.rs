@@ -22,10 +22,10 @@ use std::process::ExitCode;
 
 use clap::{ArgAction, ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use landfall_diagnostics::{
-    ColorMode, Diagnostic, FileId, SarifTool, Severity, SourceDb, Summary, did_you_mean,
+    ColorMode, Diagnostic, FileId, RuleInfo, SarifTool, Severity, SourceDb, Summary, did_you_mean,
     render_github, render_human, render_json, render_junit, render_sarif,
 };
-use landfall_rules::{CheckOptions, CheckOutcome, registry, rule};
+use landfall_rules::{CheckOptions, CheckOutcome, policy_rules, registry, test_policies};
 
 use crate::output::{Destination, Format, Output};
 
@@ -45,12 +45,26 @@ enum Command {
     Check(CheckArgs),
     /// Plan one Scope (APP/SCOPE) and show what applying it would change.
     Plan(plan_cmd::PlanArgs),
-    /// List every rule with its default severity and summary.
-    Rules,
+    /// List every rule with its default severity and summary; with paths,
+    /// also the policy rules of the Platform found there.
+    Rules {
+        /// Files and directories holding a Platform with `spec.policies`.
+        paths: Vec<PathBuf>,
+    },
     /// Print the documentation of a rule, with a failing and a passing example.
     Explain {
-        /// A rule id, e.g. `blocked-port`.
+        /// A rule id, e.g. `blocked-port`, or `policy/<id>` with paths.
         rule: String,
+        /// Files and directories holding a Platform with `spec.policies`.
+        paths: Vec<PathBuf>,
+    },
+    /// Run the `test` declarations of policy files: each example must
+    /// (`fires`) or must not (`passes`) get the rules it names.
+    TestPolicies {
+        /// Files and directories holding a Platform with `spec.policies`,
+        /// or `.policy` files.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
     },
     /// Run a scope's plan on the local podman or docker engine.
     Apply(apply::ApplyArgs),
@@ -137,9 +151,11 @@ fn main() -> ExitCode {
         Command::Down(args) => down::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Plan(args) => plan_cmd::run(&args),
-        Command::Rules => {
+        Command::Rules { paths } => {
+            let Some(rules) = all_rules(&paths) else {
+                return ExitCode::from(EXIT_CANNOT_RUN);
+            };
             let mut text = String::new();
-            let rules = registry();
             let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
             for r in rules {
                 text.push_str(&format!(
@@ -152,27 +168,154 @@ fn main() -> ExitCode {
             output::write_stdout(text.as_bytes());
             ExitCode::SUCCESS
         }
-        Command::Explain { rule: id } => match rule(&id) {
-            Some(r) => {
-                let text = format!(
-                    "# {} ({} by default)\n\n{}\n\n{}",
-                    r.id,
-                    r.severity.as_str(),
-                    r.summary,
-                    r.docs
-                );
-                output::write_stdout(text.as_bytes());
-                ExitCode::SUCCESS
+        Command::Explain { rule: id, paths } => {
+            let Some(rules) = all_rules(&paths) else {
+                return ExitCode::from(EXIT_CANNOT_RUN);
+            };
+            match rules.iter().find(|r| r.id == id) {
+                Some(r) => {
+                    let text = format!(
+                        "# {} ({} by default)\n\n{}\n\n{}",
+                        r.id,
+                        r.severity.as_str(),
+                        r.summary,
+                        r.docs
+                    );
+                    output::write_stdout(text.as_bytes());
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+                    let hint = did_you_mean(&id, ids.iter().copied())
+                        .map(|c| format!(": did you mean `{c}`?"))
+                        .unwrap_or_default();
+                    let policy_hint = if id.starts_with("policy/") && paths.is_empty() {
+                        " (policy rules are found with `landfall explain RULE PATH`, PATH holding the Platform)"
+                    } else {
+                        " (`landfall rules` lists them)"
+                    };
+                    eprintln!("error: no rule `{id}`{hint}{policy_hint}");
+                    ExitCode::from(EXIT_CANNOT_RUN)
+                }
             }
-            None => {
-                let ids: Vec<&str> = registry().iter().map(|r| r.id).collect();
-                let hint = did_you_mean(&id, ids.iter().copied())
-                    .map(|c| format!(": did you mean `{c}`?"))
-                    .unwrap_or_default();
-                eprintln!("error: no rule `{id}`{hint} (`landfall rules` lists them)");
-                ExitCode::from(EXIT_CANNOT_RUN)
+        }
+        Command::TestPolicies { paths } => run_policy_tests(&paths),
+    }
+}
+
+/// The built-in rules and, with paths, the policy rules of the Platform
+/// found there. `None`: the paths cannot be read (reported).
+fn all_rules(paths: &[PathBuf]) -> Option<Vec<RuleInfo>> {
+    let mut rules: Vec<RuleInfo> = registry().into_iter().map(RuleInfo::from).collect();
+    if paths.is_empty() {
+        return Some(rules);
+    }
+    let mut found = match setup::Setup::new(paths).and_then(|setup| setup.find(paths)) {
+        Ok(found) => found,
+        Err(failure) => {
+            eprint!("{}", failure.render(ColorMode::Never));
+            return None;
+        }
+    };
+    let (policy_rules, diagnostics) = policy_rules(&mut found.db, &found.inputs, &found.loader);
+    if report_failures(&found.loader) {
+        return None;
+    }
+    if !diagnostics.is_empty() {
+        // Rules that do not check are left out; say why on stderr.
+        let mut summary = Summary::default();
+        summary.count(&diagnostics);
+        let rendered = render_human(&diagnostics, &found.db, &summary, ColorMode::Never);
+        eprint!("{}", String::from_utf8_lossy(&rendered));
+    }
+    rules.extend(policy_rules);
+    Some(rules)
+}
+
+/// Prints what could not be read; true when something could not.
+fn report_failures(loader: &input::FileLoader) -> bool {
+    let failures = loader.failures();
+    for failure in &failures {
+        eprintln!("error: {failure}");
+    }
+    !failures.is_empty()
+}
+
+fn run_policy_tests(paths: &[PathBuf]) -> ExitCode {
+    let (policy_paths, tree_paths): (Vec<PathBuf>, Vec<PathBuf>) = paths
+        .iter()
+        .cloned()
+        .partition(|p| p.extension().is_some_and(|e| e == "policy"));
+    for path in &policy_paths {
+        if !path.is_file() {
+            eprintln!("error: cannot read `{}`: no such file", path.display());
+            return ExitCode::from(EXIT_CANNOT_RUN);
+        }
+    }
+    let mut found = match setup::Setup::new(&tree_paths).and_then(|setup| setup.find(&tree_paths)) {
+        Ok(found) => found,
+        Err(failure) => {
+            eprint!("{}", failure.render(ColorMode::Never));
+            return ExitCode::from(EXIT_CANNOT_RUN);
+        }
+    };
+    let policy_names: Vec<String> = policy_paths.iter().map(|p| input::name_of(p)).collect();
+    let report = test_policies(&mut found.db, &found.inputs, &found.loader, &policy_names);
+    if report_failures(&found.loader) {
+        return ExitCode::from(EXIT_CANNOT_RUN);
+    }
+    let mut text = String::new();
+    if !report.diagnostics.is_empty() {
+        let mut summary = Summary::default();
+        summary.count(&report.diagnostics);
+        let rendered = render_human(&report.diagnostics, &found.db, &summary, ColorMode::Never);
+        text.push_str(&String::from_utf8_lossy(&rendered));
+    }
+    if report.policy_files.is_empty() {
+        text.push_str("no policy files: name a tree whose Platform lists `spec.policies`, or `.policy` files\n");
+        output::write_stdout(text.as_bytes());
+        return ExitCode::from(EXIT_FINDINGS);
+    }
+    let mut failed = 0;
+    let mut current = "";
+    for result in &report.results {
+        if result.policy_file != current {
+            current = &result.policy_file;
+            text.push_str(&format!("{current}\n"));
+        }
+        let verb = if result.fires { "fires" } else { "passes" };
+        match &result.failure {
+            None => text.push_str(&format!(
+                "  ok    {}:{}  {} {verb} {}\n",
+                result.policy_file, result.line, result.example, result.rule
+            )),
+            Some(why) => {
+                failed += 1;
+                text.push_str(&format!(
+                    "  FAIL  {}:{}  {} {verb} {}: {why}\n",
+                    result.policy_file, result.line, result.example, result.rule
+                ));
+                for finding in &result.findings {
+                    text.push_str(&format!(
+                        "          {}: {}: {}\n",
+                        finding.location, finding.rule, finding.message
+                    ));
+                }
             }
-        },
+        }
+    }
+    let total = report.results.len();
+    text.push_str(&format!(
+        "{total} test{}, {} passed, {failed} failed\n",
+        if total == 1 { "" } else { "s" },
+        total - failed
+    ));
+    output::write_stdout(text.as_bytes());
+    let broken = report.diagnostics.iter().any(|d| d.is_error());
+    if failed > 0 || broken {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -361,7 +504,11 @@ fn render(
     match out.format {
         Format::Json => render_json(diagnostics, db, summary).into_bytes(),
         Format::Sarif => {
-            let rules = registry();
+            let rules: Vec<RuleInfo> = registry()
+                .into_iter()
+                .map(RuleInfo::from)
+                .chain(outcome.policy_rules.iter().cloned())
+                .collect();
             let tool = SarifTool {
                 version: env!("CARGO_PKG_VERSION"),
                 rules: &rules,

@@ -92,6 +92,12 @@ impl Setup {
         db
     }
 
+    /// The files under `paths` with the project's exclusions, for commands
+    /// that read a tree without checking it (`rules PATH`, `test-policies`).
+    pub fn find(&self, paths: &[PathBuf]) -> Result<Found, Failure> {
+        input::find(paths, "<stdin>", &self.scope(), self.db()).map_err(Failure::Message)
+    }
+
     fn scope(&self) -> Scope<'_> {
         Scope {
             cwd: &self.cwd,

@@ -365,3 +365,109 @@ fn every_test_file_is_listed_in_the_root_manifest() {
         "add a [[test]] for {missing:?} to the root Cargo.toml"
     );
 }
+
+const POLICY_PLATFORM: &str = "apiVersion: landfall.dev/v1\nkind: Platform\nmetadata: {name: acme}\nspec:\n  policies: [policies/acme.policy]\n  rules: {unscoped-workload: \"off\"}\n";
+
+const POLICY: &str = r#"rule pinned: warning
+  "images are pinned to a version"
+  for container in workload.containers
+  deny not container.image.contains(":") or container.image.endsWith(":latest")
+  message "image {container.image} is not pinned"
+
+rule two-replicas: error
+  require workload.scaling.minScale >= 2
+  at workload.scaling.minScale
+
+test "../examples/bad.yaml" fires pinned, two-replicas
+test "../examples/good.yaml" passes pinned, two-replicas
+"#;
+
+const BAD_EXAMPLE: &str = "apiVersion: landfall.dev/v1\nkind: Application\nmetadata: {name: shop}\nspec: {version: \"1.0.0\"}\n---\napiVersion: landfall.dev/v1\nkind: Workload\nmetadata: {name: api, application: shop}\nspec:\n  type: standard\n  containers: [{name: api, image: nginx}]\n";
+
+const GOOD_EXAMPLE: &str = "apiVersion: landfall.dev/v1\nkind: Application\nmetadata: {name: shop}\nspec: {version: \"1.0.0\"}\n---\napiVersion: landfall.dev/v1\nkind: Workload\nmetadata: {name: api, application: shop}\nspec:\n  type: standard\n  scaling: {minScale: 2, maxScale: 2}\n  containers: [{name: api, image: \"nginx:1.27\"}]\n";
+
+fn policy_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "platform.yaml", POLICY_PLATFORM);
+    write(dir.path(), "policies/acme.policy", POLICY);
+    write(dir.path(), "examples/bad.yaml", BAD_EXAMPLE);
+    write(dir.path(), "examples/good.yaml", GOOD_EXAMPLE);
+    dir
+}
+
+#[test]
+fn policy_rules_are_listed_explained_and_checked() {
+    let dir = policy_tree();
+    let rules = run(dir.path(), &["rules", "."]);
+    let line = |id: &str| {
+        rules
+            .lines()
+            .find(|l| l.starts_with(id))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+    };
+    assert_eq!(
+        line("policy/pinned").as_deref(),
+        Some("policy/pinned warning images are pinned to a version")
+    );
+    assert_eq!(
+        line("policy/two-replicas").as_deref(),
+        Some("policy/two-replicas error requires `workload.scaling.minScale >= 2`")
+    );
+    insta::assert_snapshot!(
+        "explain_policy",
+        run(dir.path(), &["explain", "policy/pinned", "."])
+    );
+    insta::assert_snapshot!(
+        "explain_policy_without_path",
+        run(dir.path(), &["explain", "policy/pinned"])
+    );
+    // SARIF lists the policy rules with their summaries.
+    let output = landfall()
+        .args(["check", "--format", "sarif"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let pinned = rules.iter().find(|r| r["id"] == "policy/pinned").unwrap();
+    assert!(
+        pinned["shortDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("images are pinned to a version"),
+        "{pinned}"
+    );
+    insta::assert_snapshot!(
+        "check_policy",
+        run(
+            dir.path(),
+            &[
+                "check",
+                "--format",
+                "json",
+                "platform.yaml",
+                "examples/bad.yaml"
+            ]
+        )
+    );
+}
+
+#[test]
+fn policy_tests_pass_and_fail() {
+    let dir = policy_tree();
+    insta::assert_snapshot!("test_policies_pass", run(dir.path(), &["test-policies"]));
+    // A `passes` example that fires, and a missing example.
+    write(dir.path(), "examples/good.yaml", BAD_EXAMPLE);
+    write(
+        dir.path(),
+        "policies/acme.policy",
+        &format!("{POLICY}test \"../examples/gone.yaml\" passes pinned\n"),
+    );
+    insta::assert_snapshot!(
+        "test_policies_fail",
+        run(dir.path(), &["test-policies", "policies/acme.policy"])
+    );
+}

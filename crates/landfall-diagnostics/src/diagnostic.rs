@@ -45,6 +45,28 @@ pub struct RuleMeta {
     pub docs: &'static str,
 }
 
+/// A rule's metadata owned, for rules known only at run time (policy rules,
+/// `policy/<id>`) next to the built-in ones (`From<&RuleMeta>`): what
+/// `landfall rules`, `landfall explain` and SARIF's rule list show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    pub id: String,
+    pub severity: Severity,
+    pub summary: String,
+    pub docs: String,
+}
+
+impl From<&RuleMeta> for RuleInfo {
+    fn from(meta: &RuleMeta) -> Self {
+        RuleInfo {
+            id: meta.id.to_string(),
+            severity: meta.severity,
+            summary: meta.summary.to_string(),
+            docs: meta.docs.to_string(),
+        }
+    }
+}
+
 /// A secondary location with its own message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {

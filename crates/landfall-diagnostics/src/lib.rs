@@ -11,7 +11,9 @@ mod source;
 mod suggest;
 mod words;
 
-pub use diagnostic::{Diagnostic, Label, RuleMeta, Severity, Suppression, sort_diagnostics};
+pub use diagnostic::{
+    Diagnostic, Label, RuleInfo, RuleMeta, Severity, Suppression, sort_diagnostics,
+};
 pub use outline::{DocumentOutline, FileOutline};
 pub use render::{
     ColorMode, SarifTool, Summary, render_github, render_human, render_json, render_junit,

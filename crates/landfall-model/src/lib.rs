@@ -13,6 +13,7 @@ mod build;
 pub mod defaults;
 mod envelope;
 pub mod names;
+pub mod quantity;
 mod resolve;
 pub mod rules;
 mod types;

@@ -156,6 +156,21 @@ impl Project {
             .filter_map(|&i| self.documents[i].doc.as_platform())
     }
 
+    /// Position in [`Project::documents`] of the Application `name`.
+    pub fn application_index(&self, name: &str) -> Option<usize> {
+        self.applications.get(name).copied()
+    }
+
+    /// Position of the Workload `name` of application `app`.
+    pub fn workload_index(&self, app: &str, name: &str) -> Option<usize> {
+        self.workloads.get(app)?.get(name).copied()
+    }
+
+    /// Position of the ScopeType `name`.
+    pub fn scope_type_index(&self, name: &str) -> Option<usize> {
+        self.scope_types.get(name).copied()
+    }
+
     /// Every document of one kind, in document order.
     pub fn documents_of(
         &self,

@@ -163,6 +163,8 @@ pub struct Context<'a> {
     pub project: &'a Project,
     pub platform: &'a EffectivePlatform<'a>,
     pub sources: &'a SourceDb,
+    /// The ids of the policy rules in force (`policy/<id>`).
+    pub policy_ids: &'a [String],
 }
 
 impl<'a> Context<'a> {

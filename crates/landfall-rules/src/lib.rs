@@ -5,7 +5,9 @@
 
 mod context;
 mod pipeline;
-pub mod quantity;
+mod policy_tests;
+/// Quantities and durations live with the model, which policies share.
+pub use landfall_model::quantity;
 mod registry;
 mod rules;
 mod severity;
@@ -16,7 +18,9 @@ mod testing;
 pub use context::{Context, DocumentContext, EffectivePlatform, Setting};
 pub use pipeline::{
     CheckInput, CheckOptions, CheckOutcome, Loaded, Loader, check, check_with, check_with_options,
+    policy_rules,
 };
+pub use policy_tests::{PolicyTestReport, PolicyTestResult, TestFinding, test_policies};
 pub use registry::{registry, rule};
 pub use rules::platform_config::META as PLATFORM_CONFIG;
 pub use rules::{Rule, all as all_rules, effective_parameters};

@@ -6,19 +6,27 @@
 //!    per-document rules; then the document is compacted to what
 //!    cross-document rules need and the text is dropped unless the file has
 //!    findings. So memory holds a few texts at a time, not the whole tree.
-//! 3. Across files: resolve, project rules, inline suppressions, rule
-//!    levels (Platform and `landfall.toml`).
+//! 3. Across files: resolve, project rules, policy rules, inline
+//!    suppressions, rule levels (Platform and `landfall.toml`).
+//!
+//! Policies (`Platform.spec.policies`) are read and type-checked right
+//! after the platform is found. They may read any field, which compaction
+//! drops: so while a file's node tree is at hand, each document that some
+//! policy reads is copied into a view holding just the fields the policies
+//! read (the type checker knows them). The views are evaluated after
+//! resolution, when references between documents are bound.
 //! 4. Texts of files that got findings late are read again for rendering;
 //!    everything is sorted once.
 
 use std::collections::HashMap;
 
 use landfall_diagnostics::{
-    Diagnostic, DocumentOutline, FileId, FileOutline, SourceDb, Span, sort_diagnostics,
+    Diagnostic, DocumentOutline, FileId, FileOutline, RuleInfo, SourceDb, Span, sort_diagnostics,
 };
 use landfall_model::{Envelope, LoadedDocument, Platform, Project};
+use landfall_policy::{PolicySet, PolicySource, Tree};
 use landfall_schema::{Kind, Schemas};
-use landfall_yaml::Limits;
+use landfall_yaml::{Limits, Node};
 use rayon::prelude::*;
 
 use crate::context::{Context, DocumentContext, EffectivePlatform};
@@ -47,10 +55,17 @@ pub enum Loaded {
 /// its parallel stage so that only a few texts are held at once.
 pub trait Loader: Sync {
     fn load(&self, file: FileId) -> Loaded;
+
+    /// Reads a file that a document names (a Platform's policy files, a
+    /// policy test's example): `name` is its path as the pipeline computed
+    /// it from the naming file's name. `None`: there is no such file.
+    fn load_named(&self, _name: &str) -> Option<Loaded> {
+        None
+    }
 }
 
 /// For callers that hold every text in the [`SourceDb`] already.
-struct Preloaded;
+pub(crate) struct Preloaded;
 
 impl Loader for Preloaded {
     fn load(&self, _file: FileId) -> Loaded {
@@ -70,6 +85,11 @@ pub struct CheckOutcome {
     /// for reports organised by document.
     pub outline: Vec<FileOutline>,
     pub project: Project,
+    /// The policy rules in force (`policy/<id>`), for SARIF's rule list.
+    pub policy_rules: Vec<RuleInfo>,
+    /// What policies read of each document: freed with the outcome, which
+    /// the CLI leaves to the operating system at exit.
+    _policy_views: Vec<Option<Tree>>,
 }
 
 /// Checks files whose texts are all in `db` (tests, the docs examples).
@@ -81,9 +101,9 @@ pub fn check(db: &mut SourceDb, inputs: &[CheckInput]) -> CheckOutcome {
 /// [`Project`] keeps.
 #[derive(Clone, Debug)]
 pub struct CheckOptions {
-    /// Run the built-in rules; off, only the front end runs (reading,
-    /// schemas, names and references): the baseline the rules' cost is
-    /// measured against.
+    /// Run the built-in rules and the policies; off, only the front end
+    /// runs (reading, schemas, names and references): the baseline the
+    /// rules' cost is measured against.
     pub rules: bool,
     /// Keep the documents of this application whole: its Application and
     /// the Workloads and Scopes that name it skip
@@ -98,6 +118,10 @@ pub struct CheckOptions {
     /// them in the outcome; the other inputs are read for name resolution
     /// and the platform. `None`: every input is reported.
     pub report_only: Option<Vec<FileId>>,
+    /// Run these policy files (held in the `SourceDb`) instead of those the
+    /// Platform lists: how `landfall test-policies` runs a policy file's
+    /// examples.
+    pub policy_files: Option<Vec<FileId>>,
 }
 
 impl Default for CheckOptions {
@@ -106,6 +130,7 @@ impl Default for CheckOptions {
             rules: true,
             repository_rules: Vec::new(),
             report_only: None,
+            policy_files: None,
             keep_whole_application: None,
         }
     }
@@ -156,20 +181,12 @@ pub fn check_with_options(
             .as_ref()
             .is_none_or(|r| r.get(file.0 as usize).copied().unwrap_or(true))
     };
-    let read = |input: &CheckInput| -> Loaded {
-        let file = db.file(input.file);
-        if file.has_text() {
-            Loaded::Text(file.text().to_string())
-        } else {
-            loader.load(input.file)
-        }
-    };
 
     // 1. The Platform: checked before anything its rules judge.
     let candidates: Vec<(usize, Loaded)> = inputs
         .par_iter()
         .enumerate()
-        .filter_map(|(i, input)| match read(input) {
+        .filter_map(|(i, input)| match read_input(db, loader, input) {
             Loaded::Text(text) if text.contains("Platform") => Some((i, Loaded::Text(text))),
             _ => None,
         })
@@ -177,11 +194,40 @@ pub fn check_with_options(
     let mut results: Vec<Option<FileResult>> = (0..inputs.len()).map(|_| None).collect();
     let early: Vec<(usize, FileResult)> = candidates
         .into_par_iter()
-        .map(|(i, loaded)| (i, front_end(inputs[i], loaded, schemas, &limits)))
+        .map(|(i, loaded)| {
+            (
+                i,
+                front_end(inputs[i], loaded, schemas, &limits, Views::KeepTrees),
+            )
+        })
         .collect();
     let platform_doc = first_platform(db, early.iter().flat_map(|(_, r)| &r.documents));
-    let platform = EffectivePlatform::new(platform_doc.as_ref());
-    for (i, result) in early {
+    let mut diagnostics = Vec::new();
+    let policies = if !options.rules {
+        PolicySet::default()
+    } else if let Some(files) = &options.policy_files {
+        let (policies, found) = compile_policies(db, files);
+        diagnostics.extend(found);
+        policies
+    } else if let Some((file, platform)) = &platform_doc {
+        let (files, found) = read_policy_files(db, loader, *file, platform);
+        diagnostics.extend(found);
+        let (policies, found) = compile_policies(db, &files);
+        diagnostics.extend(found);
+        policies
+    } else {
+        PolicySet::default()
+    };
+    let platform = EffectivePlatform::new(platform_doc.as_ref().map(|(_, p)| p));
+    for (i, mut result) in early {
+        // Read before the policies were known: their views are made now.
+        let trees = std::mem::take(&mut result.trees);
+        result.views = result
+            .documents
+            .iter()
+            .zip(&trees)
+            .map(|(doc, root)| view_of(&policies, doc, root))
+            .collect();
         results[i] = Some(result);
     }
 
@@ -191,8 +237,15 @@ pub fn check_with_options(
         .into_par_iter()
         .enumerate()
         .map(|(i, early)| {
-            let mut result =
-                early.unwrap_or_else(|| front_end(inputs[i], read(&inputs[i]), schemas, &limits));
+            let mut result = early.unwrap_or_else(|| {
+                front_end(
+                    inputs[i],
+                    read_input(db_ref, loader, &inputs[i]),
+                    schemas,
+                    &limits,
+                    Views::Make(&policies),
+                )
+            });
             let reported = is_reported(result.file);
             // Per-document findings stay in their document's file: a file
             // that is not reported needs only its front end.
@@ -206,7 +259,6 @@ pub fn check_with_options(
         })
         .collect();
 
-    let mut diagnostics = Vec::new();
     let mut documents = Vec::new();
     let mut files = 0;
     let mut document_count = 0;
@@ -229,7 +281,7 @@ pub fn check_with_options(
             suppressions.insert(result.file, result.suppressions);
         }
         diagnostics.extend(result.diagnostics);
-        documents.extend(result.documents);
+        documents.extend(result.documents.into_iter().zip(result.views));
         if is_reported(result.file) {
             files += usize::from(result.counted);
             document_count += result.landfall_documents;
@@ -243,23 +295,29 @@ pub fn check_with_options(
 
     // 3. Across files, documents in path-then-position order: "the later
     // definition" of a duplicate means later in this order.
-    documents.sort_by(|a, b| {
+    documents.sort_by(|(a, _), (b, _)| {
         db.file(a.file)
             .name()
             .cmp(db.file(b.file).name())
             .then(a.file.cmp(&b.file))
             .then(a.index.cmp(&b.index))
     });
+    let (documents, views): (Vec<LoadedDocument>, Vec<Option<Tree>>) =
+        documents.into_iter().unzip();
     let (project, resolve_diagnostics) = landfall_model::resolve(documents);
     diagnostics.extend(resolve_diagnostics);
+    let policy_ids = policies.ids();
     let ctx = Context {
         project: &project,
         platform: &platform,
         sources: db,
+        policy_ids: &policy_ids,
     };
     if options.rules {
         diagnostics.extend(project_rules(&ctx));
+        diagnostics.extend(policies.evaluate(&project, &views));
     }
+    let policy_rules = policies.rule_infos(db);
     diagnostics.retain(|d| is_reported(d.span.file));
     // Suppressions first, so that a suppression of a rule set to `off`
     // counts as used; then the levels, which apply to `unused-suppression`
@@ -294,6 +352,18 @@ pub fn check_with_options(
         documents: document_count,
         outline,
         project,
+        policy_rules,
+        _policy_views: views,
+    }
+}
+
+/// A file's text: from `db` when it holds it, else through the loader.
+fn read_input(db: &SourceDb, loader: &dyn Loader, input: &CheckInput) -> Loaded {
+    let file = db.file(input.file);
+    if file.has_text() {
+        Loaded::Text(file.text().to_string())
+    } else {
+        loader.load(input.file)
     }
 }
 
@@ -303,6 +373,11 @@ struct FileResult {
     /// The file's `# landfall-ignore` comments, applied at the end.
     suppressions: Vec<Comment>,
     documents: Vec<LoadedDocument>,
+    /// What policies read of each document (aligned with `documents`).
+    views: Vec<Option<Tree>>,
+    /// The documents' node trees, kept only when the views cannot be made
+    /// yet (files read before the policies were known).
+    trees: Vec<Node>,
     /// Kept until the per-document rules ran; then only if the file has findings.
     text: Option<String>,
     counted: bool,
@@ -310,12 +385,31 @@ struct FileResult {
     outline: Vec<DocumentOutline>,
 }
 
-/// The first Platform document in path-then-position order, owned, so the
-/// effective platform can outlive the documents' move into the project.
+/// What the front end does about policy views.
+#[derive(Clone, Copy)]
+enum Views<'a> {
+    /// Make them now.
+    Make(&'a PolicySet),
+    /// Keep the node trees: the views are made once the policies are known.
+    KeepTrees,
+}
+
+/// The view of a document some policy reads; documents that failed their
+/// schema are not judged.
+fn view_of(policies: &PolicySet, doc: &LoadedDocument, root: &Node) -> Option<Tree> {
+    if !doc.schema_valid {
+        return None;
+    }
+    policies.view(doc.kind(), root)
+}
+
+/// The first Platform document in path-then-position order and its file,
+/// owned, so the effective platform can outlive the documents' move into
+/// the project.
 fn first_platform<'a>(
     db: &SourceDb,
     documents: impl Iterator<Item = &'a LoadedDocument>,
-) -> Option<Platform> {
+) -> Option<(FileId, Platform)> {
     documents
         .filter_map(|d| d.doc.as_platform().map(|p| (d, p)))
         .min_by(|(a, _), (b, _)| {
@@ -325,11 +419,18 @@ fn first_platform<'a>(
                 .then(a.file.cmp(&b.file))
                 .then(a.index.cmp(&b.index))
         })
-        .map(|(_, p)| p.clone())
+        .map(|(d, p)| (d.file, p.clone()))
 }
 
-/// Parse, classify, schema and typed model of one file.
-fn front_end(input: CheckInput, loaded: Loaded, schemas: &Schemas, limits: &Limits) -> FileResult {
+/// Parse, classify, schema and typed model of one file, and the policy
+/// views of its documents.
+fn front_end(
+    input: CheckInput,
+    loaded: Loaded,
+    schemas: &Schemas,
+    limits: &Limits,
+    views: Views,
+) -> FileResult {
     let file = input.file;
     let text = match loaded {
         Loaded::Text(text) => text,
@@ -340,6 +441,8 @@ fn front_end(input: CheckInput, loaded: Loaded, schemas: &Schemas, limits: &Limi
                 diagnostics: vec![problem],
                 suppressions: Vec::new(),
                 documents: Vec::new(),
+                views: Vec::new(),
+                trees: Vec::new(),
                 text: Some(text),
                 counted: true,
                 landfall_documents: 0,
@@ -350,6 +453,8 @@ fn front_end(input: CheckInput, loaded: Loaded, schemas: &Schemas, limits: &Limi
     let parsed = landfall_yaml::parse(file, &text, limits);
     let mut diagnostics = parsed.diagnostics;
     let mut documents = Vec::new();
+    let mut document_views = Vec::new();
+    let mut trees = Vec::new();
     let mut landfall_documents = 0;
     let mut outline = Vec::new();
     for document in &parsed.documents {
@@ -390,6 +495,17 @@ fn front_end(input: CheckInput, loaded: Loaded, schemas: &Schemas, limits: &Limi
                     schema_valid,
                 );
                 diagnostics.extend(build_diagnostics);
+                match views {
+                    Views::Make(policies) => {
+                        document_views.push(view_of(policies, &loaded, &document.root))
+                    }
+                    Views::KeepTrees => {
+                        document_views.push(None);
+                        // Rare (`test-policies`): the copy keeps `parsed` whole for
+                        // the suppression scan below.
+                        trees.push(document.root.clone());
+                    }
+                }
                 documents.push(loaded);
             }
         }
@@ -405,6 +521,8 @@ fn front_end(input: CheckInput, loaded: Loaded, schemas: &Schemas, limits: &Limi
                 diagnostics: Vec::new(),
                 suppressions: Vec::new(),
                 documents: Vec::new(),
+                views: Vec::new(),
+                trees: Vec::new(),
                 text: None,
                 counted: false,
                 landfall_documents: 0,
@@ -431,7 +549,9 @@ fn front_end(input: CheckInput, loaded: Loaded, schemas: &Schemas, limits: &Limi
     let suppressions = if text.contains(suppression::MARKER) {
         let registry = crate::registry();
         let ids: Vec<&'static str> = registry.iter().map(|r| r.id).collect();
-        let known = |id: &str| ids.contains(&id);
+        // Policy rules are known only once the policies are compiled;
+        // any `policy/<id>` is accepted here.
+        let known = |id: &str| ids.contains(&id) || id.starts_with("policy/");
         let (comments, problems) = suppression::scan(file, &text, &parsed.documents, &known, &ids);
         diagnostics.extend(problems);
         comments
@@ -443,6 +563,8 @@ fn front_end(input: CheckInput, loaded: Loaded, schemas: &Schemas, limits: &Limi
         diagnostics,
         suppressions,
         documents,
+        views: document_views,
+        trees,
         text: Some(text),
         counted: true,
         landfall_documents,
@@ -503,4 +625,200 @@ fn project_rules(ctx: &Context) -> Vec<Diagnostic> {
             out
         })
         .collect()
+}
+
+/// The policy files a Platform lists, read through the loader (or found in
+/// `db`) and added to `db`; a listed file that does not exist is
+/// `platform-config` on its entry.
+pub(crate) fn read_policy_files(
+    db: &mut SourceDb,
+    loader: &dyn Loader,
+    platform_file: FileId,
+    platform: &Platform,
+) -> (Vec<FileId>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    let base = db.file(platform_file).name().to_string();
+    for entry in &platform.policies {
+        let name = relative_path(&base, &entry.value);
+        match read_named(db, loader, &name) {
+            Some((file, problem)) => {
+                diagnostics.extend(problem);
+                if !files.contains(&file) {
+                    files.push(file);
+                }
+            }
+            None => diagnostics.push(
+                Diagnostic::new(
+                    &crate::rules::PLATFORM_CONFIG,
+                    entry.span,
+                    format!("policy file `{name}` does not exist"),
+                )
+                .with_span_label("no such file")
+                .with_help("policy paths are relative to the Platform document's file"),
+            ),
+        }
+    }
+    (files, diagnostics)
+}
+
+/// A file named by another: its text from `db` when held there (tests),
+/// else through the loader, added to `db`. `None`: no such file.
+pub(crate) fn read_named(
+    db: &mut SourceDb,
+    loader: &dyn Loader,
+    name: &str,
+) -> Option<(FileId, Option<Diagnostic>)> {
+    if let Some((file, _)) = db.iter().find(|(_, f)| f.name() == name && f.has_text()) {
+        return Some((file, None));
+    }
+    match loader.load_named(name)? {
+        Loaded::Text(text) => Some((db.add(name, text), None)),
+        Loaded::Problem(mut problem, text) => {
+            let file = db.add(name, text);
+            problem.span.file = file;
+            Some((file, Some(problem)))
+        }
+    }
+}
+
+/// Parses and type-checks policy files held in `db`.
+pub(crate) fn compile_policies(db: &SourceDb, files: &[FileId]) -> (PolicySet, Vec<Diagnostic>) {
+    let sources: Vec<PolicySource> = files
+        .iter()
+        .map(|&file| PolicySource {
+            file,
+            text: db.file(file).text(),
+        })
+        .collect();
+    let builtin: Vec<&str> = crate::registry::registry().iter().map(|r| r.id).collect();
+    PolicySet::compile(&sources, &builtin)
+}
+
+/// `path` relative to the folder of the file named `base`, with `.` and
+/// `..` resolved lexically and `/` separators: `platform/acme.yaml` and
+/// `../policies/a.policy` give `policies/a.policy`.
+pub(crate) fn relative_path(base: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let joined = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        match base.rfind('/') {
+            Some(slash) => format!("{}/{path}", &base[..slash]),
+            None => path.to_string(),
+        }
+    };
+    let rooted = joined.starts_with('/');
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            ".." if rooted => {}
+            other => parts.push(other),
+        }
+    }
+    if rooted {
+        format!("/{}", parts.join("/"))
+    } else {
+        parts.join("/")
+    }
+}
+
+/// The policy rules in force for the files given: the Platform's policy
+/// files read and type-checked, without checking anything else. For
+/// `landfall rules PATH` and `landfall explain RULE PATH`.
+pub fn policy_rules(
+    db: &mut SourceDb,
+    inputs: &[CheckInput],
+    loader: &dyn Loader,
+) -> (Vec<RuleInfo>, Vec<Diagnostic>) {
+    let schemas = Schemas::get();
+    let limits = Limits::default();
+    let Some((file, platform)) = find_platform(db, inputs, loader, schemas, &limits) else {
+        return (Vec::new(), Vec::new());
+    };
+    let (files, mut diagnostics) = read_policy_files(db, loader, file, &platform);
+    let (policies, found) = compile_policies(db, &files);
+    diagnostics.extend(found);
+    sort_diagnostics(&mut diagnostics, db);
+    (policies.rule_infos(db), diagnostics)
+}
+
+/// The Platform in force among `inputs`, found as `check` finds it.
+pub(crate) fn find_platform(
+    db: &mut SourceDb,
+    inputs: &[CheckInput],
+    loader: &dyn Loader,
+    schemas: &Schemas,
+    limits: &Limits,
+) -> Option<(FileId, Platform)> {
+    let db_ref: &SourceDb = db;
+    let early: Vec<(CheckInput, String, FileResult)> = inputs
+        .par_iter()
+        .filter_map(|input| {
+            let file = db_ref.file(input.file);
+            let loaded = if file.has_text() {
+                Loaded::Text(file.text().to_string())
+            } else {
+                loader.load(input.file)
+            };
+            match loaded {
+                Loaded::Text(text) if text.contains("Platform") => {
+                    let result = front_end(
+                        *input,
+                        Loaded::Text(text.clone()),
+                        schemas,
+                        limits,
+                        Views::Make(&EMPTY_POLICIES),
+                    );
+                    Some((*input, text, result))
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    let platform = first_platform(db, early.iter().flat_map(|(_, _, r)| &r.documents));
+    // The Platform's file is named in policy diagnostics' context: hold its text.
+    if let Some((file, _)) = &platform
+        && let Some((_, text, _)) = early.iter().find(|(i, _, _)| i.file == *file)
+        && !db.file(*file).has_text()
+    {
+        db.set_text(*file, text.clone());
+    }
+    platform
+}
+
+static EMPTY_POLICIES: std::sync::LazyLock<PolicySet> =
+    std::sync::LazyLock::new(PolicySet::default);
+
+#[cfg(test)]
+mod tests {
+    use super::relative_path;
+
+    #[test]
+    fn policy_paths_are_relative_to_the_platform_file() {
+        assert_eq!(
+            relative_path("platform.yaml", "policies/a.policy"),
+            "policies/a.policy"
+        );
+        assert_eq!(
+            relative_path("infra/platform.yaml", "./a.policy"),
+            "infra/a.policy"
+        );
+        assert_eq!(
+            relative_path("infra/platform.yaml", "../policies/a.policy"),
+            "policies/a.policy"
+        );
+        assert_eq!(
+            relative_path("/srv/t/platform.yaml", "a.policy"),
+            "/srv/t/a.policy"
+        );
+        assert_eq!(
+            relative_path("platform.yaml", "/etc/a.policy"),
+            "/etc/a.policy"
+        );
+        assert_eq!(relative_path("platform.yaml", "../a.policy"), "../a.policy");
+    }
 }

@@ -13,6 +13,7 @@ pub fn registry() -> Vec<&'static RuleMeta> {
     all.extend(landfall_model::rules::ALL.iter().copied().skip(1));
     all.extend(crate::rules::all().map(|r| r.meta()));
     all.push(&crate::suppression::UNUSED_SUPPRESSION);
+    all.extend(landfall_policy::rules::ALL);
     all
 }
 

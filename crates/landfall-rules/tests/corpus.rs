@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use landfall_diagnostics::{
-    ColorMode, Diagnostic, SarifTool, SourceDb, Span, Summary, render_human, render_json,
+    ColorMode, Diagnostic, RuleInfo, SarifTool, SourceDb, Span, Summary, render_human, render_json,
     render_sarif,
 };
 use landfall_rules::{CheckInput, check, registry};
@@ -74,7 +74,18 @@ fn is_yaml(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "yaml" || e == "yml")
 }
 
-/// The case's YAML files, below its folder, sorted by relative path.
+fn is_policy(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "policy")
+}
+
+fn has_yaml(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().any(|e| is_yaml(&e.path())))
+        .unwrap_or(false)
+}
+
+/// The case's YAML and `.policy` files, below its folder (and in folders
+/// without YAML files, such as `policies/`), sorted by relative path.
 fn case_files(dir: &Path) -> Vec<(String, String)> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -83,9 +94,12 @@ fn case_files(dir: &Path) -> Vec<(String, String)> {
             let path = entry.path();
             if path.is_dir() {
                 // A nested folder with YAML files is a case of its own.
+                if !has_yaml(&path) {
+                    stack.push(path);
+                }
                 continue;
             }
-            if is_yaml(&path) {
+            if is_yaml(&path) || is_policy(&path) {
                 let name = path
                     .strip_prefix(dir)
                     .unwrap()
@@ -137,10 +151,14 @@ fn run_case(dir: &Path) -> Result<(), Failed> {
             expected.insert((e.file, e.line, e.rule));
         }
         let file = db.add(name.clone(), text.clone());
-        inputs.push(CheckInput {
-            file,
-            explicit: false,
-        });
+        // Policy files are read because the Platform lists them, as a
+        // directory walk would (it reads only YAML files).
+        if is_yaml(Path::new(name)) {
+            inputs.push(CheckInput {
+                file,
+                explicit: false,
+            });
+        }
     }
     let outcome = check(&mut db, &inputs);
     // A suppressed finding is kept (for JSON and SARIF) but not reported:
@@ -205,7 +223,7 @@ fn run_case(dir: &Path) -> Result<(), Failed> {
 
 /// The SARIF of the case, each region read back from the source text.
 fn check_sarif_regions(diagnostics: &[Diagnostic], db: &SourceDb) -> Result<(), Failed> {
-    let rules = registry();
+    let rules: Vec<RuleInfo> = registry().into_iter().map(RuleInfo::from).collect();
     let tool = SarifTool {
         version: "0",
         rules: &rules,

@@ -13,8 +13,13 @@ fn fenced<'a>(docs: &'a str, info: &str) -> Option<&'a str> {
     Some(&docs[start..=end])
 }
 
-fn rules_fired(text: &str) -> Vec<String> {
+/// Checks an example tree: one YAML file and, for the policy rules'
+/// examples, the `example.policy` its Platform lists.
+fn rules_fired(text: &str, policy: Option<&str>) -> Vec<String> {
     let mut db = SourceDb::new();
+    if let Some(policy) = policy {
+        db.add("example.policy", policy);
+    }
     let file = db.add("example.yaml", text);
     let outcome = check(
         &mut db,
@@ -45,12 +50,12 @@ fn every_rule_documents_a_failing_and_a_passing_example_that_hold() {
             ));
             continue;
         };
-        let fired = rules_fired(fail);
+        let fired = rules_fired(fail, fenced(rule.docs, "policy fail"));
         let prefix = format!("{} (", rule.id);
         if fired.is_empty() || fired.iter().any(|f| !f.starts_with(&prefix)) {
             problems.push(format!("{}: the failing example fired {fired:?}", rule.id));
         }
-        let fired = rules_fired(pass);
+        let fired = rules_fired(pass, fenced(rule.docs, "policy pass"));
         if !fired.is_empty() {
             problems.push(format!("{}: the passing example fired {fired:?}", rule.id));
         }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, RuleMeta, Severity};
+use crate::diagnostic::{Diagnostic, RuleInfo, Severity};
 use crate::source::{SourceDb, Span};
 
 const SCHEMA: &str =
@@ -26,15 +26,16 @@ const INFORMATION_URI: &str = "https://landfall.dev/";
 pub struct SarifTool<'a> {
     /// landfall's version (`CARGO_PKG_VERSION` of the binary).
     pub version: &'a str,
-    /// Every rule the run knows: the registry, and later policy rules. A
-    /// finding of a rule not listed gets a minimal descriptor of its own.
-    pub rules: &'a [&'a RuleMeta],
+    /// Every rule the run knows: the registry and the policy rules in
+    /// force. A finding of a rule not listed gets a minimal descriptor of
+    /// its own.
+    pub rules: &'a [RuleInfo],
 }
 
 /// The SARIF log of already sorted diagnostics, suppressed ones included
 /// (with `suppressions`).
 pub fn render_sarif(diagnostics: &[Diagnostic], db: &SourceDb, tool: &SarifTool) -> String {
-    let mut rules: Vec<Descriptor> = tool.rules.iter().map(|r| Descriptor::of(r)).collect();
+    let mut rules: Vec<Descriptor> = tool.rules.iter().map(Descriptor::of).collect();
     let mut index_of: BTreeMap<String, usize> = rules
         .iter()
         .enumerate()
@@ -133,12 +134,12 @@ struct Descriptor {
 }
 
 impl Descriptor {
-    fn of(rule: &RuleMeta) -> Self {
-        let what = section(rule.docs, "What it checks").unwrap_or(rule.summary);
+    fn of(rule: &RuleInfo) -> Self {
+        let what = section(&rule.docs, "What it checks").unwrap_or(&rule.summary);
         Descriptor {
             id: rule.id.to_string(),
-            name: name(rule.id),
-            short_description: Message::text(sentence(rule.summary)),
+            name: name(&rule.id),
+            short_description: Message::text(sentence(&rule.summary)),
             full_description: Some(Markdown::same(sentence(what))),
             default_configuration: Configuration {
                 level: level(rule.severity),
@@ -400,6 +401,7 @@ fn section<'a>(docs: &'a str, heading: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::RuleMeta;
     use crate::diagnostic::Suppression as Suppressed;
 
     static RULE: RuleMeta = RuleMeta {
@@ -412,7 +414,7 @@ mod tests {
     fn render(diagnostics: &[Diagnostic], db: &SourceDb) -> serde_json::Value {
         let tool = SarifTool {
             version: "1.2.3",
-            rules: &[&RULE],
+            rules: &[RuleInfo::from(&RULE)],
         };
         serde_json::from_str(&render_sarif(diagnostics, db, &tool)).unwrap()
     }

@@ -14,6 +14,7 @@ mod scopes;
 mod versions;
 mod workloads;
 
+pub use platform_config::META as PLATFORM_CONFIG;
 pub use scopes::effective_parameters;
 
 /// A built-in rule. Per-document checks run in parallel over the documents

@@ -15,8 +15,11 @@ That the platform is configured once and meaningfully:
 - at most one Platform document per checked tree (the first one, in
   path-then-position order, is the one in force; every later one is reported
   with a label on the first);
-- every key of `spec.rules` is the id of a rule that exists, with a
-  did-you-mean, and every value is `error`, `warning`, `info` or `off`.
+- every key of `spec.rules` is the id of a rule that exists (a built-in rule,
+  or `policy/<id>` of a policy rule in force), with a did-you-mean, and every
+  value is `error`, `warning`, `info` or `off`;
+- every file `spec.policies` lists exists (paths are relative to the
+  Platform document's file).
 
 ## Why
 Two Platforms would make the rules depend on file order, and a misspelled
@@ -65,7 +68,8 @@ impl Rule for PlatformConfig {
                 .with_help("merge the two into one Platform document"),
             );
         }
-        let ids: Vec<&str> = crate::registry::registry().iter().map(|r| r.id).collect();
+        let mut ids: Vec<&str> = crate::registry::registry().iter().map(|r| r.id).collect();
+        ids.extend(ctx.policy_ids.iter().map(String::as_str));
         for (id, _) in &first.rules {
             if ids.contains(&id.value.as_str()) {
                 continue;
