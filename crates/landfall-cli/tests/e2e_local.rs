@@ -111,7 +111,7 @@ impl Scope {
                 )
                 .replace("  name: shop\n", &format!("  name: {}\n", self.app))
                 .replace("healthyTime: 1m", "healthyTime: 1s")
-                .replace("period: 10s", "period: 300ms")
+                .replace("period: 10s", "period: 2s")
                 .replace(
                     "    engine: podman\n",
                     &format!("    engine: podman\n    hostPortOffset: {offset}\n"),
