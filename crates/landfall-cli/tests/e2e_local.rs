@@ -96,7 +96,7 @@ impl Scope {
     /// (tests run in parallel; the example's offset would have every test
     /// publish the API on 18080). Returns the tree's directory.
     fn shop_tree(&self) -> PathBuf {
-        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/shop");
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/shop");
         let tree = self.dir.path().join("shop");
         let offset = free_offset();
         for entry in walk(&example) {
