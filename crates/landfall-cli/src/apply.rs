@@ -39,7 +39,7 @@ pub fn run(args: &ApplyArgs) -> ExitCode {
 
 fn apply(args: &ApplyArgs) -> Result<ExitCode, (u8, String)> {
     let cannot_run = |message: String| (crate::EXIT_CANNOT_RUN, message);
-    let plan = local::load_plan(&args.paths, args.scope.as_deref()).map_err(cannot_run)?;
+    let plan = local::load_plan(&args.paths, args.scope.as_deref())?;
     let engine = args.engine.engine().map_err(cannot_run)?;
     let state_dir = local::state_dir().map_err(cannot_run)?;
     let secrets = local::secrets(&state_dir, args.secrets_file.as_deref()).map_err(cannot_run)?;

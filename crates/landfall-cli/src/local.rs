@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use clap::ValueEnum;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use landfall_diagnostics::render_human;
 use landfall_plan::Plan;
 use landfall_runner::{EngineKind, Progress, Secrets, detect_engine};
 
@@ -66,20 +67,46 @@ pub fn secrets(state_dir: &Path, file: Option<&Path>) -> Result<Secrets, String>
 }
 
 /// The plan to run: a plan file written by `landfall plan -o`, or the
-/// specs under `paths` lowered for `--scope`.
-pub fn load_plan(paths: &[PathBuf], scope: Option<&str>) -> Result<Plan, String> {
+/// specs under `paths` checked and lowered for `scope` as `landfall plan`
+/// does. `Err` carries the exit status: 2 the command cannot run, 1
+/// check or lowering found errors (shown on stderr, as warnings are).
+pub fn load_plan(paths: &[PathBuf], scope: Option<&str>) -> Result<Plan, (u8, String)> {
+    let cannot_run = |message: String| (crate::EXIT_CANNOT_RUN, message);
     match (paths, scope) {
         ([file], None) => {
             let text = std::fs::read_to_string(file)
-                .map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
-            Plan::from_json(&text).map_err(|e| format!("`{}`: {e}", file.display()))
+                .map_err(|e| cannot_run(format!("cannot read `{}`: {e}", file.display())))?;
+            Plan::from_json(&text).map_err(|e| cannot_run(format!("`{}`: {e}", file.display())))
         }
-        (_, None) => Err("give one plan file, or spec paths with --scope APP/SCOPE".to_string()),
+        (_, None) => Err(cannot_run(
+            "give one plan file, or spec paths with --scope APP/SCOPE".to_string(),
+        )),
         (_, Some(scope)) => {
-            parse_scope(scope)?;
-            Err(format!(
-                "lowering specs for `{scope}` is not available in this build: write a plan file with `landfall plan` and apply that"
-            ))
+            parse_scope(scope).map_err(cannot_run)?;
+            let color = crate::plan_cmd::color_mode(
+                crate::plan_cmd::use_color(crate::Color::Auto) && std::io::stderr().is_terminal(),
+            );
+            let mut lowering =
+                crate::lowering::check_and_lower(paths, scope, color).map_err(|text| {
+                    cannot_run(text.trim_end().trim_start_matches("error: ").to_string())
+                })?;
+            if !lowering.findings.is_empty() {
+                let rendered = render_human(
+                    &lowering.findings,
+                    lowering.db(),
+                    &lowering.summary(),
+                    color,
+                );
+                eprint!("{}", String::from_utf8_lossy(&rendered));
+            }
+            let plan = lowering.plan.take().ok_or_else(|| {
+                (
+                    crate::EXIT_FINDINGS,
+                    format!("`{scope}` cannot be planned: its specs have errors (shown above)"),
+                )
+            })?;
+            std::mem::forget(lowering);
+            Ok(plan)
         }
     }
 }

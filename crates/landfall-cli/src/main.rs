@@ -9,6 +9,7 @@ mod config;
 mod down;
 mod input;
 mod local;
+mod lowering;
 mod output;
 mod plan_cmd;
 mod project_root;

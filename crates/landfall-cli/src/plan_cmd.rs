@@ -11,16 +11,10 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use landfall_diagnostics::{
-    ColorMode, Diagnostic, SourceDb, Summary, render_human, render_json, sort_diagnostics,
-};
-use landfall_plan::{
-    Change, Observed, Plan, RenderOptions, ScopeSelector, Target, diff, lower, plan_diagnostics,
-    render_diff, select,
-};
-use landfall_rules::{CheckOptions, Loaded, Loader};
+use landfall_diagnostics::{ColorMode, render_human, render_json};
+use landfall_plan::{Change, Observed, Plan, RenderOptions, Target, diff, render_diff};
 
-use crate::{Color, artifacts, output, setup};
+use crate::{Color, artifacts, local, lowering, output};
 
 #[derive(clap::Args)]
 pub struct PlanArgs {
@@ -56,31 +50,54 @@ enum PlanFormat {
 
 /// What runs now for the plan's scope, or why that cannot be known.
 pub enum RunningState {
-    // Made by the local runner's query, which replaces the local arm of
-    // `observe_running_state`.
-    #[allow(dead_code)]
     Observed(Observed),
     /// Nothing can be asked: every object of the plan counts as to create.
-    Unknown { reason: String },
+    Unknown {
+        reason: String,
+    },
 }
 
 /// Asks the plan's target what runs for its scope.
 ///
-/// Only a `local` target can be asked (through the container engine's
-/// labels); `landfall-runner` provides that query and replaces the local
-/// arm below. Compose and Kubernetes targets are never asked: landfall
-/// writes their files and does not see what runs from them.
+/// A `local` target is asked through the container engine's labels (the
+/// local runner's own view); no engine, or one that does not answer, is
+/// said and everything counts as to create. Compose and Kubernetes targets
+/// are never asked: landfall writes their files and does not see what
+/// runs from them.
 fn observe_running_state(plan: &Plan) -> RunningState {
     match plan.scope.target {
-        Target::Local => RunningState::Unknown {
-            reason: "the local container engine is not queried yet".to_string(),
-        },
+        Target::Local => observe_local(plan),
         Target::Compose => RunningState::Unknown {
             reason: "landfall does not observe compose targets".to_string(),
         },
         Target::Kubernetes => RunningState::Unknown {
             reason: "landfall does not observe kubernetes targets".to_string(),
         },
+    }
+}
+
+fn observe_local(plan: &Plan) -> RunningState {
+    let unknown = |reason: String| RunningState::Unknown { reason };
+    let engine = match landfall_runner::detect_engine(std::env::var_os("PATH").as_deref()) {
+        Ok(engine) => engine,
+        Err(_) => return unknown("no container engine (podman or docker) is on PATH".into()),
+    };
+    let state_dir = match local::state_dir() {
+        Ok(dir) => dir,
+        Err(message) => return unknown(message),
+    };
+    // Observing reads labels and names only: no secret value is needed.
+    let secrets = landfall_runner::Secrets::new(Vec::new(), std::iter::empty());
+    let runner = landfall_runner::Runner {
+        engine,
+        executor: &landfall_runner::ProcessExecutor,
+        secrets: &secrets,
+        state_dir,
+        progress: &landfall_runner::Silent,
+    };
+    match runner.observe_plan(plan) {
+        Ok(observed) => RunningState::Observed(observed),
+        Err(message) => unknown(format!("{} did not answer: {message}", engine.program())),
     }
 }
 
@@ -108,84 +125,40 @@ pub fn run(args: &PlanArgs) -> ExitCode {
     let exit = Exit {
         detailed: args.detailed_exitcode,
     };
-    let selector = match ScopeSelector::parse(&args.scope) {
-        Ok(selector) => selector,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return exit.cannot_run();
-        }
-    };
-    let options = CheckOptions {
-        keep_whole_application: Some(selector.application.clone()),
-        ..CheckOptions::default()
-    };
-    // The same project root, `landfall.toml` and file selection as `check`.
-    let checked = setup::Setup::new(&args.paths)
-        .and_then(|setup| setup.check(&args.paths, "<stdin>", options, false));
-    let (outcome, mut found) = match checked {
-        Ok(checked) => (checked.outcome, checked.found),
-        Err(failure) => {
-            eprint!("{}", failure.render(color_mode(use_color(args.color))));
-            return exit.cannot_run();
-        }
-    };
-    let failures = found.loader.failures();
-    if !failures.is_empty() {
-        for failure in failures {
-            eprintln!("error: {failure}");
-        }
-        return exit.cannot_run();
-    }
-    let project = &outcome.project;
-    let scope = match select(project, &selector) {
-        Ok(scope) => scope,
-        Err(message) => {
-            eprintln!("error: {message}");
-            let errors = outcome.diagnostics.iter().filter(|d| counts(d)).count();
-            if errors > 0 {
-                eprintln!(
-                    "note: `landfall check` finds {errors} error(s) in these files; a Scope in a file that cannot be read is not known"
-                );
-            }
-            return exit.cannot_run();
-        }
-    };
-
-    // Check's findings about what the plan reads; lowering runs only
-    // when none of them is an error (it would repeat them).
-    let mut findings: Vec<Diagnostic> = plan_diagnostics(project, scope, &outcome.diagnostics)
-        .into_iter()
-        .filter(|d| !d.is_suppressed())
-        .cloned()
-        .collect();
-    let mut plan = None;
-    if !findings.iter().any(Diagnostic::is_error) {
-        let lowered = lower(project, scope);
-        findings.extend(lowered.diagnostics);
-        plan = lowered.plan;
-    }
-    load_texts(&mut found.db, &found.loader, &findings);
-    sort_diagnostics(&mut findings, &found.db);
     let color = use_color(args.color);
-    let plan = match plan {
-        Some(plan) if !findings.iter().any(Diagnostic::is_error) => plan,
-        _ => {
-            // Shown as `check` shows findings.
-            let summary = summary(outcome.files, outcome.documents, &findings);
-            let rendered = match args.format {
-                PlanFormat::Json => render_json(&findings, &found.db, &summary).into_bytes(),
-                PlanFormat::Human => {
-                    render_human(&findings, &found.db, &summary, color_mode(color))
-                }
-            };
-            output::write_stdout(&rendered);
-            return exit.errors();
+    let mut lowering = match lowering::check_and_lower(&args.paths, &args.scope, color_mode(color))
+    {
+        Ok(lowering) => lowering,
+        Err(text) => {
+            eprint!("{text}");
+            return exit.cannot_run();
         }
     };
-    if !findings.is_empty() {
+    let summary = lowering.summary();
+    let Some(plan) = lowering.plan.take() else {
+        // Shown as `check` shows findings.
+        let rendered = match args.format {
+            PlanFormat::Json => {
+                render_json(&lowering.findings, lowering.db(), &summary).into_bytes()
+            }
+            PlanFormat::Human => render_human(
+                &lowering.findings,
+                lowering.db(),
+                &summary,
+                color_mode(color),
+            ),
+        };
+        output::write_stdout(&rendered);
+        return exit.errors();
+    };
+    if !lowering.findings.is_empty() {
         // Warnings: on stderr, so that stdout stays the diff or the plan.
-        let summary = summary(outcome.files, outcome.documents, &findings);
-        let rendered = render_human(&findings, &found.db, &summary, color_mode(color));
+        let rendered = render_human(
+            &lowering.findings,
+            lowering.db(),
+            &summary,
+            color_mode(color),
+        );
         eprint!("{}", String::from_utf8_lossy(&rendered));
     }
 
@@ -218,8 +191,7 @@ pub fn run(args: &PlanArgs) -> ExitCode {
     // The project, the sources and the plan are dropped by the operating
     // system at exit; freeing them one allocation at a time is waste.
     std::mem::forget(plan);
-    std::mem::forget(outcome);
-    std::mem::forget(found);
+    std::mem::forget(lowering);
     status
 }
 
@@ -237,40 +209,8 @@ fn changes_against_running(plan: &Plan) -> (Vec<Change>, Option<String>) {
     }
 }
 
-/// Errors that count: not suppressed by an inline comment.
-fn counts(d: &Diagnostic) -> bool {
-    d.is_error() && !d.is_suppressed()
-}
-
-fn summary(files: usize, documents: usize, findings: &[Diagnostic]) -> Summary {
-    let mut summary = Summary {
-        files,
-        documents,
-        ..Summary::default()
-    };
-    summary.count(findings);
-    summary
-}
-
-/// Reads the texts of files that got findings only now (lowering's), for
-/// rendering: check read again only the files of its own findings.
-fn load_texts(db: &mut SourceDb, loader: &dyn Loader, findings: &[Diagnostic]) {
-    let mut missing: Vec<_> = findings
-        .iter()
-        .flat_map(|d| std::iter::once(d.span.file).chain(d.labels.iter().map(|l| l.span.file)))
-        .filter(|&f| !db.file(f).has_text())
-        .collect();
-    missing.sort();
-    missing.dedup();
-    for file in missing {
-        if let Loaded::Text(text) = loader.load(file) {
-            db.set_text(file, text);
-        }
-    }
-}
-
 /// Colour on a terminal by default; `NO_COLOR` (non-empty) wins over everything.
-fn use_color(choice: Color) -> bool {
+pub fn use_color(choice: Color) -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match choice {
         _ if no_color => false,
@@ -280,7 +220,7 @@ fn use_color(choice: Color) -> bool {
     }
 }
 
-fn color_mode(color: bool) -> ColorMode {
+pub fn color_mode(color: bool) -> ColorMode {
     if color {
         ColorMode::Always
     } else {

@@ -24,26 +24,28 @@ pub struct RunArgs {
 }
 
 pub fn run(args: &RunArgs) -> ExitCode {
-    let result = (|| -> Result<(String, i32), String> {
+    let result = (|| -> Result<(String, i32), (u8, String)> {
+        let cannot_run = |message: String| (crate::EXIT_CANNOT_RUN, message);
         let Some((scope, workload)) = args.workload.rsplit_once('/') else {
-            return Err(format!(
+            return Err(cannot_run(format!(
                 "`{}` is not APP/SCOPE/WORKLOAD (e.g. shop/local/nightly-report)",
                 args.workload
-            ));
+            )));
         };
-        let (application, scope_name) = local::parse_scope(scope)?;
+        let (application, scope_name) = local::parse_scope(scope).map_err(cannot_run)?;
         let is_plan_file =
             matches!(args.paths.as_slice(), [p] if p.extension().is_some_and(|e| e == "json"));
         let plan = local::load_plan(&args.paths, (!is_plan_file).then_some(scope))?;
         if plan.application.name != application || plan.scope.name != scope_name {
-            return Err(format!(
+            return Err(cannot_run(format!(
                 "the plan is for `{}/{}`, not `{scope}`",
                 plan.application.name, plan.scope.name
-            ));
+            )));
         }
-        let engine = args.engine.engine()?;
-        let state_dir = local::state_dir()?;
-        let secrets = local::secrets(&state_dir, args.secrets_file.as_deref())?;
+        let engine = args.engine.engine().map_err(cannot_run)?;
+        let state_dir = local::state_dir().map_err(cannot_run)?;
+        let secrets =
+            local::secrets(&state_dir, args.secrets_file.as_deref()).map_err(cannot_run)?;
         let reporter = Reporter::new();
         let runner = Runner {
             engine,
@@ -53,7 +55,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
             progress: &reporter,
         };
         let mut print = |text: &str| crate::output::write_stdout(text.as_bytes());
-        let status = runner.run_job(&plan, workload, &mut print)?;
+        let status = runner
+            .run_job(&plan, workload, &mut print)
+            .map_err(cannot_run)?;
         Ok((workload.to_string(), status))
     })();
     match result {
@@ -65,9 +69,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
             eprintln!("{workload}: the job failed (exit status {status})");
             ExitCode::from(crate::EXIT_FINDINGS)
         }
-        Err(message) => {
+        Err((code, message)) => {
             eprintln!("error: {message}");
-            ExitCode::from(crate::EXIT_CANNOT_RUN)
+            ExitCode::from(code)
         }
     }
 }

@@ -91,6 +91,45 @@ impl Scope {
         plan
     }
 
+    /// A copy of `examples/shop` named after this test's application,
+    /// with short timings, and a host port offset whose ports are free
+    /// (tests run in parallel; the example's offset would have every test
+    /// publish the API on 18080). Returns the tree's directory.
+    fn shop_tree(&self) -> PathBuf {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/shop");
+        let tree = self.dir.path().join("shop");
+        let offset = free_offset();
+        for entry in walk(&example) {
+            let relative = entry.strip_prefix(&example).unwrap();
+            let target = tree.join(relative);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            let text = std::fs::read_to_string(&entry)
+                .unwrap()
+                .replace(
+                    "application: shop\n",
+                    &format!("application: {}\n", self.app),
+                )
+                .replace("  name: shop\n", &format!("  name: {}\n", self.app))
+                .replace("healthyTime: 1m", "healthyTime: 1s")
+                .replace("period: 10s", "period: 2s")
+                .replace(
+                    "    engine: podman\n",
+                    &format!("    engine: podman\n    hostPortOffset: {offset}\n"),
+                );
+            std::fs::write(target, text).unwrap();
+        }
+        tree
+    }
+
+    /// Sets the version in the copied tree's application.
+    fn set_version(&self, tree: &Path, version: &str) {
+        let path = tree.join("application.yaml");
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("version: \"2.4.2\"", &format!("version: \"{version}\""));
+        std::fs::write(path, text).unwrap();
+    }
+
     fn write_plan(&self, plan: &Plan) -> PathBuf {
         let path = self
             .dir
@@ -226,6 +265,39 @@ impl Drop for Scope {
     }
 }
 
+/// Every file under `dir`, sorted.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+/// A `hostPortOffset` (at most 10,000, as the example's ScopeType
+/// allows) whose port 8080 lands on a free host port.
+fn free_offset() -> u16 {
+    let start = 1000 + (std::process::id() % 4000) as u16;
+    for offset in (start..10_000).chain(1..start) {
+        static TAKEN: Mutex<Vec<u16>> = Mutex::new(Vec::new());
+        let mut taken = TAKEN.lock().unwrap();
+        if taken.contains(&offset) {
+            continue;
+        }
+        if std::net::TcpListener::bind(("127.0.0.1", 8080 + offset)).is_ok() {
+            taken.push(offset);
+            return offset;
+        }
+    }
+    panic!("no free host port for the example's API");
+}
+
 fn http_get(address: &str, path: &str) -> Result<String, String> {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect_timeout(
@@ -247,6 +319,20 @@ fn http_get(address: &str, path: &str) -> Result<String, String> {
 /// A container in the scope's network asking `http://WORKLOAD:8080/health`
 /// every 100 ms, by name as the workloads do; labelled as the scope's job
 /// so `down` removes it. Returns its name.
+/// Waits until the poller has answered once: on a loaded machine its
+/// container may take seconds to start, and an upgrade begun before then
+/// would go unobserved.
+fn wait_for_first_answer(poller: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while poller_counts(poller).0 == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the poller never got an answer"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 fn start_poller(scope: &Scope, workload: &str) -> String {
     let name = format!("{}-{}-poller", scope.app, scope.scope);
     let script = format!(
@@ -404,7 +490,7 @@ fn a_rolling_upgrade_keeps_the_service_answering() {
     scope.apply(&plan);
     let before = scope.containers();
     let poller = start_poller(&scope, "storefront");
-    std::thread::sleep(Duration::from_millis(500));
+    wait_for_first_answer(&poller);
 
     plan.application.version = "2.4.3".into();
     let path = scope.write_plan(&plan);
@@ -452,6 +538,7 @@ fn a_failing_readiness_probe_leaves_the_old_version_serving() {
     scope.apply(&plan);
     let before = scope.containers();
     let poller = start_poller(&scope, "storefront");
+    wait_for_first_answer(&poller);
 
     plan.application.version = "2.4.3".into();
     let storefront = plan
@@ -799,4 +886,115 @@ fn only_local_scopes_run() {
     let output = scope.landfall(&["apply", path.to_str().unwrap(), "--engine", "podman"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("has target `compose`"));
+}
+
+#[test]
+fn the_example_shop_applies_from_specs_and_plans_against_what_runs() {
+    if !podman_ready() {
+        return;
+    }
+    let scope = Scope::new("shop");
+    let tree = scope.shop_tree();
+    let tree_arg = tree.to_str().unwrap();
+    let name = scope.name();
+    let out = scope.ok(&["apply", tree_arg, "--scope", &name]);
+    assert!(out.contains("apply complete, "), "{out}");
+    assert!(out.contains("(version 2.4.2)"), "{out}");
+
+    // The API answers over HTTP on the port the apply showed.
+    let api = scope.host_port("api");
+    assert!(out.contains(&format!("api: port 8080 on {api}")), "{out}");
+    let answer = http_get(&api, "/health").unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.") && answer.ends_with("ok\n"),
+        "{answer}"
+    );
+
+    // The plan against what runs: nothing to do.
+    let output = scope.landfall(&["plan", tree_arg, "--scope", &name, "--detailed-exitcode"]);
+    let diff = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{diff}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(diff.contains("= unchanged workload api"), "{diff}");
+    assert!(diff.contains("= unchanged workload storefront"), "{diff}");
+    assert!(diff.contains("= unchanged network local"), "{diff}");
+    assert!(
+        diff.contains("= unchanged config storefront-config"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("Plan: 0 to create, 0 to update, 0 to delete."),
+        "{diff}"
+    );
+    let out = scope.ok(&["apply", tree_arg, "--scope", &name]);
+    assert!(out.contains("apply complete, 0 changes"), "{out}");
+
+    // A new version: both workloads are updates.
+    scope.set_version(&tree, "2.4.3");
+    let output = scope.landfall(&["plan", tree_arg, "--scope", &name, "--detailed-exitcode"]);
+    let diff = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(2), "{diff}");
+    assert!(diff.contains("~ update    workload api"), "{diff}");
+    assert!(diff.contains("version: 2.4.2 → 2.4.3"), "{diff}");
+    assert!(
+        diff.contains("Plan: 0 to create, 2 to update, 0 to delete."),
+        "{diff}"
+    );
+    let out = scope.ok(&["apply", tree_arg, "--scope", &name]);
+    assert!(out.contains("(version 2.4.3)"), "{out}");
+    let output = scope.landfall(&["plan", tree_arg, "--scope", &name, "--detailed-exitcode"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+
+    // An error in the specs blocks the apply: findings shown, exit 1.
+    let api_spec = tree.join("workloads/api.yaml");
+    let text = std::fs::read_to_string(&api_spec).unwrap();
+    std::fs::write(&api_spec, text.replace("PORT: \"8080\"", "PORT: \"9090\"")).unwrap();
+    let before = scope.containers();
+    let output = scope.landfall(&["apply", tree_arg, "--scope", &name]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("port-env-mismatch"), "{stderr}");
+    assert!(
+        stderr.contains("cannot be planned: its specs have errors"),
+        "{stderr}"
+    );
+    assert_eq!(scope.containers(), before, "nothing ran");
+
+    scope.ok(&["down", "--scope", &name]);
+    scope.assert_empty(&[]);
+}
+
+#[test]
+fn without_an_engine_the_plan_says_so_and_creates_everything() {
+    let scope = Scope::new("noengine");
+    let tree = scope.shop_tree();
+    let empty = scope.dir.path().join("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    let output = scope
+        .command(&[
+            "plan",
+            tree.to_str().unwrap(),
+            "--scope",
+            &scope.name(),
+            "--detailed-exitcode",
+        ])
+        .env("PATH", &empty)
+        .output()
+        .unwrap();
+    let diff = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(2), "{diff}");
+    assert!(
+        diff.contains("Nothing observed (no container engine (podman or docker) is on PATH): every object is shown as to create."),
+        "{diff}"
+    );
+    assert!(diff.contains("+ create    workload api"), "{diff}");
 }

@@ -6,6 +6,9 @@ use std::process::Command;
 fn landfall() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_landfall"));
     command.env_remove("NO_COLOR");
+    // No container engine: a local scope's diff must not depend on what
+    // runs on this machine (tests/e2e_local.rs observes real podman).
+    command.env("PATH", "/nonexistent-landfall-test-path");
     command
 }
 

@@ -167,22 +167,10 @@ impl Desired {
         let configs: Vec<DesiredConfig> = plan
             .configs
             .iter()
-            .map(|c| {
-                let mut digest = Sha256::new();
-                for (file, content) in &c.files {
-                    digest.update(file.as_bytes());
-                    digest.update([0]);
-                    digest.update(content.as_bytes());
-                    digest.update([0]);
-                }
-                let digest = hex(&digest.finalize());
-                DesiredConfig {
-                    name: c.name.clone(),
-                    dir: scope_dir
-                        .join("configs")
-                        .join(format!("{}-{}", c.name, &digest[..12])),
-                    files: c.files.clone(),
-                }
+            .map(|c| DesiredConfig {
+                name: c.name.clone(),
+                dir: scope_dir.join("configs").join(config_dir_name(c)),
+                files: c.files.clone(),
             })
             .collect();
 
@@ -594,6 +582,19 @@ impl Desired {
 }
 
 /// A `secret://REF` mounted at PATH is the file `PATH/<last part of REF>`.
+/// `<config>-<12 hex>`: the directory a config's files are written to,
+/// named after their content so a changed config is a new directory.
+pub fn config_dir_name(config: &landfall_plan::ConfigDecl) -> String {
+    let mut digest = Sha256::new();
+    for (file, content) in &config.files {
+        digest.update(file.as_bytes());
+        digest.update([0]);
+        digest.update(content.as_bytes());
+        digest.update([0]);
+    }
+    format!("{}-{}", config.name, &hex(&digest.finalize())[..12])
+}
+
 pub fn secret_file_name(reference: &str) -> &str {
     reference.rsplit('/').next().unwrap_or(reference)
 }

@@ -16,6 +16,7 @@ pub mod observe;
 pub mod probe;
 pub mod reconcile;
 pub mod runner;
+pub mod running;
 pub mod secrets;
 pub mod state;
 pub mod status;
@@ -26,6 +27,7 @@ pub use exec::{Executor, ProcessExecutor, RecordingExecutor};
 pub use observe::{ObservedScope, observe};
 pub use reconcile::{ApplySteps, Step, reconcile};
 pub use runner::{ApplyReport, DownReport, Progress, Runner, Silent};
+pub use running::observed_for_plan;
 pub use secrets::{SecretValue, Secrets};
 pub use status::Status;
 

@@ -26,6 +26,8 @@ pub struct ObservedContainer {
     pub labels: BTreeMap<String, String>,
     /// The engine's word: `running`, `exited`, `created`…
     pub state: String,
+    /// The image the container was started from, as given to `run`.
+    pub image: String,
     /// `(container port, "127.0.0.1:40123")`, by port.
     pub ports: Vec<(u16, String)>,
     /// Network ─► the container's aliases on it.
@@ -298,6 +300,8 @@ struct InspectedState {
 struct InspectedConfig {
     #[serde(default)]
     labels: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    image: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -365,6 +369,7 @@ pub fn parse_inspect(text: &str) -> Result<Vec<ObservedContainer>, String> {
             ports.sort();
             ObservedContainer {
                 name: item.name.trim_start_matches('/').to_string(),
+                image: item.config.image.unwrap_or_default(),
                 labels: item.config.labels.unwrap_or_default(),
                 state: item.state.status,
                 ports,

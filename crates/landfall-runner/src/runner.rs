@@ -123,6 +123,33 @@ impl Runner<'_> {
         Ok((desired, observed, steps))
     }
 
+    /// What runs for the plan's scope, in the terms of `landfall plan`'s
+    /// diff. Reads the engine and the state directory; changes nothing.
+    pub fn observe_plan(&self, plan: &Plan) -> Result<landfall_plan::Observed, String> {
+        let names = ScopeNames::new(&plan.application.name, &plan.scope.name);
+        let observed = observe(self.executor, self.secrets, self.engine, &names)?;
+        let scope_dir = self
+            .state_dir
+            .join(&plan.application.name)
+            .join(&plan.scope.name);
+        let entries = |dir: &str| -> Vec<String> {
+            let mut names: Vec<String> = std::fs::read_dir(scope_dir.join(dir))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|entry| entry.file_name().into_string().ok())
+                .collect();
+            names.sort();
+            names
+        };
+        Ok(crate::running::observed_for_plan(
+            plan,
+            &observed,
+            &entries("configs"),
+            &entries("secrets"),
+        ))
+    }
+
     /// Brings the scope to the plan: idempotent, resumable after a kill.
     pub fn apply(&self, plan: &Plan) -> Result<ApplyReport, String> {
         let _lock = ScopeLock::acquire(

@@ -51,6 +51,7 @@ fn applied(desired: &Desired) -> ObservedScope {
                     name: name.clone(),
                     labels,
                     state: "running".into(),
+                    image: String::new(),
                     ports: vec![(8080, "127.0.0.1:40123".into())],
                     networks: desired
                         .networks

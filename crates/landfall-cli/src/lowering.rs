@@ -1,0 +1,124 @@
+//! Check, then lower: the path from spec files to a [`Plan`] that
+//! `landfall plan`, `apply` and `run` share. Lowering runs only when
+//! check finds no error in what the plan reads.
+
+use std::path::PathBuf;
+
+use landfall_diagnostics::{ColorMode, Diagnostic, SourceDb, Summary, sort_diagnostics};
+use landfall_plan::{Plan, ScopeSelector, lower, plan_diagnostics, select};
+use landfall_rules::{CheckOptions, CheckOutcome, Loaded, Loader};
+
+use crate::input::Found;
+use crate::setup::Setup;
+
+/// What checking and lowering one Scope gave.
+pub struct Lowering {
+    /// The plan, when no finding is an error.
+    pub plan: Option<Plan>,
+    /// Check's findings about what the plan reads, then lowering's:
+    /// unsuppressed, sorted, their files' texts loaded for rendering.
+    pub findings: Vec<Diagnostic>,
+    pub found: Found,
+    pub outcome: CheckOutcome,
+}
+
+impl Lowering {
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary {
+            files: self.outcome.files,
+            documents: self.outcome.documents,
+            ..Summary::default()
+        };
+        summary.count(&self.findings);
+        summary
+    }
+
+    pub fn db(&self) -> &SourceDb {
+        &self.found.db
+    }
+}
+
+/// Reads `paths` as `check` does (project root, `landfall.toml`, file
+/// selection), checks them and lowers `scope` (`APP/SCOPE`). `Err` is why
+/// the command cannot run at all (exit status 2): a bad selector, an
+/// unreadable path or configuration, an unknown scope; rendered, ready to
+/// print.
+pub fn check_and_lower(
+    paths: &[PathBuf],
+    scope: &str,
+    color: ColorMode,
+) -> Result<Lowering, String> {
+    let selector = ScopeSelector::parse(scope).map_err(|m| format!("error: {m}\n"))?;
+    let options = CheckOptions {
+        keep_whole_application: Some(selector.application.clone()),
+        ..CheckOptions::default()
+    };
+    let checked = Setup::new(paths)
+        .and_then(|setup| setup.check(paths, "<stdin>", options, false))
+        .map_err(|failure| failure.render(color))?;
+    let (outcome, mut found) = (checked.outcome, checked.found);
+    let failures = found.loader.failures();
+    if !failures.is_empty() {
+        return Err(failures.iter().map(|f| format!("error: {f}\n")).collect());
+    }
+    let project = &outcome.project;
+    let scope = match select(project, &selector) {
+        Ok(scope) => scope,
+        Err(message) => {
+            let mut text = format!("error: {message}\n");
+            let errors = outcome
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error() && !d.is_suppressed())
+                .count();
+            if errors > 0 {
+                text.push_str(&format!(
+                    "note: `landfall check` finds {errors} error(s) in these files; a Scope in a file that cannot be read is not known\n"
+                ));
+            }
+            return Err(text);
+        }
+    };
+
+    // Check's findings about what the plan reads; lowering runs only
+    // when none of them is an error (it would repeat them).
+    let mut findings: Vec<Diagnostic> = plan_diagnostics(project, scope, &outcome.diagnostics)
+        .into_iter()
+        .filter(|d| !d.is_suppressed())
+        .cloned()
+        .collect();
+    let mut plan = None;
+    if !findings.iter().any(Diagnostic::is_error) {
+        let lowered = lower(project, scope);
+        findings.extend(lowered.diagnostics);
+        plan = lowered.plan;
+    }
+    load_texts(&mut found.db, &found.loader, &findings);
+    sort_diagnostics(&mut findings, &found.db);
+    if findings.iter().any(Diagnostic::is_error) {
+        plan = None;
+    }
+    Ok(Lowering {
+        plan,
+        findings,
+        found,
+        outcome,
+    })
+}
+
+/// Reads the texts of files that got findings only now (lowering's), for
+/// rendering: check read again only the files of its own findings.
+fn load_texts(db: &mut SourceDb, loader: &dyn Loader, findings: &[Diagnostic]) {
+    let mut missing: Vec<_> = findings
+        .iter()
+        .flat_map(|d| std::iter::once(d.span.file).chain(d.labels.iter().map(|l| l.span.file)))
+        .filter(|&f| !db.file(f).has_text())
+        .collect();
+    missing.sort();
+    missing.dedup();
+    for file in missing {
+        if let Loaded::Text(text) = loader.load(file) {
+            db.set_text(file, text);
+        }
+    }
+}
