@@ -494,6 +494,7 @@ fn a_rolling_upgrade_keeps_the_service_answering() {
 
     plan.application.version = "2.4.3".into();
     let path = scope.write_plan(&plan);
+    let (answered_before, _) = poller_counts(&poller);
     let output = scope.landfall(&["apply", path.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
@@ -501,10 +502,15 @@ fn a_rolling_upgrade_keeps_the_service_answering() {
         stderr.contains("rolling (maxParallel 1, healthyTime 1000 ms) from version 2.4.2"),
         "{stderr}"
     );
+    let (answered_during, _) = poller_counts(&poller);
+    // The service answered while the upgrade ran, not only before it (a
+    // loaded machine polls slower, so count answers, not a rate).
+    assert!(
+        answered_during > answered_before,
+        "no answer during the upgrade ({answered_before} before, {answered_during} after)"
+    );
     std::thread::sleep(Duration::from_millis(500));
     let (ok, failed) = poller_counts(&poller);
-    // Asked all through the upgrade (a loaded machine polls slower).
-    assert!(ok >= 5, "the poller asked too rarely: {ok}");
     assert_eq!(
         failed, 0,
         "the service stopped answering during the upgrade ({ok} answers)"
