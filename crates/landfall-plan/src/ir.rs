@@ -448,6 +448,23 @@ pub enum ActionOp {
     ScheduleJob,
 }
 
+/// The environment variable a secret reference is read from where a target
+/// takes secrets from the environment (the local runner, compose):
+/// `LANDFALL_SECRET_` and the reference upper-cased, every character other
+/// than a letter or digit as `_` (`shop-db/password` ─►
+/// `LANDFALL_SECRET_SHOP_DB_PASSWORD`). One convention for every target.
+pub fn secret_env_var(reference: &str) -> String {
+    let mut name = String::from("LANDFALL_SECRET_");
+    name.extend(reference.chars().map(|c| {
+        if c.is_ascii_alphanumeric() {
+            c.to_ascii_uppercase()
+        } else {
+            '_'
+        }
+    }));
+    name
+}
+
 impl Plan {
     /// The plan as its canonical JSON: pretty, stable, newline-terminated.
     pub fn to_json(&self) -> String {

@@ -45,17 +45,7 @@ pub struct Secrets {
 
 /// The environment variable a reference is read from:
 /// `shop-db/password` ─► `LANDFALL_SECRET_SHOP_DB_PASSWORD`.
-pub fn environment_variable(reference: &str) -> String {
-    let mut name = String::from("LANDFALL_SECRET_");
-    name.extend(reference.chars().map(|c| {
-        if c.is_ascii_alphanumeric() {
-            c.to_ascii_uppercase()
-        } else {
-            '_'
-        }
-    }));
-    name
-}
+pub use landfall_plan::secret_env_var as environment_variable;
 
 impl Secrets {
     /// `environment` is the process environment (`std::env::vars()`), of

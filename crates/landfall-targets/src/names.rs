@@ -13,20 +13,8 @@ pub const LABEL_SPEC_HASH: &str = "landfall.dev/spec-hash";
 pub const LABEL_VERSION: &str = "landfall.dev/version";
 
 /// The environment variable a secret env value is read from at deploy time
-/// (compose): `LANDFALL_SECRET_` and the reference upper-cased, every
-/// character other than a letter or digit as `_`. The local runner reads
-/// secrets under the same names.
-pub fn secret_env_var(reference: &str) -> String {
-    let mut name = String::from("LANDFALL_SECRET_");
-    name.extend(reference.chars().map(|c| {
-        if c.is_ascii_alphanumeric() {
-            c.to_ascii_uppercase()
-        } else {
-            '_'
-        }
-    }));
-    name
-}
+/// (compose): the convention every target shares.
+pub use landfall_plan::secret_env_var;
 
 /// The environment variable naming the directory that holds the files of
 /// `secret://` mounts (compose).
