@@ -191,15 +191,22 @@ const PLACEHOLDER: FileId = FileId(u32::MAX);
 
 pub fn read_file(path: &Path) -> std::io::Result<Loaded> {
     let limits = Limits::default();
+    // One open and one fstat per file: in a large tree the system calls
+    // cost as much as the reading.
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
     // Never read a file past the limit: a 100 MB file costs nothing.
-    let metadata = std::fs::metadata(path)?;
-    if metadata.len() > limits.max_file_bytes as u64 {
+    if size > limits.max_file_bytes as u64 {
         return Ok(Loaded::Problem(
-            landfall_yaml::oversized(PLACEHOLDER, metadata.len(), &limits),
+            landfall_yaml::oversized(PLACEHOLDER, size, &limits),
             String::new(),
         ));
     }
-    Ok(decode(std::fs::read(path)?))
+    // A file that grows while read stops one byte past the limit.
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    file.take(limits.max_file_bytes as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(decode(bytes))
 }
 
 fn decode(bytes: Vec<u8>) -> Loaded {

@@ -17,6 +17,7 @@ use landfall_model as model;
 use landfall_model::{Project, Scalar, Spanned};
 use landfall_rules::effective_parameters;
 use landfall_rules::quantity::{parse_duration, parse_quantity};
+use rayon::prelude::*;
 
 use crate::hash::spec_hash;
 use crate::ir::*;
@@ -38,14 +39,17 @@ pub struct Lowered {
 
 /// Lowers `scope` (a Scope of `project`) into a plan.
 pub fn lower(project: &Project, scope: &model::Scope) -> Lowered {
+    let application = project.application_of(&scope.meta);
+    let variables = Variables::new(application);
     let mut lowering = Lowering {
         project,
         scope,
-        application: project.application_of(&scope.meta),
-        variables: Variables::new(project.application_of(&scope.meta)),
+        application,
+        variables: &variables,
         diagnostics: Vec::new(),
         volumes: BTreeMap::new(),
         configs: BTreeMap::new(),
+        config_mounts: Vec::new(),
         secrets: BTreeMap::new(),
     };
     let plan = lowering.plan();
@@ -60,17 +64,69 @@ struct Lowering<'p> {
     project: &'p Project,
     scope: &'p model::Scope,
     application: Option<&'p model::Application>,
-    variables: Variables<'p>,
+    variables: &'p Variables<'p>,
     diagnostics: Vec<Diagnostic>,
     /// Volume name → kind and the first mount that declared it.
     volumes: BTreeMap<String, (VolumeKind, Span)>,
     /// Config name → its declaration (files substituted).
     configs: BTreeMap<String, ConfigDecl>,
+    /// The configs a workload mounts, in order, with the mount's URI:
+    /// declared in `configs` when the workload is taken in.
+    config_mounts: Vec<(String, Span)>,
     /// Secret reference → nothing: a set, sorted.
     secrets: BTreeMap<String, ()>,
 }
 
 impl<'p> Lowering<'p> {
+    /// A lowering of the same scope with nothing declared yet: one per
+    /// workload, so that workloads lower in parallel.
+    fn fork(&self) -> Lowering<'p> {
+        Lowering {
+            diagnostics: Vec::new(),
+            volumes: BTreeMap::new(),
+            configs: BTreeMap::new(),
+            config_mounts: Vec::new(),
+            secrets: BTreeMap::new(),
+            ..*self
+        }
+    }
+
+    /// Takes in what one workload's lowering declared and found, as if it
+    /// had been lowered here after the workloads taken in before it: a
+    /// volume first declared with another kind by an earlier workload is
+    /// a clash, and a config is declared (and judged) the first time it is
+    /// mounted. `false`: the workload is not planned.
+    fn absorb(&mut self, part: Lowering<'p>) -> bool {
+        self.diagnostics.extend(part.diagnostics);
+        let mut planned = true;
+        for (name, (kind, span)) in part.volumes {
+            match self.volumes.get(&name) {
+                Some(&(declared, first)) if declared != kind => {
+                    self.diagnostics
+                        .push(volume_kind_clash(&name, kind, span, declared, first));
+                    planned = false;
+                }
+                Some(_) => {}
+                None => {
+                    self.volumes.insert(name, (kind, span));
+                }
+            }
+        }
+        for (name, span) in part.config_mounts {
+            if self.configs.contains_key(&name) {
+                continue;
+            }
+            match self.config(&name, span) {
+                Some(config) => {
+                    self.configs.insert(name, config);
+                }
+                None => planned = false,
+            }
+        }
+        self.secrets.extend(part.secrets);
+        planned
+    }
+
     fn incomplete(&mut self, span: Span, message: impl Into<String>) {
         self.diagnostics.push(
             Diagnostic::new(&INCOMPLETE, span, message)
@@ -141,12 +197,29 @@ impl<'p> Lowering<'p> {
         }
 
         let host_ports = HostPorts::new(&parameters);
-        let mut workloads: Vec<Workload> = placed.iter().filter_map(|w| self.workload(w)).collect();
+        // Each workload is lowered on its own, then taken in in the
+        // Scope's order, which decides which mount declares a volume.
+        let parts: Vec<(Option<Workload>, Lowering<'p>)> = placed
+            .par_iter()
+            .map(|w| {
+                let mut part = self.fork();
+                (part.workload(w), part)
+            })
+            .collect();
+        let mut workloads = Vec::with_capacity(parts.len());
+        for (workload, part) in parts {
+            if self.absorb(part)
+                && let Some(workload) = workload
+            {
+                workloads.push(workload);
+            }
+        }
         workloads.sort_by(|a, b| a.name.cmp(&b.name));
         self.assign_host_ports(&mut workloads, &placed, &host_ports);
-        for w in &mut workloads {
-            w.spec_hash = spec_hash(w, &version, &self.configs);
-        }
+        let configs = &self.configs;
+        workloads
+            .par_iter_mut()
+            .for_each(|w| w.spec_hash = spec_hash(w, &version, configs));
 
         let upgrade_from = self.upgrade_rules();
         let network = NetworkDecl {
@@ -530,11 +603,11 @@ impl<'p> Lowering<'p> {
         key: &Spanned<String>,
         value: &Spanned<String>,
     ) -> EnvSource {
-        if let Some(reference) = whole_secret(&value.value, &self.variables) {
+        if let Some(reference) = whole_secret(&value.value, self.variables) {
             self.secrets.insert(reference.to_string(), ());
             return EnvSource::Secret(reference.to_string());
         }
-        let substituted = substitute(&value.value, &self.variables);
+        let substituted = substitute(&value.value, self.variables);
         for name in substituted.secrets {
             let span = use_span(w, name, value.span);
             let message = format!(
@@ -550,7 +623,7 @@ impl<'p> Lowering<'p> {
     fn argv(&mut self, w: &model::Workload, argv: &[Spanned<String>]) -> Vec<String> {
         argv.iter()
             .map(|arg| {
-                let substituted = substitute(&arg.value, &self.variables);
+                let substituted = substitute(&arg.value, self.variables);
                 for name in substituted.secrets {
                     let span = use_span(w, name, arg.span);
                     self.secret_finding(
@@ -667,16 +740,8 @@ impl<'p> Lowering<'p> {
                 };
                 match self.volumes.get(&name) {
                     Some(&(declared, first)) if declared != kind => {
-                        self.diagnostics.push(
-                            Diagnostic::new(
-                                &VOLUME_KIND,
-                                uri.span,
-                                format!("volume `{name}` is mounted as {} here and as {} elsewhere in the scope", scheme_of(kind), scheme_of(declared)),
-                            )
-                            .with_span_label(format!("{} here", scheme_of(kind)))
-                            .with_label(first, format!("{} here", scheme_of(declared)))
-                            .with_help("the workloads of a scope share volumes by name: rename one of them"),
-                        );
+                        self.diagnostics
+                            .push(volume_kind_clash(&name, kind, uri.span, declared, first));
                         return None;
                     }
                     Some(_) => {}
@@ -685,12 +750,9 @@ impl<'p> Lowering<'p> {
                     }
                 }
             }
-            MountSource::Config => {
-                if !self.configs.contains_key(&name) {
-                    let config = self.config(&name, uri.span)?;
-                    self.configs.insert(name.clone(), config);
-                }
-            }
+            // Declared when the workload is taken in (`absorb`): once per
+            // scope, so that its findings are not repeated per workload.
+            MountSource::Config => self.config_mounts.push((name.clone(), uri.span)),
             MountSource::Secret => {
                 self.secrets.insert(name.clone(), ());
             }
@@ -718,7 +780,7 @@ impl<'p> Lowering<'p> {
             if files.contains_key(&file.value) {
                 continue;
             }
-            let substituted = substitute(&content.value, &self.variables);
+            let substituted = substitute(&content.value, self.variables);
             for secret in substituted.secrets {
                 self.secret_finding(
                     content.span,
@@ -916,6 +978,29 @@ fn lower_target(target: model::Target) -> Target {
         model::Target::Compose => Target::Compose,
         model::Target::Kubernetes => Target::Kubernetes,
     }
+}
+
+/// `volume-kind`: the volume `name`, mounted as `kind` at `span`, was
+/// declared as `declared` at `first`.
+fn volume_kind_clash(
+    name: &str,
+    kind: VolumeKind,
+    span: Span,
+    declared: VolumeKind,
+    first: Span,
+) -> Diagnostic {
+    Diagnostic::new(
+        &VOLUME_KIND,
+        span,
+        format!(
+            "volume `{name}` is mounted as {} here and as {} elsewhere in the scope",
+            scheme_of(kind),
+            scheme_of(declared)
+        ),
+    )
+    .with_span_label(format!("{} here", scheme_of(kind)))
+    .with_label(first, format!("{} here", scheme_of(declared)))
+    .with_help("the workloads of a scope share volumes by name: rename one of them")
 }
 
 fn scheme_of(kind: VolumeKind) -> &'static str {

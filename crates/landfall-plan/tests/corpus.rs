@@ -169,6 +169,12 @@ fn run_case(name: &str, dir: &Path) -> Result<(), Failed> {
         for error in plan_schema_errors(&value) {
             problems.push(format!("{selector}: breaks plan.schema.json {error}"));
         }
+        // The parallel writer must give serde_json's own pretty text.
+        if json != serde_json::to_string_pretty(&plan).unwrap() + "\n" {
+            problems.push(format!(
+                "{selector}: to_json differs from serde_json's pretty form"
+            ));
+        }
         if Plan::from_json(&json).as_ref() != Ok(&plan) {
             problems.push(format!("{selector}: does not read back from its JSON"));
         }

@@ -170,6 +170,24 @@ fn a_maximal_plan_validates_and_reads_back() {
 }
 
 #[test]
+fn to_json_is_serde_jsons_pretty_form_for_zero_one_and_many_workloads() {
+    let full = maximal_plan();
+    for count in [0, 1, 3] {
+        let mut plan = full.clone();
+        let template = plan.workloads[0].clone();
+        plan.workloads = (0..count)
+            .map(|i| {
+                let mut w = template.clone();
+                w.name = format!("w{i}");
+                w
+            })
+            .collect();
+        let expected = serde_json::to_string_pretty(&plan).unwrap() + "\n";
+        assert_eq!(plan.to_json(), expected, "{count} workloads");
+    }
+}
+
+#[test]
 fn the_schema_refuses_what_the_ir_would_refuse() {
     let plan: Value = serde_json::from_str(&maximal_plan().to_json()).unwrap();
     let broken = |pointer: &str, edit: &dyn Fn(&mut Value)| {

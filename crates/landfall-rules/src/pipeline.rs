@@ -19,6 +19,7 @@
 //!    everything is sorted once.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use landfall_diagnostics::{
     Diagnostic, DocumentOutline, FileId, FileOutline, RuleInfo, SourceDb, Span, sort_diagnostics,
@@ -182,15 +183,33 @@ pub fn check_with_options(
             .is_none_or(|r| r.get(file.0 as usize).copied().unwrap_or(true))
     };
 
-    // 1. The Platform: checked before anything its rules judge.
-    let candidates: Vec<(usize, Loaded)> = inputs
+    // 1. The Platform: checked before anything its rules judge. The other
+    // texts this reads are kept for stage 2, within a budget.
+    let kept_bytes = AtomicUsize::new(0);
+    let first_reads: Vec<(Option<Loaded>, bool)> = inputs
         .par_iter()
-        .enumerate()
-        .filter_map(|(i, input)| match read_input(db, loader, input) {
-            Loaded::Text(text) if text.contains("Platform") => Some((i, Loaded::Text(text))),
-            _ => None,
+        .map(|input| match read_input(db, loader, input) {
+            Loaded::Text(text) if text.contains("Platform") => (Some(Loaded::Text(text)), true),
+            loaded => {
+                let size = match &loaded {
+                    Loaded::Text(text) | Loaded::Problem(_, text) => text.len(),
+                };
+                let total = kept_bytes.fetch_add(size, Ordering::Relaxed) + size;
+                ((total <= KEPT_TEXT_BUDGET).then_some(loaded), false)
+            }
         })
         .collect();
+    let mut kept: Vec<Option<Loaded>> = Vec::with_capacity(inputs.len());
+    let mut candidates: Vec<(usize, Loaded)> = Vec::new();
+    for (i, (loaded, platform)) in first_reads.into_iter().enumerate() {
+        match (loaded, platform) {
+            (Some(loaded), true) => {
+                candidates.push((i, loaded));
+                kept.push(None);
+            }
+            (loaded, _) => kept.push(loaded),
+        }
+    }
     let mut results: Vec<Option<FileResult>> = (0..inputs.len()).map(|_| None).collect();
     let early: Vec<(usize, FileResult)> = candidates
         .into_par_iter()
@@ -235,12 +254,13 @@ pub fn check_with_options(
     let db_ref: &SourceDb = db;
     let results: Vec<FileResult> = results
         .into_par_iter()
+        .zip(kept)
         .enumerate()
-        .map(|(i, early)| {
+        .map(|(i, (early, kept))| {
             let mut result = early.unwrap_or_else(|| {
                 front_end(
                     inputs[i],
-                    read_input(db_ref, loader, &inputs[i]),
+                    kept.unwrap_or_else(|| read_input(db_ref, loader, &inputs[i])),
                     schemas,
                     &limits,
                     Views::Make(&policies),
@@ -356,6 +376,11 @@ pub fn check_with_options(
         _policy_views: views,
     }
 }
+
+/// How many bytes of text the Platform pre-pass keeps for the main pass:
+/// most trees are read once, and a huge one is still never held in memory
+/// whole (past the budget, files are read again when their turn comes).
+const KEPT_TEXT_BUDGET: usize = 64 << 20;
 
 /// A file's text: from `db` when it holds it, else through the loader.
 fn read_input(db: &SourceDb, loader: &dyn Loader, input: &CheckInput) -> Loaded {

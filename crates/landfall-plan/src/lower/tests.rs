@@ -382,6 +382,41 @@ fn a_secret_in_a_config_file_is_an_error() {
 }
 
 #[test]
+fn a_config_mounted_by_many_workloads_is_declared_and_judged_once() {
+    let app = APP.replace("other = ${NOT_A_VARIABLE}", "password = ${DB_PASSWORD}");
+    let mounting = |name: &str| {
+        workload(
+            name,
+            &format!(
+                "  type: standard\n  containers:\n    - name: {name}\n      image: app:1\n      volumes: [{{uri: config://app-config, path: /etc/app}}]\n"
+            ),
+        )
+    };
+    let names = ["a", "b", "c", "d"];
+    let workloads: Vec<(String, String)> = names
+        .iter()
+        .map(|n| (format!("{n}.yaml"), mounting(n)))
+        .collect();
+    let s = scope("cluster", "cluster", &names, "{}");
+    let mut files = vec![
+        ("app.yaml", app.as_str()),
+        ("types.yaml", TYPES),
+        ("s.yaml", &s),
+    ];
+    files.extend(workloads.iter().map(|(f, t)| (f.as_str(), t.as_str())));
+    let planned = plan_tree(&files, "shop/cluster");
+    assert!(planned.plan.is_none());
+    assert_eq!(planned.lowering_rules(), ["plan/secret-in-text"]);
+
+    // Without the secret: one config for the four workloads.
+    let mut files = vec![("app.yaml", APP), ("types.yaml", TYPES), ("s.yaml", &s)];
+    files.extend(workloads.iter().map(|(f, t)| (f.as_str(), t.as_str())));
+    let plan = plan_tree(&files, "shop/cluster").plan.unwrap();
+    assert_eq!(plan.configs.len(), 1);
+    assert_eq!(plan.workloads.len(), 4);
+}
+
+#[test]
 fn host_ports_come_from_the_offset_and_clashes_are_left_to_the_target() {
     let web = |port: u32| {
         format!(
