@@ -52,8 +52,10 @@ pub fn spec_hash(
     };
     // Field order is fixed by the types and maps are sorted: the compact
     // JSON is canonical.
-    let json = serde_json::to_vec(&input).expect("plan types always serialise");
-    hex(&Sha256::digest(&json))
+    // Written straight into the hasher: no copy of the text is kept.
+    let mut hasher = Sha256::new();
+    serde_json::to_writer(&mut hasher, &input).expect("plan types always serialise");
+    hex(&hasher.finalize())
 }
 
 /// The SHA-256 of a config's canonical JSON, in lowercase hex: what a

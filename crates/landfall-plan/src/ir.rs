@@ -16,7 +16,6 @@
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// The version written in [`Plan::plan_version`].
@@ -468,55 +467,8 @@ pub fn secret_env_var(reference: &str) -> String {
 
 impl Plan {
     /// The plan as its canonical JSON: pretty, stable, newline-terminated.
-    ///
-    /// The workloads, most of a large plan, are written in parallel and
-    /// spliced in: the text is the same as serialising the whole at once.
     pub fn to_json(&self) -> String {
-        let workloads: Vec<String> = self
-            .workloads
-            .par_iter()
-            .map(|w| {
-                let text = serde_json::to_string_pretty(w).expect("a Workload always serialises");
-                text.replace('\n', "\n    ")
-            })
-            .collect();
-        // Every field named, so that a new one is not forgotten here.
-        let frame = Plan {
-            plan_version: self.plan_version,
-            application: self.application.clone(),
-            scope: self.scope.clone(),
-            networks: self.networks.clone(),
-            volumes: self.volumes.clone(),
-            configs: self.configs.clone(),
-            secrets: self.secrets.clone(),
-            workloads: Vec::new(),
-            upgrade_from: self.upgrade_from.clone(),
-            actions: self.actions.clone(),
-        };
-        let frame = serde_json::to_string_pretty(&frame).expect("a Plan always serialises");
-        // `workloads` is a key of the top-level object: indented by two
-        // spaces, its elements by four. JSON strings hold no raw newline,
-        // so indenting a workload's text is indenting after each newline.
-        const EMPTY: &str = "\n  \"workloads\": []";
-        let at = frame
-            .find(EMPTY)
-            .expect("the plan's JSON has a workloads key");
-        let mut text = String::with_capacity(
-            frame.len() + workloads.iter().map(|w| w.len() + 8).sum::<usize>(),
-        );
-        text.push_str(&frame[..at]);
-        text.push_str("\n  \"workloads\": [");
-        for (i, workload) in workloads.iter().enumerate() {
-            text.push_str(if i == 0 { "\n    " } else { ",\n    " });
-            text.push_str(workload);
-        }
-        if !workloads.is_empty() {
-            text.push_str("\n  ");
-        }
-        text.push(']');
-        text.push_str(&frame[at + EMPTY.len()..]);
-        text.push('\n');
-        text
+        crate::json::plan_json(self)
     }
 
     /// Reads a plan written by [`Plan::to_json`]; refuses other versions.

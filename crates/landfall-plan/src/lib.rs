@@ -15,6 +15,7 @@
 pub mod diff;
 mod hash;
 pub mod ir;
+mod json;
 pub mod lower;
 pub mod rules;
 pub mod select;
