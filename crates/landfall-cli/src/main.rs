@@ -204,10 +204,15 @@ fn main() -> ExitCode {
     }
 }
 
-/// The built-in rules and, with paths, the policy rules of the Platform
-/// found there. `None`: the paths cannot be read (reported).
+/// The built-in rules (check's and lowering's `plan/…`) and, with paths,
+/// the policy rules of the Platform found there. `None`: the paths cannot be read (reported).
 fn all_rules(paths: &[PathBuf]) -> Option<Vec<RuleInfo>> {
-    let mut rules: Vec<RuleInfo> = registry().into_iter().map(RuleInfo::from).collect();
+    // Check's catalogue, then what only lowering (`landfall plan`) finds.
+    let mut rules: Vec<RuleInfo> = registry()
+        .into_iter()
+        .chain(landfall_plan::rules::ALL)
+        .map(RuleInfo::from)
+        .collect();
     if paths.is_empty() {
         return Some(rules);
     }

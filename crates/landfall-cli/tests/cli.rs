@@ -246,6 +246,12 @@ fn rules_and_explain_come_from_the_registry() {
         "explain_unknown",
         run(repo_root(), &["explain", "duplicate-keys"])
     );
+    // Lowering's findings are documented beside check's.
+    let explained = run(repo_root(), &["explain", "plan/volume-kind"]);
+    assert!(
+        explained.contains("# plan/volume-kind (error by default)"),
+        "{explained}"
+    );
 }
 
 const FINDINGS: &str = "apiVersion: landfall.dev/v1\nkind: Application\nmetadata:\n  name: shop\n  labels: {country: NO, \"a,b\": \"x\"}\nspec:\n  version: \"1.0.0\"\n  versoin: \"1.0.1\"\n---\napiVersion: landfall.dev/v1\nkind: Workload\nmetadata: {name: Api, application: shop}\nspec: {type: standard, containers: [{name: api, image: \"a/b:1\"}]}\n";

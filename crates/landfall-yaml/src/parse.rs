@@ -469,19 +469,20 @@ impl Builder<'_> {
             }) => match key.take() {
                 None => *key = Some(node),
                 Some(k) => {
-                    let text = k.key_text().into_owned();
+                    // Borrowed: a key is copied only into a large map's index.
+                    let text = k.key_text();
                     if k.style == Style::Plain && text == "<<" {
                         merge_key = Some(Span::new(file, k.start, k.end));
                     } else if let Some(first) = find_key(entries, index, &text) {
                         let first = &entries[first].key;
                         duplicate = Some((
-                            text,
+                            text.into_owned(),
                             Span::new(file, first.start, first.end),
                             Span::new(file, k.start, k.end),
                         ));
                     } else {
                         if let Some(index) = index {
-                            index.insert(text, entries.len());
+                            index.insert(text.into_owned(), entries.len());
                         }
                         entries.push(Entry {
                             key: k,

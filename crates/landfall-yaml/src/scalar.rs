@@ -94,6 +94,14 @@ fn is_core_float(text: &str) -> bool {
 /// What a YAML 1.1 reader makes of a plain scalar that YAML 1.2 reads
 /// differently, if anything: `Some("the boolean true")` for `yes`.
 pub fn yaml11_reading(text: &str) -> Option<String> {
+    // Every reading below starts with one of these: most scalars are
+    // settled by their first byte.
+    if !matches!(
+        text.as_bytes().first()?,
+        b'0'..=b'9' | b'+' | b'-' | b'y' | b'Y' | b'n' | b'N' | b'o' | b'O'
+    ) {
+        return None;
+    }
     match text {
         "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
             return Some("the boolean true".to_string());
