@@ -122,8 +122,17 @@ fn name(format: Format) -> String {
 }
 
 pub fn write_stdout(bytes: &[u8]) {
-    let mut stdout = std::io::stdout().lock();
-    let result = stdout.write_all(bytes).and_then(|()| stdout.flush());
+    stream_stdout(|out| out.write_all(bytes));
+}
+
+/// Standard output for `write`, in large writes (not a line at a time);
+/// a closed pipe ends the process quietly, another error with status 2.
+pub fn stream_stdout<F>(write: F)
+where
+    F: FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
+{
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let result = write(&mut stdout).and_then(|()| stdout.flush());
     if let Err(error) = result {
         if error.kind() == ErrorKind::BrokenPipe {
             // The reader has what it wanted; nothing more to say.

@@ -173,7 +173,7 @@ pub fn run(args: &PlanArgs) -> ExitCode {
     }
     let status = match args.format {
         PlanFormat::Json => {
-            output::write_stdout(plan.to_json().as_bytes());
+            output::stream_stdout(|out| plan.write_json(out));
             // What runs matters to the JSON form only for the exit status.
             let changed = args.detailed_exitcode && {
                 let (changes, _) = changes_against_running(&plan);

@@ -1,7 +1,7 @@
 //! `Workload::spec_hash`: equal hashes mean nothing to change.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -52,10 +52,16 @@ pub fn spec_hash(
     };
     // Field order is fixed by the types and maps are sorted: the compact
     // JSON is canonical.
-    // Written straight into the hasher: no copy of the text is kept.
-    let mut hasher = Sha256::new();
-    serde_json::to_writer(&mut hasher, &input).expect("plan types always serialise");
-    hex(&hasher.finalize())
+    // Into a buffer kept per thread, then hashed in one call: the
+    // serialiser's many small writes are cheap on a Vec, not on a hasher.
+    thread_local! {
+        static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|json| {
+        json.clear();
+        serde_json::to_writer(&mut *json, &input).expect("plan types always serialise");
+        hex(&Sha256::digest(json.as_slice()))
+    })
 }
 
 /// The SHA-256 of a config's canonical JSON, in lowercase hex: what a
@@ -66,9 +72,11 @@ pub fn config_hash(config: &ConfigDecl) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut text = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        let _ = write!(text, "{b:02x}");
+        text.push(char::from(DIGITS[usize::from(b >> 4)]));
+        text.push(char::from(DIGITS[usize::from(b & 0xf)]));
     }
     text
 }

@@ -468,7 +468,16 @@ pub fn secret_env_var(reference: &str) -> String {
 impl Plan {
     /// The plan as its canonical JSON: pretty, stable, newline-terminated.
     pub fn to_json(&self) -> String {
-        crate::json::plan_json(self)
+        let mut text = Vec::new();
+        self.write_json(&mut text)
+            .expect("writing to memory cannot fail");
+        String::from_utf8(text).expect("serde_json writes UTF-8")
+    }
+
+    /// [`Plan::to_json`]'s text, written to `out` piece by piece: a large
+    /// plan is never copied into one buffer first.
+    pub fn write_json<W: std::io::Write>(&self, out: &mut W) -> std::io::Result<()> {
+        crate::json::write_plan_json(self, out)
     }
 
     /// Reads a plan written by [`Plan::to_json`]; refuses other versions.

@@ -10,9 +10,10 @@ use serde_json::ser::Formatter;
 
 use crate::ir::Plan;
 
-/// `plan` as [`Plan::to_json`] writes it: byte for byte what
-/// `serde_json::to_string_pretty` gives, plus a final newline.
-pub(crate) fn plan_json(plan: &Plan) -> String {
+/// Writes `plan` as [`Plan::to_json`] gives it: byte for byte what
+/// `serde_json::to_string_pretty` gives, plus a final newline. The pieces
+/// go to `out` as they are, never joined into one buffer.
+pub(crate) fn write_plan_json<W: io::Write>(plan: &Plan, out: &mut W) -> io::Result<()> {
     // A workload sits in the top-level object's `workloads` array: its
     // text starts two levels deep.
     let workloads: Vec<Vec<u8>> = plan
@@ -39,28 +40,25 @@ pub(crate) fn plan_json(plan: &Plan) -> String {
         .windows(EMPTY.len())
         .position(|w| w == EMPTY)
         .expect("a plan's JSON has a top-level workloads key");
-    let size = frame.len() + workloads.iter().map(|w| w.len() + 6).sum::<usize>() + 8;
-    let mut text = Vec::with_capacity(size);
-    text.extend_from_slice(&frame[..at]);
-    text.extend_from_slice(b"\n  \"workloads\": [");
+    out.write_all(&frame[..at])?;
+    out.write_all(b"\n  \"workloads\": [")?;
     for (i, workload) in workloads.iter().enumerate() {
-        text.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-        text.extend_from_slice(workload);
+        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        out.write_all(workload)?;
     }
     if !workloads.is_empty() {
-        text.extend_from_slice(b"\n  ");
+        out.write_all(b"\n  ")?;
     }
-    text.push(b']');
-    text.extend_from_slice(&frame[at + EMPTY.len()..]);
-    text.push(b'\n');
-    String::from_utf8(text).expect("serde_json writes UTF-8")
+    out.write_all(b"]")?;
+    out.write_all(&frame[at + EMPTY.len()..])?;
+    out.write_all(b"\n")
 }
 
 /// The pretty JSON of `value` as it reads when nested `depth` levels
 /// deep in a pretty document: its inner lines indented accordingly, its
 /// first line not (the caller places it).
 fn pretty_at_depth<T: Serialize>(value: &T, depth: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(4096);
+    let mut out = Vec::with_capacity(8192);
     let formatter = NestedPretty {
         depth,
         has_value: false,

@@ -262,10 +262,13 @@ impl<'p> Lowering<'p> {
         // Workloads start in the order the Scope lists them: the author's
         // order is the only order the spec gives.
         for w in &placed {
-            let Some(lowered) = workloads
-                .iter()
-                .find(|l| Some(l.name.as_str()) == w.meta.name())
-            else {
+            // `workloads` is sorted by name.
+            let Some(lowered) = w.meta.name().and_then(|name| {
+                workloads
+                    .binary_search_by(|l| l.name.as_str().cmp(name))
+                    .ok()
+                    .map(|i| &workloads[i])
+            }) else {
                 continue;
             };
             actions.push(Action {
