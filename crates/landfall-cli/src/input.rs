@@ -202,10 +202,23 @@ pub fn read_file(path: &Path) -> std::io::Result<Loaded> {
             String::new(),
         ));
     }
-    // A file that grows while read stops one byte past the limit.
-    let mut bytes = Vec::with_capacity(size as usize + 1);
-    file.take(limits.max_file_bytes as u64 + 1)
-        .read_to_end(&mut bytes)?;
+    // One read of one byte more than the size: a regular file's read
+    // that returns less than asked is at its end, so `read_to_end`'s
+    // second, empty read is needed only when the file grew meanwhile
+    // (and then it stops one byte past the limit).
+    let mut file = file;
+    let mut bytes = vec![0; size as usize + 1];
+    let read = loop {
+        match file.read(&mut bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            result => break result?,
+        }
+    };
+    bytes.truncate(read);
+    if read > size as usize {
+        file.take((limits.max_file_bytes + 1).saturating_sub(read) as u64)
+            .read_to_end(&mut bytes)?;
+    }
     Ok(decode(bytes))
 }
 
