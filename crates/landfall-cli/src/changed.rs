@@ -24,9 +24,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
-use ignore::WalkState;
 use landfall_diagnostics::{FileId, SourceDb};
 use landfall_rules::CheckOutcome;
 use landfall_yaml::Limits;
@@ -172,8 +170,6 @@ impl ReadBuffer {
 /// working directory when the root holds it (shorter paths are cheaper for
 /// the kernel to resolve, 10,000 times over).
 fn walk(scope: &Scope) -> Result<Vec<PathBuf>, String> {
-    let found = Mutex::new(Vec::new());
-    let error = Mutex::new(None);
     let root = match scope.cwd.strip_prefix(&scope.root.dir) {
         Ok(below) => below
             .components()
@@ -181,30 +177,10 @@ fn walk(scope: &Scope) -> Result<Vec<PathBuf>, String> {
             .fold(PathBuf::from("."), |path, up| path.join(up)),
         Err(_) => scope.root.dir.clone(),
     };
-    input::walker(&root, scope).build_parallel().run(|| {
-        let found = &found;
-        let error = &error;
-        Box::new(move |entry| match entry {
-            Ok(entry) => {
-                if input::is_yaml_file(&entry)
-                    && let Ok(mut found) = found.lock()
-                {
-                    found.push(entry.into_path());
-                }
-                WalkState::Continue
-            }
-            Err(e) => {
-                if let Ok(mut error) = error.lock() {
-                    error.get_or_insert_with(|| e.to_string());
-                }
-                WalkState::Quit
-            }
-        })
-    });
-    if let Some(e) = error.into_inner().ok().flatten() {
-        return Err(format!("cannot walk `{}`: {e}", scope.root.dir.display()));
-    }
-    Ok(found.into_inner().unwrap_or_default())
+    let mut found = Vec::new();
+    input::walk(&root, scope, &mut found)
+        .map_err(|e| format!("cannot walk `{}`: {e}", scope.root.dir.display()))?;
+    Ok(found.into_iter().map(|c| c.path).collect())
 }
 
 /// What a file must mention to be read with the named files: `None` when

@@ -125,7 +125,8 @@ pub fn find(
         let metadata = std::fs::metadata(path)
             .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         if metadata.is_dir() {
-            walk(path, scope, &mut found)?;
+            walk(path, scope, &mut found)
+                .map_err(|e| format!("cannot walk `{}`: {e}", path.display()))?;
         } else if !scope.is_excluded(path) {
             found.push(Candidate {
                 path: path.clone(),
@@ -236,17 +237,39 @@ fn decode(bytes: Vec<u8>) -> Loaded {
     }
 }
 
-fn walk(root: &Path, scope: &Scope, found: &mut Vec<Candidate>) -> Result<(), String> {
-    let walker = walker(root, scope).build();
-    for entry in walker {
-        let entry = entry.map_err(|e| format!("cannot walk `{}`: {e}", root.display()))?;
-        if is_yaml_file(&entry) {
-            found.push(Candidate {
-                path: entry.into_path(),
-                explicit: false,
-            });
-        }
+/// Walks `root` in parallel (the ignore crate's threads) and adds every
+/// YAML file found; the caller sorts. The first error stops the walk and
+/// comes back as the walker's text.
+pub fn walk(root: &Path, scope: &Scope, found: &mut Vec<Candidate>) -> Result<(), String> {
+    let walked = Mutex::new(Vec::new());
+    let error = Mutex::new(None);
+    walker(root, scope).build_parallel().run(|| {
+        let walked = &walked;
+        let error = &error;
+        Box::new(move |entry| match entry {
+            Ok(entry) => {
+                if is_yaml_file(&entry)
+                    && let Ok(mut walked) = walked.lock()
+                {
+                    walked.push(Candidate {
+                        path: entry.into_path(),
+                        explicit: false,
+                    });
+                }
+                ignore::WalkState::Continue
+            }
+            Err(e) => {
+                if let Ok(mut error) = error.lock() {
+                    error.get_or_insert_with(|| e.to_string());
+                }
+                ignore::WalkState::Quit
+            }
+        })
+    });
+    if let Some(e) = error.into_inner().ok().flatten() {
+        return Err(e);
     }
+    found.extend(walked.into_inner().unwrap_or_default());
     Ok(())
 }
 
