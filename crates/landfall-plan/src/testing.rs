@@ -1,18 +1,9 @@
 //! Checking and lowering small trees written inline, for unit tests.
 
-use landfall_diagnostics::{ColorMode, Diagnostic, FileId, SourceDb, Summary, render_human};
-use landfall_rules::{CheckInput, CheckOptions, Loaded, Loader, check_with_options};
+use landfall_diagnostics::{ColorMode, Diagnostic, SourceDb, Summary, render_human};
+use landfall_rules::{CheckInput, CheckOptions, Preloaded, check_with_options};
 
 use crate::{Plan, ScopeSelector, lower, plan_diagnostics, select};
-
-/// Every text is in the SourceDb already.
-struct Preloaded;
-
-impl Loader for Preloaded {
-    fn load(&self, _file: FileId) -> Loaded {
-        Loaded::Text(String::new())
-    }
-}
 
 pub struct Planned {
     pub plan: Option<Plan>,

@@ -66,7 +66,7 @@ pub trait Loader: Sync {
 }
 
 /// For callers that hold every text in the [`SourceDb`] already.
-pub(crate) struct Preloaded;
+pub struct Preloaded;
 
 impl Loader for Preloaded {
     fn load(&self, _file: FileId) -> Loaded {
