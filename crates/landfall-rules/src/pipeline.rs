@@ -380,7 +380,7 @@ pub fn check_with_options(
 /// How many bytes of text the Platform pre-pass keeps for the main pass:
 /// most trees are read once, and a huge one is still never held in memory
 /// whole (past the budget, files are read again when their turn comes).
-const KEPT_TEXT_BUDGET: usize = 64 << 20;
+const KEPT_TEXT_BUDGET: usize = 16 << 20;
 
 /// A file's text: from `db` when it holds it, else through the loader.
 fn read_input(db: &SourceDb, loader: &dyn Loader, input: &CheckInput) -> Loaded {
