@@ -8,7 +8,8 @@
 #           side, so the difference is landfall's own cost (reading the
 #           scope's labels, the lock, checking that the replicas run).
 #
-#   bench/apply.sh [RUNS]
+#   bench/apply.sh [RUNS]     (rounds, default 10)
+#   LANDFALL=/path/to/landfall bench/apply.sh [RUNS]
 #
 # The direct scripts are what `landfall apply --dry-run` prints for the
 # empty scope: both sides run exactly the same engine commands. Readiness
@@ -28,8 +29,14 @@ for tool in hyperfine python3 podman; do
     fi
 done
 
-cargo build --release -p landfall-cli --quiet
-landfall=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/landfall
+# LANDFALL=path/to/landfall benchmarks that binary (e.g. an older build,
+# for a before/after comparison) instead of building this tree.
+if [[ -n "${LANDFALL:-}" ]]; then
+    landfall=$LANDFALL
+else
+    cargo build --release -p landfall-cli --quiet
+    landfall=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/landfall
+fi
 
 out=bench/out/apply
 mkdir -p "$out"
@@ -53,6 +60,10 @@ single["actions"] = [a for a in single["actions"] if a["name"] not in ("api", "a
 open(out + "/single.json", "w").write(json.dumps(single, indent=2) + "\n")
 PY
 
+# The two commands run in alternating rounds (one run each, the order
+# swapped every round) rather than all runs of one and then all of the
+# other: on a shared machine the load drifts, and blocks of runs would
+# charge the drift to whichever command ran during it.
 for case in shop:bench single:benchone; do
     name=${case%%:*}
     app=${case#*:}
@@ -64,12 +75,44 @@ for case in shop:bench single:benchone; do
     "$landfall" apply "$out/$name.json" >/dev/null 2>&1
     rm -rf "$out/$name-configs"
     cp -a "$scope_dir/configs" "$out/$name-configs"
-    echo "== $name: $(grep -c '^podman' "$out/$name.sh") podman commands"
-    hyperfine --warmup 1 --runs "$runs" \
-        --prepare "$landfall down --scope $app/local >/dev/null 2>&1" \
-        --prepare "$landfall down --scope $app/local >/dev/null 2>&1 && mkdir -p $scope_dir && cp -a $out/$name-configs $scope_dir/configs" \
-        --export-markdown "$out/$name.md" \
-        -n "landfall apply ($name)" "$landfall apply $out/$name.json" \
-        -n "podman commands directly ($name)" "bash $out/$name.sh >/dev/null"
+    echo "== $name: $(grep -c '^podman' "$out/$name.sh") podman commands, $runs alternating rounds"
+    landfall_cmd="$landfall apply $out/$name.json"
+    direct_cmd="bash $out/$name.sh"
+    landfall_prepare="$landfall down --scope $app/local >/dev/null 2>&1"
+    direct_prepare="$landfall_prepare && mkdir -p $scope_dir && cp -a $out/$name-configs $scope_dir/configs"
+    rm -f "$out/$name".round-*.json
+    for round in $(seq 0 "$runs"); do
+        # Round 0 warms both up and is not counted.
+        if ((round % 2 == 0)); then
+            order=(--prepare "$landfall_prepare" -n landfall "$landfall_cmd"
+                   --prepare "$direct_prepare" -n direct "$direct_cmd")
+        else
+            order=(--prepare "$direct_prepare" -n direct "$direct_cmd"
+                   --prepare "$landfall_prepare" -n landfall "$landfall_cmd")
+        fi
+        hyperfine --runs 1 --style none --export-json "$out/$name.round-$round.json" \
+            "${order[@]}" >/dev/null
+    done
     "$landfall" down --scope "$app/local" >/dev/null 2>&1
+    python3 - "$out" "$name" "$runs" <<'PY'
+import json, statistics, sys
+out, name, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+times = {"landfall": [], "direct": []}
+for round in range(1, runs + 1):
+    for result in json.load(open(f"{out}/{name}.round-{round}.json"))["results"]:
+        times[result["command"]].append(result["times"][0] * 1000)
+labels = {"landfall": f"landfall apply ({name})", "direct": f"podman commands directly ({name})"}
+rows = ["| Command | Mean [ms] | Median [ms] | Min [ms] | Max [ms] |", "|:---|---:|---:|---:|---:|"]
+for key in ("landfall", "direct"):
+    t = times[key]
+    sd = statistics.stdev(t) if len(t) > 1 else 0.0
+    rows.append(f"| `{labels[key]}` | {statistics.mean(t):.1f} ± {sd:.1f} | "
+                f"{statistics.median(t):.1f} | {min(t):.1f} | {max(t):.1f} |")
+ratios = [l / d for l, d in zip(times["landfall"], times["direct"])]
+summary = (f"landfall / direct: {statistics.mean(times['landfall']) / statistics.mean(times['direct']):.2f}x "
+           f"(ratio of the means), {statistics.median(ratios):.2f}x (median of the {len(ratios)} rounds' ratios)")
+text = "\n".join(rows) + "\n\n" + summary + "\n"
+open(f"{out}/{name}.md", "w").write(text)
+print(text)
+PY
 done

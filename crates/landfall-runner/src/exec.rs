@@ -134,6 +134,19 @@ impl RecordingExecutor {
         self
     }
 
+    /// Answers commands starting with `prefix` with a failure.
+    pub fn fail(mut self, prefix: &str, stderr: &str) -> RecordingExecutor {
+        self.answers.push((
+            prefix.to_string(),
+            Output {
+                status: Some(125),
+                stdout: String::new(),
+                stderr: stderr.to_string(),
+            },
+        ));
+        self
+    }
+
     pub fn lines(&self) -> Vec<String> {
         self.lines.lock().expect("not poisoned").clone()
     }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::desired::Desired;
 use crate::engine::{EngineCommand, EngineKind};
 use crate::exec::Executor;
 use crate::names::*;
@@ -32,6 +33,8 @@ pub struct ObservedContainer {
     pub ports: Vec<(u16, String)>,
     /// Network ─► the container's aliases on it.
     pub networks: BTreeMap<String, Vec<String>>,
+    /// The named volumes it mounts, sorted.
+    pub volumes: Vec<String>,
 }
 
 impl ObservedContainer {
@@ -79,6 +82,28 @@ impl ObservedContainer {
 }
 
 impl ObservedScope {
+    /// Listed, or attached to a container of the scope (a network in use
+    /// cannot be removed).
+    pub fn network_exists(&self, name: &str) -> bool {
+        self.networks.iter().any(|n| n == name)
+            || self
+                .containers
+                .iter()
+                .any(|c| c.networks.contains_key(name))
+    }
+
+    /// Listed, or mounted by a container of the scope.
+    pub fn volume_exists(&self, name: &str) -> bool {
+        self.scratch_volumes
+            .iter()
+            .chain(&self.persistent_volumes)
+            .any(|v| v == name)
+            || self
+                .containers
+                .iter()
+                .any(|c| c.volumes.iter().any(|v| v == name))
+    }
+
     pub fn workload_containers<'a>(
         &'a self,
         workload: &'a str,
@@ -118,20 +143,191 @@ pub fn list_networks(engine: EngineKind, names: &ScopeNames) -> EngineCommand {
     filtered(engine, &["network", "ls", "--format", "{{.Name}}"], names)
 }
 
+/// podman's volume list carries the labels (the kind) in its JSON; docker's
+/// labels are one comma-joined string, so docker's volumes are inspected.
 pub fn list_volumes(engine: EngineKind, names: &ScopeNames) -> EngineCommand {
-    filtered(engine, &["volume", "ls", "--format", "{{.Name}}"], names)
+    let format = match engine {
+        EngineKind::Podman => "json",
+        EngineKind::Docker => "{{.Name}}",
+    };
+    filtered(engine, &["volume", "ls", "--format", format], names)
 }
 
 pub fn list_secrets(engine: EngineKind) -> EngineCommand {
     EngineCommand::new(engine, ["secret", "ls", "--format", "{{.Name}}"])
 }
 
-/// Reads the scope's objects: the list commands run in parallel.
+/// Which of a scope's kinds of object an observation lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kinds {
+    pub containers: bool,
+    pub networks: bool,
+    pub volumes: bool,
+    /// Engine secrets (podman); docker has none to list.
+    pub secrets: bool,
+}
+
+impl Kinds {
+    pub const ALL: Kinds = Kinds {
+        containers: true,
+        networks: true,
+        volumes: true,
+        secrets: true,
+    };
+
+    pub const CONTAINERS: Kinds = Kinds {
+        containers: true,
+        networks: false,
+        volumes: false,
+        secrets: false,
+    };
+
+    pub const NONE: Kinds = Kinds {
+        containers: false,
+        networks: false,
+        volumes: false,
+        secrets: false,
+    };
+
+    pub fn or(self, other: Kinds) -> Kinds {
+        Kinds {
+            containers: self.containers || other.containers,
+            networks: self.networks || other.networks,
+            volumes: self.volumes || other.volumes,
+            secrets: self.secrets || other.secrets,
+        }
+    }
+
+    /// Each kind of `self` on its own.
+    pub fn each(self) -> impl Iterator<Item = Kinds> {
+        let one = |containers, networks, volumes, secrets| Kinds {
+            containers,
+            networks,
+            volumes,
+            secrets,
+        };
+        [
+            (self.containers, one(true, false, false, false)),
+            (self.networks, one(false, true, false, false)),
+            (self.volumes, one(false, false, true, false)),
+            (self.secrets, one(false, false, false, true)),
+        ]
+        .into_iter()
+        .filter_map(|(wanted, kind)| wanted.then_some(kind))
+    }
+
+    /// The kinds `self` leaves out.
+    pub fn rest(self) -> Kinds {
+        Kinds {
+            containers: !self.containers,
+            networks: !self.networks,
+            volumes: !self.volumes,
+            secrets: !self.secrets,
+        }
+    }
+}
+
+impl ObservedScope {
+    /// Adds what an observation of other kinds found.
+    pub fn absorb(&mut self, other: ObservedScope) {
+        self.containers.extend(other.containers);
+        self.containers.sort_by(|a, b| a.name.cmp(&b.name));
+        for (mine, theirs) in [
+            (&mut self.networks, other.networks),
+            (&mut self.scratch_volumes, other.scratch_volumes),
+            (&mut self.persistent_volumes, other.persistent_volumes),
+            (&mut self.secrets, other.secrets),
+        ] {
+            mine.extend(theirs);
+            mine.sort();
+        }
+    }
+}
+
+/// What an apply reads before it acts, and what it leaves for later.
+///
+/// Every engine call costs tens of milliseconds, and podman serialises
+/// much of their work on its own locks, so listings side by side cost
+/// nearly their sum: an apply reads only what its first steps depend on.
+/// 1. The containers, with the secrets (podman) when the plan creates
+///    any (a secret's name carries its value's digest) and the volumes
+///    when the plan has persistent ones (a create must never be shown for
+///    a volume that holds data).
+/// 2. A network or volume a container of the scope uses exists. When the
+///    scope has containers and one of the plan's networks or scratch
+///    volumes is not among them, that kind is listed.
+///
+/// In a scope without containers (new, or emptied by `down`) the plan's
+/// networks and scratch volumes are created without a listing; a create
+/// that finds one in place (left by a killed apply) goes on, as it always
+/// did when a killed apply's command ran late. The kinds returned are
+/// those not listed yet: only the removal of stale objects at the end
+/// reads them, so an apply lists them while its workloads move.
+pub fn observe_before_acting(
+    executor: &dyn Executor,
+    secrets: &Secrets,
+    engine: EngineKind,
+    desired: &Desired,
+) -> Result<(ObservedScope, Kinds), String> {
+    let first = Kinds {
+        containers: true,
+        networks: false,
+        volumes: desired
+            .volumes
+            .iter()
+            .any(|v| v.kind == landfall_plan::VolumeKind::Persistent),
+        secrets: engine.has_secrets() && desired.secrets.iter().any(|s| s.create.is_some()),
+    };
+    let mut observed = observe_kinds(executor, secrets, engine, &desired.names, first)?;
+    let second = if observed.containers.is_empty() {
+        Kinds::NONE
+    } else {
+        Kinds {
+            containers: false,
+            networks: desired
+                .networks
+                .iter()
+                .any(|n| !observed.network_exists(&n.name)),
+            volumes: !first.volumes
+                && desired
+                    .volumes
+                    .iter()
+                    .any(|v| !observed.volume_exists(&v.name)),
+            secrets: false,
+        }
+    };
+    if second != Kinds::NONE {
+        observed.absorb(observe_kinds(
+            executor,
+            secrets,
+            engine,
+            &desired.names,
+            second,
+        )?);
+    }
+    let listed = first.or(second);
+    Ok((observed, listed.rest()))
+}
+
+/// Reads all of the scope's objects.
 pub fn observe(
     executor: &dyn Executor,
     secrets: &Secrets,
     engine: EngineKind,
     names: &ScopeNames,
+) -> Result<ObservedScope, String> {
+    observe_kinds(executor, secrets, engine, names, Kinds::ALL)
+}
+
+/// Reads the scope's objects of the given kinds, one list command per
+/// kind, side by side (podman serialises much of their work on its own
+/// locks, so each kind left out is worth more than the parallelism).
+pub fn observe_kinds(
+    executor: &dyn Executor,
+    secrets: &Secrets,
+    engine: EngineKind,
+    names: &ScopeNames,
+    kinds: Kinds,
 ) -> Result<ObservedScope, String> {
     let run = |command: EngineCommand| -> Result<String, String> {
         let output = executor.execute(&command, secrets, None)?;
@@ -151,14 +347,29 @@ pub fn observe(
         lines.sort();
         lines
     };
-    let (containers, networks, volumes, all_secrets) = std::thread::scope(|s| {
+    let (containers, networks, volumes, secrets_found) = std::thread::scope(|s| {
         let containers = s.spawn(|| -> Result<Vec<ObservedContainer>, String> {
+            if !kinds.containers {
+                return Ok(Vec::new());
+            }
             let ids = lines(run(list_containers(engine, names))?);
             inspect(executor, secrets, engine, &ids)
         });
-        let networks = s.spawn(|| run(list_networks(engine, names)).map(lines));
+        let networks = s.spawn(|| {
+            if !kinds.networks {
+                return Ok(Vec::new());
+            }
+            run(list_networks(engine, names)).map(lines)
+        });
         let volumes = s.spawn(|| -> Result<(Vec<String>, Vec<String>), String> {
-            let listed = lines(run(list_volumes(engine, names))?);
+            if !kinds.volumes {
+                return Ok((Vec::new(), Vec::new()));
+            }
+            let listed = run(list_volumes(engine, names))?;
+            if engine == EngineKind::Podman {
+                return parse_volume_inspect(&listed);
+            }
+            let listed = lines(listed);
             if listed.is_empty() {
                 return Ok((Vec::new(), Vec::new()));
             }
@@ -166,43 +377,40 @@ pub fn observe(
             args.extend(listed);
             parse_volume_inspect(&run(EngineCommand::new(engine, args))?)
         });
-        let all_secrets = s.spawn(|| {
-            if engine.has_secrets() {
-                run(list_secrets(engine)).map(lines)
-            } else {
-                Ok(Vec::new())
+        let secrets_found = s.spawn(|| -> Result<Vec<String>, String> {
+            if !kinds.secrets || !engine.has_secrets() {
+                return Ok(Vec::new());
             }
+            // podman 4 cannot filter secrets by label; the scope's secret
+            // names share a prefix no other landfall scope's names can have.
+            let prefix = format!("{}-{}-secret-", names.application, names.scope);
+            let candidates: Vec<String> = lines(run(list_secrets(engine))?)
+                .into_iter()
+                .filter(|name| name.starts_with(&prefix))
+                .collect();
+            if candidates.is_empty() {
+                return Ok(candidates);
+            }
+            // The labels decide: a prefix alone could belong to
+            // `shop-local/secret-x`.
+            let mut args = vec!["secret".to_string(), "inspect".to_string()];
+            args.extend(candidates);
+            parse_secret_inspect(&run(EngineCommand::new(engine, args))?, names)
         });
         (
             containers.join().expect("observer thread"),
             networks.join().expect("observer thread"),
             volumes.join().expect("observer thread"),
-            all_secrets.join().expect("observer thread"),
+            secrets_found.join().expect("observer thread"),
         )
     });
-    // podman 4 cannot filter secrets by label; the scope's secret names
-    // share a prefix no other landfall scope's names can have.
-    let prefix = format!("{}-{}-secret-", names.application, names.scope);
-    let candidates: Vec<String> = all_secrets?
-        .into_iter()
-        .filter(|name| name.starts_with(&prefix))
-        .collect();
-    // The labels decide: a prefix alone could belong to `shop-local/secret-x`.
-    let secrets_found = if candidates.is_empty() {
-        candidates
-    } else {
-        let mut args = vec!["secret".to_string(), "inspect".to_string()];
-        args.extend(candidates.iter().cloned());
-        let text = run(EngineCommand::new(engine, args))?;
-        parse_secret_inspect(&text, names)?
-    };
     let (scratch_volumes, persistent_volumes) = volumes?;
     Ok(ObservedScope {
         containers: containers?,
         networks: networks?,
         scratch_volumes,
         persistent_volumes,
-        secrets: secrets_found,
+        secrets: secrets_found?,
     })
 }
 
@@ -263,10 +471,15 @@ struct InspectedVolume {
 }
 
 /// `(scratch, persistent)` volume names, sorted, by their kind label; a
-/// volume without one counts as persistent (its data is kept).
+/// volume without one counts as persistent (its data is kept). Reads
+/// `volume inspect` output and podman's `volume ls --format json`.
 fn parse_volume_inspect(text: &str) -> Result<(Vec<String>, Vec<String>), String> {
-    let items: Vec<InspectedVolume> = serde_json::from_str(text.trim())
-        .map_err(|e| format!("cannot read `volume inspect` output: {e}"))?;
+    let text = text.trim();
+    let items: Vec<InspectedVolume> = if text.is_empty() {
+        Vec::new()
+    } else {
+        serde_json::from_str(text).map_err(|e| format!("cannot read the volumes' JSON: {e}"))?
+    };
     let (mut scratch, mut persistent) = (Vec::new(), Vec::new());
     for item in items {
         let labels = item.labels.unwrap_or_default();
@@ -287,6 +500,17 @@ struct Inspected {
     state: InspectedState,
     config: InspectedConfig,
     network_settings: Option<InspectedNetwork>,
+    #[serde(default)]
+    mounts: Option<Vec<InspectedMount>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct InspectedMount {
+    #[serde(default)]
+    r#type: String,
+    #[serde(default)]
+    name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -367,6 +591,14 @@ pub fn parse_inspect(text: &str) -> Result<Vec<ObservedContainer>, String> {
                 }
             }
             ports.sort();
+            let mut volumes: Vec<String> = item
+                .mounts
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|m| m.r#type == "volume")
+                .filter_map(|m| m.name)
+                .collect();
+            volumes.sort();
             ObservedContainer {
                 name: item.name.trim_start_matches('/').to_string(),
                 image: item.config.image.unwrap_or_default(),
@@ -374,6 +606,7 @@ pub fn parse_inspect(text: &str) -> Result<Vec<ObservedContainer>, String> {
                 state: item.state.status,
                 ports,
                 networks,
+                volumes,
             }
         })
         .collect();
@@ -389,13 +622,16 @@ mod tests {
     fn reads_podman_and_docker_inspect_output() {
         let podman = r#"[{"Name": "shop-local-api-0-01234567", "State": {"Status": "running"},
             "Config": {"Labels": {"dev.landfall.workload": "api", "dev.landfall.replica": "0"}},
-            "NetworkSettings": {"Ports": {"8080/tcp": [{"HostIp": "127.0.0.1", "HostPort": "40123"}], "9090/tcp": null}}}]"#;
+            "NetworkSettings": {"Ports": {"8080/tcp": [{"HostIp": "127.0.0.1", "HostPort": "40123"}], "9090/tcp": null}},
+            "Mounts": [{"Type": "volume", "Name": "shop-local-cache", "Destination": "/cache"},
+                       {"Type": "bind", "Source": "/state/configs/x", "Destination": "/etc/x"}]}]"#;
         let containers = parse_inspect(podman).unwrap();
         assert_eq!(containers.len(), 1);
         assert_eq!(containers[0].workload(), "api");
         assert_eq!(containers[0].replica(), Some(0));
         assert_eq!(containers[0].host_port(8080), Some("127.0.0.1:40123"));
         assert!(containers[0].running());
+        assert_eq!(containers[0].volumes, ["shop-local-cache"]);
         let docker = "{\"Name\": \"/b\", \"State\": {\"Status\": \"exited\"}, \"Config\": {\"Labels\": null}, \"NetworkSettings\": {\"Ports\": {}}}\n{\"Name\": \"/a\", \"State\": {\"Status\": \"running\"}, \"Config\": {}}\n";
         let containers = parse_inspect(docker).unwrap();
         assert_eq!(containers[0].name, "a");

@@ -531,18 +531,25 @@ pub fn reconcile_workload(
 
 /// Every step of an apply.
 pub fn reconcile(desired: &Desired, observed: &ObservedScope) -> ApplySteps {
+    let mut steps = reconcile_before_cleanup(desired, observed);
+    steps.plan_cleanup(desired, observed);
+    steps
+}
+
+/// The steps before the cleanup: they read what
+/// [`crate::observe::observe_before_acting`] reads, so an apply can list
+/// the rest while the workloads move.
+pub fn reconcile_before_cleanup(desired: &Desired, observed: &ObservedScope) -> ApplySteps {
     let engine = desired.engine;
     let mut out = ApplySteps::default();
     for network in &desired.networks {
-        if !observed.networks.contains(&network.name) {
+        if !observed.network_exists(&network.name) {
             out.prepare.push(Step::Run(network.create.clone()));
             out.prepared += 1;
         }
     }
     for volume in &desired.volumes {
-        let exists = observed.scratch_volumes.contains(&volume.name)
-            || observed.persistent_volumes.contains(&volume.name);
-        if !exists {
+        if !observed.volume_exists(&volume.name) {
             out.prepare.push(Step::Run(volume.create.clone()));
             out.prepared += 1;
         }
@@ -601,9 +608,24 @@ pub fn reconcile(desired: &Desired, observed: &ObservedScope) -> ApplySteps {
         }
         out.workloads.push(steps);
     }
+    out
+}
 
-    // Shared objects the plan no longer names, once every workload moved.
-    // Persistent volumes hold data: only `down --volumes` removes them.
+impl ApplySteps {
+    /// The removal of shared objects the plan no longer names, once every
+    /// workload moved. Persistent volumes hold data: only `down --volumes`
+    /// removes them.
+    pub fn plan_cleanup(&mut self, desired: &Desired, observed: &ObservedScope) {
+        let (cleanup, cleaned) = cleanup(desired, observed);
+        self.cleanup = cleanup;
+        self.cleaned = cleaned;
+    }
+}
+
+fn cleanup(desired: &Desired, observed: &ObservedScope) -> (Vec<Step>, usize) {
+    let engine = desired.engine;
+    let mut steps = Vec::new();
+    let mut cleaned = 0;
     let wanted_secrets: BTreeSet<&str> = desired.secrets.iter().map(|s| s.name.as_str()).collect();
     let stale_secrets: Vec<String> = observed
         .secrets
@@ -612,11 +634,10 @@ pub fn reconcile(desired: &Desired, observed: &ObservedScope) -> ApplySteps {
         .cloned()
         .collect();
     if !stale_secrets.is_empty() {
-        out.cleaned += stale_secrets.len();
+        cleaned += stale_secrets.len();
         let mut args = vec!["secret".to_string(), "rm".to_string()];
         args.extend(stale_secrets);
-        out.cleanup
-            .push(Step::Run(EngineCommand::new(engine, args)));
+        steps.push(Step::Run(EngineCommand::new(engine, args)));
     }
     let wanted_volumes: BTreeSet<&str> = desired
         .volumes
@@ -631,11 +652,10 @@ pub fn reconcile(desired: &Desired, observed: &ObservedScope) -> ApplySteps {
         .cloned()
         .collect();
     if !stale_volumes.is_empty() {
-        out.cleaned += stale_volumes.len();
+        cleaned += stale_volumes.len();
         let mut args = vec!["volume".to_string(), "rm".to_string()];
         args.extend(stale_volumes);
-        out.cleanup
-            .push(Step::Run(EngineCommand::new(engine, args)));
+        steps.push(Step::Run(EngineCommand::new(engine, args)));
     }
     let wanted_networks: BTreeSet<&str> =
         desired.networks.iter().map(|n| n.name.as_str()).collect();
@@ -646,13 +666,12 @@ pub fn reconcile(desired: &Desired, observed: &ObservedScope) -> ApplySteps {
         .cloned()
         .collect();
     if !stale_networks.is_empty() {
-        out.cleaned += stale_networks.len();
+        cleaned += stale_networks.len();
         let mut args = vec!["network".to_string(), "rm".to_string()];
         args.extend(stale_networks);
-        out.cleanup
-            .push(Step::Run(EngineCommand::new(engine, args)));
+        steps.push(Step::Run(EngineCommand::new(engine, args)));
     }
-    out
+    (steps, cleaned)
 }
 
 /// The steps of `down`: every container (jobs too), network, secret and

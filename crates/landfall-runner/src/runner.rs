@@ -11,10 +11,13 @@ use crate::desired::Desired;
 use crate::engine::{EngineCommand, EngineKind};
 use crate::exec::{Executor, Output};
 use crate::names::{LABEL_READINESS, LABEL_ROLE, ScopeNames};
-use crate::observe::{ObservedContainer, ObservedScope, inspect, observe};
+use crate::observe::{
+    Kinds, ObservedContainer, ObservedScope, inspect, observe, observe_before_acting, observe_kinds,
+};
 use crate::probe::probe_once;
 use crate::reconcile::{
-    ApplySteps, Step, WorkloadSteps, describe_probe, reconcile, render_step, teardown,
+    ApplySteps, Step, WorkloadSteps, describe_probe, reconcile_before_cleanup, render_step,
+    teardown,
 };
 use crate::secrets::Secrets;
 use crate::state::{self, ScopeLock};
@@ -87,15 +90,16 @@ impl Runner<'_> {
         }
     }
 
-    /// Runs a step's command. An engine command of a killed apply may
-    /// still be running when the next apply reads the engine, so an
-    /// object it made meanwhile is taken over: a network, volume or secret
-    /// that now exists is the one wanted (their names are their content),
-    /// and a container of the wanted name is replaced.
-    fn converge(&self, command: &EngineCommand) -> Result<(), String> {
+    /// Runs a step's command; `Ok(false)` when what it creates was found
+    /// in place. A network, volume or secret that exists is the one wanted
+    /// (their names are their content): one left by a killed apply, or by
+    /// a killed apply's command that ran late, or one the apply did not
+    /// list first (see [`observe_before_acting`]). A container of the
+    /// wanted name is replaced.
+    fn converge(&self, command: &EngineCommand) -> Result<bool, String> {
         let output = self.run(command, None)?;
         if output.success() {
-            return Ok(());
+            return Ok(true);
         }
         let args: Vec<&str> = command.args.iter().map(String::as_str).collect();
         let stderr = output.stderr.to_lowercase();
@@ -103,24 +107,39 @@ impl Runner<'_> {
             ["network" | "volume" | "secret", "create", ..]
                 if stderr.contains("already exists") || stderr.contains("name in use") =>
             {
-                return Ok(());
+                return Ok(false);
             }
             ["run", "--detach", "--name", name, ..] if stderr.contains("already in use") => {
                 let remove = EngineCommand::new(self.engine, ["rm", "--force", name]);
                 self.must(&remove)?;
-                return self.must(command).map(drop);
+                return self.must(command).map(|_| true);
             }
             _ => {}
         }
         Err(format!("`{command}` failed: {}", output.stderr.trim()))
     }
 
-    /// The steps an apply of `plan` would take now (`apply --dry-run`).
+    /// The steps an apply of `plan` would take now (`apply --dry-run`):
+    /// the same observation in the same order as [`Runner::apply`], so
+    /// the same decisions.
     pub fn plan_steps(&self, plan: &Plan) -> Result<(Desired, ObservedScope, ApplySteps), String> {
         let desired = Desired::new(plan, self.engine, &self.state_dir, self.secrets)?;
-        let observed = observe(self.executor, self.secrets, self.engine, &desired.names)?;
-        let steps = reconcile(&desired, &observed);
+        let (mut observed, rest) =
+            observe_before_acting(self.executor, self.secrets, self.engine, &desired)?;
+        let mut steps = reconcile_before_cleanup(&desired, &observed);
+        observed.absorb(self.observe_kinds(&desired, rest)?);
+        steps.plan_cleanup(&desired, &observed);
         Ok((desired, observed, steps))
+    }
+
+    fn observe_kinds(&self, desired: &Desired, kinds: Kinds) -> Result<ObservedScope, String> {
+        observe_kinds(
+            self.executor,
+            self.secrets,
+            self.engine,
+            &desired.names,
+            kinds,
+        )
     }
 
     /// What runs for the plan's scope, in the terms of `landfall plan`'s
@@ -158,59 +177,84 @@ impl Runner<'_> {
             &plan.scope.name,
             "apply",
         )?;
-        let (desired, _, steps) = self.plan_steps(plan)?;
-        let endpoints: Endpoints = Mutex::new(Vec::new());
+        let desired = Desired::new(plan, self.engine, &self.state_dir, self.secrets)?;
+        let (mut observed, rest) =
+            observe_before_acting(self.executor, self.secrets, self.engine, &desired)?;
+        let mut steps = reconcile_before_cleanup(&desired, &observed);
+        let mut found_in_place = 0;
         for step in &steps.prepare {
-            self.step(step)?;
+            if !self.step(step)? {
+                found_in_place += 1;
+            }
         }
-        // Workloads are independent in a plan: each moves on its own
-        // thread (a spinner each), and the apply fails if any fails.
-        let failures: Vec<String> = std::thread::scope(|scope| {
-            let handles: Vec<_> = steps
-                .workloads
+        std::thread::scope(|scope| {
+            // What only the cleanup at the end reads is listed while the
+            // workloads move (their `run`s leave the engine idle now and
+            // then; the short prepare commands do not).
+            let later = scope.spawn(|| -> Result<ObservedScope, String> {
+                // One kind after another: side by side they would all
+                // compete with the first `run` for the engine's locks.
+                let mut found = ObservedScope::default();
+                for kind in rest.each() {
+                    found.absorb(self.observe_kinds(&desired, kind)?);
+                }
+                Ok(found)
+            });
+            let endpoints: Endpoints = Mutex::new(Vec::new());
+            // Workloads are independent in a plan: each moves on its own
+            // thread (a spinner each), and the apply fails if any fails.
+            let failures: Vec<String> = std::thread::scope(|scope| {
+                let handles: Vec<_> = steps
+                    .workloads
+                    .iter()
+                    .map(|workload| {
+                        let (endpoints, desired, observed) = (&endpoints, &desired, &observed);
+                        scope.spawn(move || {
+                            self.apply_workload(desired, workload, &observed.containers, endpoints)
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .filter_map(|h| h.join().expect("workload thread").err())
+                    .collect()
+            });
+            if !failures.is_empty() {
+                return Err(failures.join("\n"));
+            }
+            observed.absorb(later.join().expect("observer thread")?);
+            steps.plan_cleanup(&desired, &observed);
+            for step in &steps.cleanup {
+                self.step(step)?;
+            }
+            // Config directories no container of the plan mounts any more.
+            let keep: Vec<PathBuf> = desired.configs.iter().map(|c| c.dir.clone()).collect();
+            for dir in state::stale_entries(&desired.scope_dir.join("configs"), &keep) {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            let keep: Vec<PathBuf> = desired
+                .secrets
                 .iter()
-                .map(|workload| {
-                    let endpoints = &endpoints;
-                    let desired = &desired;
-                    scope.spawn(move || self.apply_workload(desired, workload, endpoints))
-                })
+                .filter_map(|s| s.file.clone())
                 .collect();
-            handles
-                .into_iter()
-                .filter_map(|h| h.join().expect("workload thread").err())
-                .collect()
-        });
-        if !failures.is_empty() {
-            return Err(failures.join("\n"));
-        }
-        for step in &steps.cleanup {
-            self.step(step)?;
-        }
-        // Config directories no container of the plan mounts any more.
-        let keep: Vec<PathBuf> = desired.configs.iter().map(|c| c.dir.clone()).collect();
-        for dir in state::stale_entries(&desired.scope_dir.join("configs"), &keep) {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-        let keep: Vec<PathBuf> = desired
-            .secrets
-            .iter()
-            .filter_map(|s| s.file.clone())
-            .collect();
-        for file in state::stale_entries(&desired.scope_dir.join("secrets"), &keep) {
-            let _ = std::fs::remove_file(file);
-        }
-        let mut endpoints = endpoints.into_inner().expect("not poisoned");
-        endpoints.sort();
-        Ok(ApplyReport {
-            changes: steps.changes(),
-            endpoints,
+            for file in state::stale_entries(&desired.scope_dir.join("secrets"), &keep) {
+                let _ = std::fs::remove_file(file);
+            }
+            let mut endpoints = endpoints.into_inner().expect("not poisoned");
+            endpoints.sort();
+            Ok(ApplyReport {
+                changes: steps.changes() - found_in_place,
+                endpoints,
+            })
         })
     }
 
+    /// `found`: the containers the apply found running when it began.
     fn apply_workload(
         &self,
         desired: &Desired,
         workload: &WorkloadSteps,
+        found: &[ObservedContainer],
         endpoints: &Endpoints,
     ) -> Result<(), String> {
         let started = Instant::now();
@@ -218,7 +262,7 @@ impl Runner<'_> {
             self.progress.update(&workload.name, how);
         }
         for step in &workload.steps {
-            if let Err(error) = self.step_of(&workload.name, step, endpoints) {
+            if let Err(error) = self.step_of(&workload.name, step, found, endpoints) {
                 self.progress.finish(&workload.name, false, "failed");
                 return Err(format!("workload `{}`: {error}", workload.name));
             }
@@ -250,12 +294,22 @@ impl Runner<'_> {
         Ok(())
     }
 
-    fn step(&self, step: &Step) -> Result<(), String> {
-        self.step_of("", step, &Mutex::new(Vec::new()))
+    /// Runs a step outside any workload; `Ok(false)` when what it creates
+    /// was found in place.
+    fn step(&self, step: &Step) -> Result<bool, String> {
+        self.step_of("", step, &[], &Mutex::new(Vec::new()))
     }
 
     /// Runs one step; replicas found ready add their ports to `endpoints`.
-    fn step_of(&self, workload: &str, step: &Step, endpoints: &Endpoints) -> Result<(), String> {
+    /// `found`: the containers observed before the apply acted. `Ok(false)`
+    /// when what it creates was found in place.
+    fn step_of(
+        &self,
+        workload: &str,
+        step: &Step,
+        found: &[ObservedContainer],
+        endpoints: &Endpoints,
+    ) -> Result<bool, String> {
         let mut line = String::new();
         render_step(&mut line, step);
         let line = line.trim_end();
@@ -266,8 +320,8 @@ impl Runner<'_> {
         } else {
             self.progress.update(workload, line);
         }
-        match step {
-            Step::Run(command) => self.converge(command),
+        let done = match step {
+            Step::Run(command) => return self.converge(command),
             Step::TryRun(command) => {
                 let output = self.run(command, Some(Duration::from_secs(30)))?;
                 if !output.success() {
@@ -293,7 +347,7 @@ impl Runner<'_> {
                 containers,
                 startup.as_ref(),
                 readiness.as_ref(),
-                *started_earlier,
+                started_earlier.then_some(found),
             ) {
                 Ok(ready) => {
                     let mut endpoints = endpoints.lock().expect("not poisoned");
@@ -321,7 +375,8 @@ impl Runner<'_> {
                 }
                 Ok(())
             }
-        }
+        };
+        done.map(|()| true)
     }
 
     /// A replica failed: show its last log lines, then remove it if asked
@@ -377,14 +432,27 @@ impl Runner<'_> {
         inspect(self.executor, self.secrets, self.engine, containers)
     }
 
+    /// `found`: for replicas started by an earlier apply, what this apply
+    /// observed of them before it acted; they were inspected a moment ago,
+    /// so their state and ports are not asked for again.
     fn await_ready(
         &self,
         containers: &[String],
         startup: Option<&Probe>,
         readiness: Option<&Probe>,
-        started_earlier: bool,
+        found: Option<&[ObservedContainer]>,
     ) -> Result<Vec<ObservedContainer>, String> {
-        let observed = self.inspect(containers)?;
+        let started_earlier = found.is_some();
+        let known: Option<Vec<ObservedContainer>> = found.and_then(|found| {
+            containers
+                .iter()
+                .map(|name| found.iter().find(|c| &c.name == name).cloned())
+                .collect()
+        });
+        let observed = match known {
+            Some(known) => known,
+            None => self.inspect(containers)?,
+        };
         if let Some(down) = observed.iter().find(|c| !c.running()) {
             return Err(format!("{} is {}, not running", down.name, down.state));
         }
@@ -544,7 +612,13 @@ impl Runner<'_> {
     /// What runs in the scope now, each running replica probed once.
     pub fn status(&self, application: &str, scope: &str) -> Result<Status, String> {
         let names = ScopeNames::new(application, scope);
-        let observed = observe(self.executor, self.secrets, self.engine, &names)?;
+        let observed = observe_kinds(
+            self.executor,
+            self.secrets,
+            self.engine,
+            &names,
+            Kinds::CONTAINERS,
+        )?;
         // Per workload: the versions seen, and (replica number, status).
         type Seen = (Vec<String>, Vec<(u32, ReplicaStatus)>);
         let mut workloads: BTreeMap<String, Seen> = BTreeMap::new();

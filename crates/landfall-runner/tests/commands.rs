@@ -7,7 +7,9 @@ use std::path::Path;
 
 use landfall_plan::Plan;
 use landfall_runner::observe::{ObservedContainer, ObservedScope};
-use landfall_runner::{Desired, EngineKind, Secrets, Step, reconcile};
+use landfall_runner::{
+    Desired, EngineCommand, EngineKind, RecordingExecutor, Runner, Secrets, Silent, Step, reconcile,
+};
 
 fn fixture(name: &str) -> Plan {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -48,6 +50,7 @@ fn applied(desired: &Desired) -> ObservedScope {
                 }
                 let aliases = vec![workload.name.clone()];
                 containers.push(ObservedContainer {
+                    volumes: named_volumes(run),
                     name: name.clone(),
                     labels,
                     state: "running".into(),
@@ -80,6 +83,18 @@ fn applied(desired: &Desired) -> ObservedScope {
             .collect(),
         secrets: desired.secrets.iter().map(|s| s.name.clone()).collect(),
     }
+}
+
+/// The named volumes a `run` command mounts (`--volume NAME:/path`).
+fn named_volumes(run: &EngineCommand) -> Vec<String> {
+    let mut volumes: Vec<String> = run
+        .args
+        .windows(2)
+        .filter(|pair| pair[0] == "--volume" && !pair[1].starts_with('/'))
+        .map(|pair| pair[1].split(':').next().unwrap().to_string())
+        .collect();
+    volumes.sort();
+    volumes
 }
 
 fn mutating(steps: &landfall_runner::ApplySteps) -> Vec<String> {
@@ -369,4 +384,199 @@ fn a_missing_secret_names_its_reference_and_hand_edited_plans_are_checked() {
         error.starts_with("workload name `API;rm` is not a DNS label"),
         "{error}"
     );
+}
+
+/// The running scope as `podman container inspect` shows it.
+fn inspect_json(observed: &ObservedScope) -> String {
+    let items: Vec<serde_json::Value> = observed
+        .containers
+        .iter()
+        .map(|c| {
+            let networks: serde_json::Map<String, serde_json::Value> = c
+                .networks
+                .iter()
+                .map(|(name, aliases)| (name.clone(), serde_json::json!({ "Aliases": aliases })))
+                .collect();
+            serde_json::json!({
+                "Name": c.name,
+                "State": { "Status": c.state },
+                "Config": { "Labels": c.labels, "Image": "localhost/landfall-test:latest" },
+                "NetworkSettings": {
+                    "Ports": { "8080/tcp": [{ "HostIp": "127.0.0.1", "HostPort": "40123" }] },
+                    "Networks": networks,
+                },
+                "Mounts": c.volumes.iter().map(|v| serde_json::json!({ "Type": "volume", "Name": v }))
+                    .chain([serde_json::json!({ "Type": "bind", "Source": "/state/x" })])
+                    .collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::to_string(&items).unwrap()
+}
+
+/// The shop without probes: nothing answers them here, and the order of
+/// what the runner reads is the point.
+fn shop_without_probes() -> Plan {
+    let mut plan = fixture("shop-local.plan.json");
+    for workload in &mut plan.workloads {
+        for container in &mut workload.containers {
+            container.probes = Default::default();
+        }
+    }
+    plan
+}
+
+fn runner<'a>(executor: &'a RecordingExecutor, secrets: &'a Secrets, state: &Path) -> Runner<'a> {
+    Runner {
+        engine: EngineKind::Podman,
+        executor,
+        secrets,
+        state_dir: state.to_path_buf(),
+        progress: &Silent,
+    }
+}
+
+fn is_listing(line: &str) -> bool {
+    line.contains(" ls ") || line.starts_with("podman ps ") || line.contains(" inspect ")
+}
+
+#[test]
+fn what_containers_use_exists_without_a_listing() {
+    let desired = desired(&fixture("shop-local.plan.json"), EngineKind::Podman);
+    let mut observed = applied(&desired);
+    observed.networks.clear();
+    observed.scratch_volumes.clear();
+    let steps = reconcile(&desired, &observed);
+    assert_eq!(steps.changes(), 0);
+    assert_eq!(mutating(&steps), Vec::<String>::new());
+}
+
+#[test]
+fn on_an_empty_engine_only_the_containers_are_read_before_acting() {
+    let plan = shop_without_probes();
+    let state = tempfile::tempdir().unwrap();
+    let secrets = secrets();
+    let started = applied(&desired(&plan, EngineKind::Podman));
+    let executor =
+        RecordingExecutor::new().answer("podman container inspect", &inspect_json(&started));
+    let report = runner(&executor, &secrets, state.path())
+        .apply(&plan)
+        .unwrap();
+    assert_eq!(report.changes, 6);
+    let lines = executor.lines();
+    assert!(
+        lines[0].starts_with(
+            "podman ps --all --quiet --no-trunc --filter 'label=dev.landfall.owner=shop/local'"
+        ),
+        "{lines:#?}"
+    );
+    assert!(lines[1].starts_with("podman network create "), "{lines:#?}");
+    // The shared objects of other kinds and stale ones are listed once,
+    // while the workloads move, for the cleanup at the end.
+    for listing in [
+        "podman network ls ",
+        "podman volume ls ",
+        "podman secret ls ",
+    ] {
+        assert_eq!(
+            lines.iter().filter(|l| l.starts_with(listing)).count(),
+            1,
+            "{lines:#?}"
+        );
+    }
+    // Exactly the commands `apply --dry-run` prints.
+    let dry = RecordingExecutor::new();
+    let (_, _, steps) = runner(&dry, &secrets, state.path())
+        .plan_steps(&plan)
+        .unwrap();
+    let ran: Vec<&String> = lines.iter().filter(|l| !is_listing(l)).collect();
+    let printed = mutating(&steps);
+    assert_eq!(ran, printed.iter().collect::<Vec<_>>());
+    // The dry run reads the same things in the same order.
+    let dry = dry.lines();
+    assert_eq!(dry[0], lines[0]);
+}
+
+#[test]
+fn objects_found_in_place_are_not_changes() {
+    let plan = shop_without_probes();
+    let state = tempfile::tempdir().unwrap();
+    let secrets = secrets();
+    let started = applied(&desired(&plan, EngineKind::Podman));
+    let executor = RecordingExecutor::new()
+        .answer("podman container inspect", &inspect_json(&started))
+        .fail(
+            "podman network create",
+            "Error: network name shop-local-default already used: network already exists\n",
+        );
+    let report = runner(&executor, &secrets, state.path())
+        .apply(&plan)
+        .unwrap();
+    assert_eq!(report.changes, 5, "the network was there");
+}
+
+#[test]
+fn a_running_scope_is_read_from_its_containers() {
+    let plan = shop_without_probes();
+    let state = tempfile::tempdir().unwrap();
+    let secrets = secrets();
+    // Config directories are in the state directory: their path is part of
+    // what the replicas were started with.
+    let running =
+        applied(&Desired::new(&plan, EngineKind::Podman, state.path(), &secrets).unwrap());
+    let ids: String = running
+        .containers
+        .iter()
+        .map(|c| format!("{}\n", c.name))
+        .collect();
+    let executor = RecordingExecutor::new()
+        .answer("podman ps ", &ids)
+        .answer("podman container inspect", &inspect_json(&running));
+    let report = runner(&executor, &secrets, state.path())
+        .apply(&plan)
+        .unwrap();
+    assert_eq!(report.changes, 0);
+    assert_eq!(report.endpoints.len(), 3, "{:?}", report.endpoints);
+    let lines = executor.lines();
+    assert!(lines[0].starts_with("podman ps "), "{lines:#?}");
+    assert!(
+        lines[1].starts_with("podman container inspect "),
+        "{lines:#?}"
+    );
+    // The network and volumes the containers use need no listing before
+    // the steps, and replicas just inspected are not inspected again.
+    let mut rest: Vec<&str> = lines[2..]
+        .iter()
+        .map(|l| l.split(" --").next().unwrap())
+        .collect();
+    rest.sort();
+    assert_eq!(
+        rest,
+        ["podman network ls", "podman secret ls", "podman volume ls"],
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn secrets_and_persistent_volumes_are_listed_before_acting() {
+    let plan = fixture("every-feature.plan.json");
+    let state = tempfile::tempdir().unwrap();
+    let secrets = secrets();
+    let executor = RecordingExecutor::new();
+    runner(&executor, &secrets, state.path())
+        .plan_steps(&plan)
+        .unwrap();
+    let lines = executor.lines();
+    let mut first: Vec<&str> = lines[..3]
+        .iter()
+        .map(|l| l.split(" --").next().unwrap())
+        .collect();
+    first.sort();
+    assert_eq!(
+        first,
+        ["podman ps", "podman secret ls", "podman volume ls"],
+        "{lines:#?}"
+    );
+    assert!(lines[3].starts_with("podman network ls "), "{lines:#?}");
+    assert_eq!(lines.len(), 4, "{lines:#?}");
 }
