@@ -42,7 +42,9 @@ out=bench/out/apply
 mkdir -p "$out"
 export XDG_STATE_HOME=$PWD/$out/state
 
-python3 - crates/landfall-runner/tests/fixtures/shop-local.plan.json "$out" <<'PY'
+# The example's local scope, lowered as `landfall apply --scope` would.
+"$landfall" plan examples/shop --scope shop/local -o "$out/shop-source.json" >/dev/null
+python3 - "$out/shop-source.json" "$out" <<'PY'
 import json, sys
 source, out = sys.argv[1], sys.argv[2]
 plan = json.load(open(source))

@@ -481,6 +481,47 @@ fn apply_reach_reapply_status_and_down() {
 }
 
 #[test]
+fn a_scope_whose_containers_were_removed_by_hand_is_applied_again() {
+    if !podman_ready() {
+        return;
+    }
+    let scope = Scope::new("emptied");
+    let plan = scope.plan("shop-local.plan.json");
+    scope.apply(&plan);
+    let containers = scope.containers();
+    let removed = Command::new("podman")
+        .args(["rm", "--force", "--time", "1"])
+        .args(&containers)
+        .output()
+        .unwrap();
+    assert!(removed.status.success());
+
+    // Without containers nothing shows that the network and volumes are
+    // there: apply creates them without listing first, and a create that
+    // finds its object in place goes on.
+    let path = scope.write_plan(&plan);
+    let dry = scope.ok(&["apply", path.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(
+        dry.lines()
+            .filter(|l| l.starts_with("podman network create ")
+                || l.starts_with("podman volume create "))
+            .count(),
+        3,
+        "{dry}"
+    );
+    let out = scope.apply(&plan);
+    assert!(
+        out.contains("apply complete, 3 changes"),
+        "the network and volumes were found in place: {out}"
+    );
+    assert_eq!(scope.containers().len(), 3);
+    let out = scope.apply(&plan);
+    assert!(out.contains("apply complete, 0 changes"), "{out}");
+    let dry = scope.ok(&["apply", path.to_str().unwrap(), "--dry-run"]);
+    assert!(dry.ends_with(": 0 changes\n"), "{dry}");
+}
+
+#[test]
 fn a_rolling_upgrade_keeps_the_service_answering() {
     if !podman_ready() {
         return;
