@@ -14,7 +14,8 @@
 # The direct scripts are what `landfall apply --dry-run` prints for the
 # empty scope: both sides run exactly the same engine commands. Readiness
 # probes are left out of the plans (a script has no way to run them), so
-# the figures are landfall's cost, not probe waiting.
+# the figures are landfall's cost, not probe waiting; so are fixed host
+# ports.
 #
 # Needs hyperfine, python3 and a configured podman (.ci/setup-podman.sh).
 set -euo pipefail
@@ -42,8 +43,13 @@ out=bench/out/apply
 mkdir -p "$out"
 export XDG_STATE_HOME=$PWD/$out/state
 
-# The example's local scope, lowered as `landfall apply --scope` would.
-"$landfall" plan examples/shop --scope shop/local -o "$out/shop-source.json" >/dev/null
+# The example's local scope, lowered as `landfall apply --scope` would
+# (its findings are the example's, shown only if planning fails).
+if ! "$landfall" plan examples/shop --scope shop/local -o "$out/shop-source.json" \
+        >/dev/null 2>"$out/plan.log"; then
+    cat "$out/plan.log" >&2
+    exit 1
+fi
 python3 - "$out/shop-source.json" "$out" <<'PY'
 import json, sys
 source, out = sys.argv[1], sys.argv[2]
@@ -52,6 +58,10 @@ plan["application"]["name"] = "bench"
 for workload in plan["workloads"]:
     for container in workload["containers"]:
         container["probes"] = {}
+        # The engine picks every host port: a fixed one (the example's API
+        # on 18080) could be held by something else on the machine.
+        for port in container["ports"]:
+            port.pop("hostPort", None)
 open(out + "/shop.json", "w").write(json.dumps(plan, indent=2) + "\n")
 single = json.loads(json.dumps(plan))
 single["application"]["name"] = "benchone"

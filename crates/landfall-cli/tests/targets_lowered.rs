@@ -9,6 +9,10 @@
 //! them back (landfall-targets cannot lower: it depends on the plan only).
 //! This test fails when one of those files is not what lowering gives now;
 //! `LANDFALL_UPDATE_LOWERED=1` rewrites them.
+//!
+//! Scopes whose target is local are run by `landfall apply`: the exact
+//! engine commands it would run on an empty engine (`apply --dry-run`
+//! from the specs) are snapshotted for podman and docker.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -83,6 +87,9 @@ fn scopes(tree: &Path) -> Vec<String> {
 struct Lowered {
     /// `lowered-<tree>-<app>-<scope>`, the corpus/targets case.
     case: String,
+    tree: PathBuf,
+    /// `APP/SCOPE`.
+    scope: String,
     dir: PathBuf,
     plan: Plan,
     plan_json: String,
@@ -135,14 +142,14 @@ fn plan_every_scope(out: &Path) -> (Vec<Lowered>, String) {
                 "{tree_name} {scope}: {target}: {}\n",
                 files.join(", ")
             ));
-            if plan.scope.target != Target::Local {
-                lowered.push(Lowered {
-                    case,
-                    dir,
-                    plan,
-                    plan_json,
-                });
-            }
+            lowered.push(Lowered {
+                case,
+                tree: tree.clone(),
+                scope,
+                dir,
+                plan,
+                plan_json,
+            });
         }
     }
     (lowered, summary)
@@ -230,6 +237,10 @@ fn lowered_plans_in_the_targets_corpus_are_current() {
     let corpus = repo_root().join("corpus/targets");
     let update = std::env::var_os("LANDFALL_UPDATE_LOWERED").is_some();
     let mut stale = Vec::new();
+    let lowered: Vec<&Lowered> = lowered
+        .iter()
+        .filter(|l| l.plan.scope.target != Target::Local)
+        .collect();
     for scope in &lowered {
         let file = corpus.join(&scope.case).join("plan.json");
         if std::fs::read_to_string(&file).ok().as_deref() == Some(scope.plan_json.as_str()) {
@@ -258,4 +269,111 @@ fn lowered_plans_in_the_targets_corpus_are_current() {
         "corpus/targets is out of date for {stale:?}: run with LANDFALL_UPDATE_LOWERED=1 \
          (then `cargo insta review` for the targets' snapshots)"
     );
+}
+
+/// A stand-in for podman and docker: every command succeeds and prints
+/// nothing (an engine without any object), and its arguments are logged.
+fn empty_engine(dir: &Path) -> (PathBuf, PathBuf) {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = dir.join("engine.log");
+    for program in ["podman", "docker"] {
+        let path = bin.join(program);
+        std::fs::write(
+            &path,
+            format!(
+                "#!/bin/sh\necho \"{program} $*\" >> '{}'\nexit 0\n",
+                log.display()
+            ),
+        )
+        .unwrap();
+        let mut permissions = std::fs::metadata(&path).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+        std::fs::set_permissions(&path, permissions).unwrap();
+    }
+    (bin, log)
+}
+
+/// The state directory of the dry runs below (the same on every machine).
+const STATE_DIR: &str = "/tmp/landfall-dry-run-snapshots";
+
+#[test]
+fn engine_commands_of_every_lowered_local_scope() {
+    let out = tempfile::tempdir().unwrap();
+    let (lowered, _) = plan_every_scope(out.path());
+    let local: Vec<&Lowered> = lowered
+        .iter()
+        .filter(|l| l.plan.scope.target == Target::Local)
+        .collect();
+    let cases: Vec<&str> = local.iter().map(|l| l.case.as_str()).collect();
+    assert_eq!(
+        cases,
+        [
+            "lowered-shop-shop-local",
+            "lowered-host-ports-shop-dev",
+            "lowered-local-secrets-and-jobs-ledger-dev"
+        ],
+        "the local scopes that plan"
+    );
+    for scope in local {
+        for engine in ["podman", "docker"] {
+            let run = tempfile::tempdir().unwrap();
+            let (bin, log) = empty_engine(run.path());
+            // A fixed state directory: config files are mounted from it, so
+            // its path is part of what a replica is started with (and of its
+            // run hash). A dry run writes nothing there but the digest key,
+            // fixed too: secret object names carry a keyed digest of their
+            // value.
+            let state = Path::new(STATE_DIR);
+            std::fs::create_dir_all(state.join("landfall")).unwrap();
+            std::fs::write(state.join("landfall/secret-digest.key"), [7u8; 32]).unwrap();
+            // `apply --dry-run TREE --scope APP/SCOPE`, or of a plan file.
+            let dry_run = |input: &Path, specs: bool| {
+                let mut command = Command::new(env!("CARGO_BIN_EXE_landfall"));
+                command
+                    .arg("apply")
+                    .arg(input)
+                    .args(["--dry-run", "--engine", engine])
+                    .env("PATH", &bin)
+                    .env("XDG_STATE_HOME", state);
+                if specs {
+                    command.args(["--scope", &scope.scope]);
+                }
+                // Stand-ins, never real values: the commands name secrets
+                // by reference only.
+                for secret in &scope.plan.secrets {
+                    command.env(
+                        landfall_plan::secret_env_var(&secret.reference),
+                        format!("stand-in for {}", secret.reference),
+                    );
+                }
+                let output = command.output().unwrap();
+                assert!(
+                    output.status.success(),
+                    "{} {engine}: {}",
+                    scope.case,
+                    String::from_utf8_lossy(&output.stderr)
+                );
+                String::from_utf8(output.stdout).unwrap()
+            };
+            let from_specs = dry_run(&scope.tree, true);
+            // The plan file `landfall plan -o` wrote gives the same commands.
+            assert_eq!(
+                dry_run(&scope.dir.join("plan.json"), false),
+                from_specs,
+                "{}",
+                scope.case
+            );
+            // A dry run reads the engine and changes nothing.
+            let engine_log = std::fs::read_to_string(&log).unwrap();
+            for line in engine_log.lines() {
+                let args: Vec<&str> = line.split(' ').collect();
+                assert!(
+                    matches!(args.get(1..3), Some(["ps", _] | [_, "ls"] | [_, "inspect"])),
+                    "a dry run ran `{line}`"
+                );
+            }
+            insta::assert_snapshot!(format!("{}-{engine}", scope.case), from_specs);
+        }
+    }
 }
