@@ -1,8 +1,10 @@
 //! End to end on a real podman: `landfall apply`, `status`, `down` and
 //! `run` start real containers from the local test image
-//! (`.ci/setup-podman.sh` builds it). Each test uses its own application
-//! name and state directory, so they run in parallel, and removes what it
-//! made even when it fails.
+//! (`.ci/setup-podman.sh` builds it). The plans are the example shop's
+//! local scope as lowered from its specs (a hand-written fixture only
+//! where the example lacks a feature: secrets, sidecars, jobs). Each test
+//! uses its own application name and state directory, so they run in
+//! parallel, and removes what it made even when it fails.
 //!
 //! Without podman the tests say so and pass, unless `LANDFALL_E2E=require`
 //! (set by `.ci/run`): then they fail.
@@ -62,32 +64,42 @@ impl Scope {
         format!("{}/{}", self.app, self.scope)
     }
 
-    /// The example shop's local scope, with this test's names and short
-    /// timings.
-    fn plan(&self, fixture: &str) -> Plan {
+    /// A hand-written plan of `crates/landfall-runner/tests/fixtures`, with
+    /// this test's names and short timings.
+    fn fixture(&self, fixture: &str) -> Plan {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("crates/landfall-runner/tests/fixtures")
             .join(fixture);
         let mut plan = Plan::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
         plan.application.name = self.app.clone();
         plan.scope.name = self.scope.clone();
-        for rule in &mut plan.upgrade_from {
-            rule.healthy_time_ms = rule.healthy_time_ms.min(1000);
-        }
-        for workload in &mut plan.workloads {
-            for container in &mut workload.containers {
-                for probe in [
-                    &mut container.probes.readiness,
-                    &mut container.probes.startup,
-                ]
-                .into_iter()
-                .flatten()
-                {
-                    probe.initial_delay_ms = probe.initial_delay_ms.min(200);
-                    probe.period_ms = probe.period_ms.min(300);
-                }
-            }
-        }
+        short_timings(&mut plan);
+        plan
+    }
+
+    /// The example shop's local scope as `landfall plan` lowers it from a
+    /// copy of its specs (this test's names, free host ports), with short
+    /// timings. Tests change the plan as a new version of the specs would.
+    fn plan(&self) -> Plan {
+        let tree = self.shop_tree();
+        let output = self
+            .command(&[
+                "plan",
+                tree.to_str().unwrap(),
+                "--scope",
+                &self.name(),
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let mut plan = Plan::from_json(&String::from_utf8_lossy(&output.stdout)).unwrap();
+        short_timings(&mut plan);
         plan
     }
 
@@ -265,6 +277,28 @@ impl Drop for Scope {
     }
 }
 
+/// Healthy times of at most 1 s, probes every 300 ms at most, after at
+/// most 200 ms.
+fn short_timings(plan: &mut Plan) {
+    for rule in &mut plan.upgrade_from {
+        rule.healthy_time_ms = rule.healthy_time_ms.min(1000);
+    }
+    for workload in &mut plan.workloads {
+        for container in &mut workload.containers {
+            for probe in [
+                &mut container.probes.readiness,
+                &mut container.probes.startup,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                probe.initial_delay_ms = probe.initial_delay_ms.min(200);
+                probe.period_ms = probe.period_ms.min(300);
+            }
+        }
+    }
+}
+
 /// Every file under `dir`, sorted.
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -333,7 +367,7 @@ fn wait_for_first_answer(poller: &str) {
     }
 }
 
-fn start_poller(scope: &Scope, workload: &str) -> String {
+fn start_poller(scope: &Scope, plan: &Plan, workload: &str) -> String {
     let name = format!("{}-{}-poller", scope.app, scope.scope);
     let script = format!(
         "while true; do if wget -q -O- http://{workload}:8080/health >/dev/null; then echo ok; else echo FAIL; fi; sleep 0.1; done"
@@ -356,7 +390,7 @@ fn start_poller(scope: &Scope, workload: &str) -> String {
             "--label",
             "dev.landfall.workload=poller",
             "--network",
-            &format!("{}-{}-default", scope.app, scope.scope),
+            &format!("{}-{}-{}", scope.app, scope.scope, plan.networks[0].name),
             IMAGE,
             "sh",
             "-c",
@@ -391,7 +425,7 @@ fn apply_reach_reapply_status_and_down() {
         return;
     }
     let scope = Scope::new("basic");
-    let plan = scope.plan("shop-local.plan.json");
+    let plan = scope.plan();
     let out = scope.apply(&plan);
     assert!(
         out.contains("apply complete, 6 changes (version 2.4.2)"),
@@ -486,7 +520,7 @@ fn a_scope_whose_containers_were_removed_by_hand_is_applied_again() {
         return;
     }
     let scope = Scope::new("emptied");
-    let plan = scope.plan("shop-local.plan.json");
+    let plan = scope.plan();
     scope.apply(&plan);
     let containers = scope.containers();
     let removed = Command::new("podman")
@@ -527,10 +561,10 @@ fn a_rolling_upgrade_keeps_the_service_answering() {
         return;
     }
     let scope = Scope::new("rolling");
-    let mut plan = scope.plan("shop-local.plan.json");
+    let mut plan = scope.plan();
     scope.apply(&plan);
     let before = scope.containers();
-    let poller = start_poller(&scope, "storefront");
+    let poller = start_poller(&scope, &plan, "storefront");
     wait_for_first_answer(&poller);
 
     plan.application.version = "2.4.3".into();
@@ -581,10 +615,10 @@ fn a_failing_readiness_probe_leaves_the_old_version_serving() {
         return;
     }
     let scope = Scope::new("failing");
-    let mut plan = scope.plan("shop-local.plan.json");
+    let mut plan = scope.plan();
     scope.apply(&plan);
     let before = scope.containers();
-    let poller = start_poller(&scope, "storefront");
+    let poller = start_poller(&scope, &plan, "storefront");
     wait_for_first_answer(&poller);
 
     plan.application.version = "2.4.3".into();
@@ -652,7 +686,7 @@ fn a_killed_apply_converges_and_a_concurrent_apply_is_refused() {
         return;
     }
     let scope = Scope::new("killed");
-    let mut plan = scope.plan("shop-local.plan.json");
+    let mut plan = scope.plan();
     let storefront = plan
         .workloads
         .iter_mut()
@@ -732,7 +766,7 @@ fn secret_values_reach_the_containers_and_nothing_else() {
         return;
     }
     let scope = Scope::new("secrets");
-    let mut plan = scope.plan("every-feature.plan.json");
+    let mut plan = scope.fixture("every-feature.plan.json");
     // A free host port for the sidecar's fixed one.
     let free = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -927,7 +961,7 @@ fn secret_values_reach_the_containers_and_nothing_else() {
 #[test]
 fn only_local_scopes_run() {
     let scope = Scope::new("target");
-    let mut plan = scope.plan("shop-local.plan.json");
+    let mut plan = scope.plan();
     plan.scope.target = landfall_plan::Target::Compose;
     let path = scope.write_plan(&plan);
     let output = scope.landfall(&["apply", path.to_str().unwrap(), "--engine", "podman"]);
