@@ -311,7 +311,8 @@ fn engine_commands_of_every_lowered_local_scope() {
         [
             "lowered-shop-shop-local",
             "lowered-host-ports-shop-dev",
-            "lowered-local-secrets-and-jobs-ledger-dev"
+            "lowered-local-secrets-and-jobs-ledger-dev",
+            "lowered-volume-kind-shop-shared"
         ],
         "the local scopes that plan"
     );
