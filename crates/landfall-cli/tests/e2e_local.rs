@@ -448,20 +448,31 @@ fn apply_reach_reapply_status_and_down() {
         .iter()
         .find(|c| c.contains("-storefront-0-"))
         .unwrap();
-    let inside = Command::new("podman")
-        .args([
-            "exec",
-            storefront,
-            "sh",
-            "-c",
-            "wget -q -O- http://api:8080/health && cat /etc/storefront/storefront.conf && id -u",
-        ])
-        .output()
-        .unwrap();
-    let inside = String::from_utf8_lossy(&inside.stdout);
+    // The engine's DNS server learns a new container's name shortly after
+    // it starts; on a loaded machine the first lookup can come first, so
+    // the name is asked for a few seconds before the test gives up.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let inside = loop {
+        let inside = Command::new("podman")
+            .args([
+                "exec",
+                storefront,
+                "sh",
+                "-c",
+                "wget -q -O- http://api:8080/health && cat /etc/storefront/storefront.conf && id -u",
+            ])
+            .output()
+            .unwrap();
+        if inside.status.success() || Instant::now() >= deadline {
+            break inside;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    let stderr = String::from_utf8_lossy(&inside.stderr).into_owned();
+    let inside = String::from_utf8_lossy(&inside.stdout).into_owned();
     assert!(
         inside.starts_with("ok\n# rendered at deploy time\nlog_level = info\n"),
-        "{inside}"
+        "{inside}{stderr}"
     );
     assert!(
         inside.ends_with("1000\n"),
