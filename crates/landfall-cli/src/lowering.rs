@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use landfall_diagnostics::{ColorMode, Diagnostic, SourceDb, Summary, sort_diagnostics};
 use landfall_plan::{Plan, ScopeSelector, lower, plan_diagnostics, select};
-use landfall_rules::{CheckOptions, CheckOutcome, Loaded, Loader};
+use landfall_rules::{CheckOptions, CheckOutcome, load_texts};
 
 use crate::input::Found;
 use crate::setup::Setup;
@@ -93,6 +93,7 @@ pub fn check_and_lower(
         findings.extend(lowered.diagnostics);
         plan = lowered.plan;
     }
+    // Lowering's findings may point into files check had no finding in.
     load_texts(&mut found.db, &found.loader, &findings);
     sort_diagnostics(&mut findings, &found.db);
     if findings.iter().any(Diagnostic::is_error) {
@@ -104,21 +105,4 @@ pub fn check_and_lower(
         found,
         outcome,
     })
-}
-
-/// Reads the texts of files that got findings only now (lowering's), for
-/// rendering: check read again only the files of its own findings.
-fn load_texts(db: &mut SourceDb, loader: &dyn Loader, findings: &[Diagnostic]) {
-    let mut missing: Vec<_> = findings
-        .iter()
-        .flat_map(|d| std::iter::once(d.span.file).chain(d.labels.iter().map(|l| l.span.file)))
-        .filter(|&f| !db.file(f).has_text())
-        .collect();
-    missing.sort();
-    missing.dedup();
-    for file in missing {
-        if let Loaded::Text(text) = loader.load(file) {
-            db.set_text(file, text);
-        }
-    }
 }

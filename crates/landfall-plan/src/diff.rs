@@ -33,6 +33,23 @@ pub struct ObservedWorkload {
     pub replicas: u32,
 }
 
+impl ObservedWorkload {
+    /// What runs when `workload` of `plan` runs exactly as planned.
+    pub fn as_planned(plan: &Plan, workload: &Workload) -> Self {
+        ObservedWorkload {
+            name: workload.name.clone(),
+            spec_hash: workload.spec_hash.clone(),
+            version: plan.application.version.clone(),
+            images: workload
+                .containers
+                .iter()
+                .map(|c| (c.name.clone(), c.image.clone()))
+                .collect(),
+            replicas: workload.replicas,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct ObservedConfig {
     pub name: String,
@@ -520,18 +537,7 @@ spec:
     }
 
     fn running(plan: &Plan, name: &str) -> ObservedWorkload {
-        let w = plan.workload(name).unwrap();
-        ObservedWorkload {
-            name: w.name.clone(),
-            spec_hash: w.spec_hash.clone(),
-            version: plan.application.version.clone(),
-            images: w
-                .containers
-                .iter()
-                .map(|c| (c.name.clone(), c.image.clone()))
-                .collect(),
-            replicas: w.replicas,
-        }
+        ObservedWorkload::as_planned(plan, plan.workload(name).unwrap())
     }
 
     fn everything(plan: &Plan) -> Observed {

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use landfall_model::{Application, Variable, VariableSource};
+use landfall_model::{Application, Variable, VariableSource, variable_references};
 
 /// What a `${NAME}` stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,49 +60,23 @@ pub struct Substituted<'a> {
 pub fn substitute<'t>(text: &'t str, variables: &Variables<'_>) -> Substituted<'t> {
     let mut out = String::with_capacity(text.len());
     let mut secrets = Vec::new();
-    let bytes = text.as_bytes();
-    // Start of the text not yet copied to `out`.
+    // Between references only `$${` escapes remain: the scan that finds
+    // references reads them the same way.
     let mut copied = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i..].starts_with(b"$${") {
-            out.push_str(&text[copied..i]);
-            out.push_str("${");
-            i += 3;
-            copied = i;
-            continue;
-        }
-        if !bytes[i..].starts_with(b"${") {
-            i += 1;
-            continue;
-        }
-        let name_start = i + 2;
-        let mut j = name_start;
-        while j < bytes.len()
-            && (bytes[j] == b'_'
-                || bytes[j].is_ascii_alphabetic()
-                || (j > name_start && bytes[j].is_ascii_digit()))
-        {
-            j += 1;
-        }
-        if j == name_start || bytes.get(j) != Some(&b'}') {
-            i += 2;
-            continue;
-        }
-        // Every byte of the name is ASCII, so these are char boundaries.
-        let name = &text[name_start..j];
-        match variables.binding(name) {
-            Some(Binding::Value(value)) => {
-                out.push_str(&text[copied..i]);
-                out.push_str(value);
-                copied = j + 1;
+    for reference in variable_references(text) {
+        out.push_str(&text[copied..reference.start].replace("$${", "${"));
+        match variables.binding(reference.name) {
+            Some(Binding::Value(value)) => out.push_str(value),
+            binding => {
+                if let Some(Binding::Secret(_)) = binding {
+                    secrets.push(reference.name);
+                }
+                out.push_str(&text[reference.start..reference.end]);
             }
-            Some(Binding::Secret(_)) => secrets.push(name),
-            None => {}
         }
-        i = j + 1;
+        copied = reference.end;
     }
-    out.push_str(&text[copied..]);
+    out.push_str(&text[copied..].replace("$${", "${"));
     Substituted { text: out, secrets }
 }
 

@@ -347,18 +347,7 @@ pub fn check_with_options(
     diagnostics.extend(conflicts);
 
     // 4. Texts for rendering, then one order for every output.
-    let mut missing: Vec<FileId> = diagnostics
-        .iter()
-        .flat_map(|d| std::iter::once(d.span.file).chain(d.labels.iter().map(|l| l.span.file)))
-        .filter(|&f| !db.file(f).has_text())
-        .collect();
-    missing.sort();
-    missing.dedup();
-    for file in missing {
-        if let Loaded::Text(text) = loader.load(file) {
-            db.set_text(file, text);
-        }
-    }
+    load_texts(db, loader, &diagnostics);
     sort_diagnostics(&mut diagnostics, db);
     outline.sort_by(|a, b| {
         db.file(a.file)
@@ -374,6 +363,24 @@ pub fn check_with_options(
         project,
         policy_rules,
         _policy_views: views,
+    }
+}
+
+/// Reads, through `loader`, the text of every file a finding points into
+/// (primary span or label) that `db` does not hold yet: what rendering
+/// needs, read only for files with findings.
+pub fn load_texts(db: &mut SourceDb, loader: &dyn Loader, findings: &[Diagnostic]) {
+    let mut missing: Vec<FileId> = findings
+        .iter()
+        .flat_map(|d| std::iter::once(d.span.file).chain(d.labels.iter().map(|l| l.span.file)))
+        .filter(|&f| !db.file(f).has_text())
+        .collect();
+    missing.sort();
+    missing.dedup();
+    for file in missing {
+        if let Loaded::Text(text) = loader.load(file) {
+            db.set_text(file, text);
+        }
     }
 }
 

@@ -91,20 +91,7 @@ pub fn observed_for_plan(
     let applied = plan.networks.iter().any(|n| networks.contains(&n.name));
     for w in &plan.workloads {
         if w.workload_type == WorkloadType::Cron && applied && !workloads.contains_key(&w.name) {
-            workloads.insert(
-                w.name.clone(),
-                ObservedWorkload {
-                    name: w.name.clone(),
-                    spec_hash: w.spec_hash.clone(),
-                    version: plan.application.version.clone(),
-                    images: w
-                        .containers
-                        .iter()
-                        .map(|c| (c.name.clone(), c.image.clone()))
-                        .collect(),
-                    replicas: w.replicas,
-                },
-            );
+            workloads.insert(w.name.clone(), ObservedWorkload::as_planned(plan, w));
         }
     }
 
