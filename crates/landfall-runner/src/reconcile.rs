@@ -50,6 +50,11 @@ pub enum Step {
     },
     /// Remove directories of the state dir no longer used.
     RemoveDirs { dirs: Vec<PathBuf> },
+    /// Sequences run side by side, each in its own order: the starts of a
+    /// workload's replicas, which nothing orders. The engines hold few
+    /// locks through a `run`, so three replicas start in about the time
+    /// of two. It fails if any sequence fails, after all have ended.
+    Together(Vec<Vec<Step>>),
 }
 
 /// A workload's steps and what they change.
@@ -87,20 +92,41 @@ impl ApplySteps {
         self.prepared + self.cleaned + self.workloads.iter().map(|w| w.changes()).sum::<usize>()
     }
 
+    /// Every step, those run side by side in their listed order.
     pub fn steps(&self) -> impl Iterator<Item = &Step> {
         self.prepare
             .iter()
             .chain(self.workloads.iter().flat_map(|w| &w.steps))
             .chain(&self.cleanup)
+            .flat_map(Step::sequence)
     }
 
-    /// The steps as a shell script: commands as lines, the rest as comments.
+    /// The steps as a shell script: commands as lines, the rest as
+    /// comments. Steps run side by side are listed one sequence after
+    /// another, under a comment that says so: run as a script, they run
+    /// one after another, which changes nothing but the time.
     pub fn render(&self) -> String {
         let mut text = String::new();
-        for step in self.steps() {
+        for step in self
+            .prepare
+            .iter()
+            .chain(self.workloads.iter().flat_map(|w| &w.steps))
+            .chain(&self.cleanup)
+        {
             render_step(&mut text, step);
         }
         text
+    }
+}
+
+impl Step {
+    /// The step itself, or the steps it runs side by side in their listed
+    /// order.
+    fn sequence(&self) -> Box<dyn Iterator<Item = &Step> + '_> {
+        match self {
+            Step::Together(sequences) => Box::new(sequences.iter().flatten()),
+            step => Box::new(std::iter::once(step)),
+        }
     }
 }
 
@@ -161,6 +187,19 @@ pub fn render_step(text: &mut String, step: &Step) {
         Step::RemoveDirs { dirs } => {
             for dir in dirs {
                 let _ = writeln!(text, "# remove {}", dir.display());
+            }
+        }
+        Step::Together(sequences) => {
+            let _ = writeln!(
+                text,
+                "# the next {} sequences run side by side:",
+                sequences.len()
+            );
+            for (i, sequence) in sequences.iter().enumerate() {
+                let _ = writeln!(text, "# sequence {}", i + 1);
+                for step in sequence {
+                    render_step(text, step);
+                }
             }
         }
     }
@@ -269,6 +308,23 @@ fn start_replica(desired: &DesiredWorkload, replica: &DesiredReplica, listed: bo
         steps.push(Step::Run(EngineCommand::new(engine, args)));
     }
     steps
+}
+
+/// Starts `replicas` side by side (one alone as it is).
+fn start_replicas(
+    desired: &DesiredWorkload,
+    replicas: &[&DesiredReplica],
+    listed: bool,
+) -> Vec<Step> {
+    let mut sequences: Vec<Vec<Step>> = replicas
+        .iter()
+        .map(|replica| start_replica(desired, replica, listed))
+        .collect();
+    match sequences.len() {
+        0 => Vec::new(),
+        1 => sequences.pop().unwrap_or_default(),
+        _ => vec![Step::Together(sequences)],
+    }
 }
 
 fn await_ready(
@@ -439,9 +495,7 @@ pub fn reconcile_workload(
     out.created += fresh.len();
 
     // Slots nobody serves: start them first, they cost no availability.
-    for replica in &fresh {
-        out.steps.extend(start_replica(workload, replica, true));
-    }
+    out.steps.extend(start_replicas(workload, &fresh, true));
     if !fresh.is_empty() {
         out.steps.push(await_ready(workload, &fresh, false));
     }
@@ -475,9 +529,7 @@ pub fn reconcile_workload(
                 out.steps
                     .extend(remove_replica(engine, Some(workload), &replica.names()));
             }
-            for replica in &replacing {
-                out.steps.extend(start_replica(workload, replica, true));
-            }
+            out.steps.extend(start_replicas(workload, &replacing, true));
             out.steps.push(await_ready(workload, &replacing, false));
         }
         Upgrade::Rolling {
@@ -487,9 +539,7 @@ pub fn reconcile_workload(
             // Start the new, wait until ready and healthy, then stop the old
             // of the same slots: the service answers throughout.
             for batch in replacing.chunks(max_parallel as usize) {
-                for replica in batch {
-                    out.steps.extend(start_replica(workload, replica, false));
-                }
+                out.steps.extend(start_replicas(workload, batch, false));
                 out.steps.push(await_ready(workload, batch, false));
                 // Ready: now the workload's name reaches it too.
                 for replica in batch {

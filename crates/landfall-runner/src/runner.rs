@@ -317,7 +317,8 @@ impl Runner<'_> {
             if matches!(step, Step::Run(_)) {
                 self.progress.line(line);
             }
-        } else {
+        } else if !matches!(step, Step::Together(_)) {
+            // Steps side by side show themselves as they start.
             self.progress.update(workload, line);
         }
         let done = match step {
@@ -374,6 +375,28 @@ impl Runner<'_> {
                     let _ = std::fs::remove_dir_all(dir);
                 }
                 Ok(())
+            }
+            Step::Together(sequences) => {
+                // Every sequence runs to its end or its first failure; the
+                // first failure in listed order is the apply's.
+                let results: Vec<Result<(), String>> = std::thread::scope(|scope| {
+                    let handles: Vec<_> = sequences
+                        .iter()
+                        .map(|sequence| {
+                            scope.spawn(move || -> Result<(), String> {
+                                for step in sequence {
+                                    self.step_of(workload, step, found, endpoints)?;
+                                }
+                                Ok(())
+                            })
+                        })
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().expect("sequence thread"))
+                        .collect()
+                });
+                results.into_iter().collect()
             }
         };
         done.map(|()| true)

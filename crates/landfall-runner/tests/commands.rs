@@ -492,19 +492,21 @@ fn on_an_empty_engine_only_the_containers_are_read_before_acting() {
     let ran: Vec<&String> = lines.iter().filter(|l| !is_listing(l)).collect();
     let printed = mutating(&steps);
     let printed: Vec<&String> = printed.iter().collect();
-    // The shared objects first, then the workloads side by side: the order
-    // holds within each workload.
+    // The shared objects first, then the workloads side by side, and a
+    // workload's new replicas side by side: the order holds within each
+    // replica.
     assert_eq!(ran.len(), printed.len());
     assert_eq!(ran[..3], printed[..3]);
-    let of = |commands: &[&String], workload: &str| -> Vec<String> {
+    let of = |commands: &[&String], replica: &str| -> Vec<String> {
         commands[3..]
             .iter()
-            .filter(|c| c.contains(&format!("shop-local-{workload}-")))
+            .filter(|c| c.contains(&format!("shop-local-{replica}-")))
             .map(|c| c.to_string())
             .collect()
     };
-    for workload in ["api", "storefront"] {
-        assert_eq!(of(&ran, workload), of(&printed, workload));
+    for replica in ["api-0", "storefront-0", "storefront-1"] {
+        assert!(!of(&printed, replica).is_empty(), "{replica}");
+        assert_eq!(of(&ran, replica), of(&printed, replica), "{replica}");
     }
     // The dry run reads the same things in the same order.
     let dry = dry.lines();
@@ -593,4 +595,79 @@ fn secrets_and_persistent_volumes_are_listed_before_acting() {
     );
     assert!(lines[3].starts_with("podman network ls "), "{lines:#?}");
     assert_eq!(lines.len(), 4, "{lines:#?}");
+}
+
+/// Answers every command after a pause, counting how many `run`s are in
+/// flight at once.
+#[derive(Default)]
+struct SlowRuns {
+    in_flight: std::sync::atomic::AtomicUsize,
+    most: std::sync::atomic::AtomicUsize,
+}
+
+impl landfall_runner::Executor for SlowRuns {
+    fn execute(
+        &self,
+        command: &EngineCommand,
+        _: &Secrets,
+        _: Option<std::time::Duration>,
+    ) -> Result<landfall_runner::exec::Output, String> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let is_run = command.args.first().is_some_and(|a| a == "run");
+        if is_run {
+            let now = self.in_flight.fetch_add(1, SeqCst) + 1;
+            self.most.fetch_max(now, SeqCst);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        if is_run {
+            self.in_flight.fetch_sub(1, SeqCst);
+        }
+        Ok(landfall_runner::exec::Output {
+            status: Some(0),
+            ..Default::default()
+        })
+    }
+}
+
+#[test]
+fn a_new_workloads_replicas_start_side_by_side() {
+    let mut plan = shop_without_probes();
+    // One workload of three replicas: only its replicas can overlap.
+    plan.workloads.retain(|w| w.name == "storefront");
+    plan.workloads[0].replicas = 3;
+    let state = tempfile::tempdir().unwrap();
+    let secrets = secrets();
+    let executor = SlowRuns::default();
+    let runner = Runner {
+        engine: EngineKind::Podman,
+        executor: &executor,
+        secrets: &secrets,
+        state_dir: state.path().to_path_buf(),
+        progress: &Silent,
+    };
+    let (_, _, steps) = runner.plan_steps(&plan).unwrap();
+    let runs = |steps: &[Step]| {
+        steps
+            .iter()
+            .filter(|s| matches!(s, Step::Run(c) if c.args[0] == "run"))
+            .count()
+    };
+    match &steps.workloads[0].steps[..] {
+        [
+            Step::Together(sequences),
+            Step::AwaitReady { containers, .. },
+        ] => {
+            assert_eq!(sequences.len(), 3);
+            assert!(sequences.iter().all(|s| runs(s) == 1), "{sequences:#?}");
+            assert_eq!(containers.len(), 3);
+        }
+        other => panic!("{other:#?}"),
+    }
+    executor.most.store(0, std::sync::atomic::Ordering::SeqCst);
+    runner.apply(&plan).unwrap();
+    assert_eq!(
+        executor.most.load(std::sync::atomic::Ordering::SeqCst),
+        3,
+        "the three runs overlap"
+    );
 }
