@@ -4,15 +4,19 @@
 #   shop:   the example shop's local scope (a network, two volumes, a
 #           config, two workloads with three containers); landfall moves
 #           workloads side by side, the script one command after another;
-#   single: one workload of three replicas, where nothing runs side by
-#           side, so the difference is landfall's own cost (reading the
-#           scope's labels, the lock, checking that the replicas run).
+#   single: one workload of three replicas, which landfall starts side
+#           by side and the script one after another;
+#   one:    one workload of one replica, where nothing runs side by side,
+#           so the difference is landfall's own fixed cost (reading the
+#           scope's labels, the lock, checking that the replica runs).
 #
 #   bench/apply.sh [RUNS]     (rounds, default 10)
 #   LANDFALL=/path/to/landfall bench/apply.sh [RUNS]
 #
 # The direct scripts are what `landfall apply --dry-run` prints for the
-# empty scope: both sides run exactly the same engine commands. Readiness
+# empty scope: both sides run exactly the same engine commands, the
+# script one after another (as `--dry-run` lists them), landfall its
+# workloads and a workload's new replicas side by side. Readiness
 # probes are left out of the plans (a script has no way to run them), so
 # the figures are landfall's cost, not probe waiting; so are fixed host
 # ports.
@@ -70,13 +74,17 @@ single["workloads"][0]["replicas"] = 3
 single["volumes"] = [v for v in single["volumes"] if v["name"] == "page-cache"]
 single["actions"] = [a for a in single["actions"] if a["name"] not in ("api", "api-cache")]
 open(out + "/single.json", "w").write(json.dumps(single, indent=2) + "\n")
+one = json.loads(json.dumps(single))
+one["application"]["name"] = "benchsolo"
+one["workloads"][0]["replicas"] = 1
+open(out + "/one.json", "w").write(json.dumps(one, indent=2) + "\n")
 PY
 
 # The two commands run in alternating rounds (one run each, the order
 # swapped every round) rather than all runs of one and then all of the
 # other: on a shared machine the load drifts, and blocks of runs would
 # charge the drift to whichever command ran during it.
-for case in shop:bench single:benchone; do
+for case in shop:bench single:benchone one:benchsolo; do
     name=${case%%:*}
     app=${case#*:}
     scope_dir=$XDG_STATE_HOME/landfall/$app/local
