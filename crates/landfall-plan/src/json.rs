@@ -14,13 +14,6 @@ use crate::ir::Plan;
 /// `serde_json::to_string_pretty` gives, plus a final newline. The pieces
 /// go to `out` as they are, never joined into one buffer.
 pub(crate) fn write_plan_json<W: io::Write>(plan: &Plan, out: &mut W) -> io::Result<()> {
-    // A workload sits in the top-level object's `workloads` array: its
-    // text starts two levels deep.
-    let workloads: Vec<Vec<u8>> = plan
-        .workloads
-        .par_iter()
-        .map(|w| pretty_at_depth(w, 2))
-        .collect();
     // Every field named, so that a new one is not forgotten here.
     let frame = Plan {
         plan_version: plan.plan_version,
@@ -42,11 +35,22 @@ pub(crate) fn write_plan_json<W: io::Write>(plan: &Plan, out: &mut W) -> io::Res
         .expect("a plan's JSON has a top-level workloads key");
     out.write_all(&frame[..at])?;
     out.write_all(b"\n  \"workloads\": [")?;
-    for (i, workload) in workloads.iter().enumerate() {
-        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-        out.write_all(workload)?;
+    // A workload sits in the top-level object's `workloads` array: its
+    // text starts two levels deep. Written a batch at a time, so that the
+    // memory of one batch's texts serves the next.
+    const BATCH: usize = 128;
+    for (b, batch) in plan.workloads.chunks(BATCH).enumerate() {
+        let texts: Vec<Vec<u8>> = batch.par_iter().map(|w| pretty_at_depth(w, 2)).collect();
+        for (i, text) in texts.iter().enumerate() {
+            out.write_all(if b == 0 && i == 0 {
+                b"\n    "
+            } else {
+                b",\n    "
+            })?;
+            out.write_all(text)?;
+        }
     }
-    if !workloads.is_empty() {
+    if !plan.workloads.is_empty() {
         out.write_all(b"\n  ")?;
     }
     out.write_all(b"]")?;

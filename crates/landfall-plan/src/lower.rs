@@ -555,20 +555,18 @@ impl<'p> Lowering<'p> {
                 None => 128 * 1024 * 1024,
             },
         };
-        let mut env: Vec<EnvVar> = Vec::new();
-        let mut env_names = HashSet::new();
-        for (key, value) in &c.env {
-            // `duplicate-key` reports a second entry; the first holds.
-            if !env_names.insert(key.value.as_str()) {
-                continue;
-            }
-            let source = self.env_value(w, key, value);
-            env.push(EnvVar {
+        // `duplicate-key` reports a second entry; the first holds (a
+        // stable sort keeps it first among its equals).
+        let mut entries: Vec<_> = c.env.iter().collect();
+        entries.sort_by(|(a, _), (b, _)| a.value.cmp(&b.value));
+        entries.dedup_by(|(a, _), (b, _)| a.value == b.value);
+        let env: Vec<EnvVar> = entries
+            .into_iter()
+            .map(|(key, value)| EnvVar {
+                source: self.env_value(w, key, value),
                 name: key.value.clone(),
-                source,
-            });
-        }
-        env.sort_by(|a, b| a.name.cmp(&b.name));
+            })
+            .collect();
         let probes = Probes {
             readiness: self.probe(c.probes.readiness.as_deref())?,
             liveness: self.probe(c.probes.liveness.as_deref())?,

@@ -58,13 +58,20 @@ pub struct Substituted<'a> {
 /// Replaces every `${NAME}` bound to a plain variable by its value and
 /// every `$${` by `${`. A name that is no variable stays as written.
 pub fn substitute<'t>(text: &'t str, variables: &Variables<'_>) -> Substituted<'t> {
-    let mut out = String::with_capacity(text.len());
     let mut secrets = Vec::new();
+    // Most values hold no `$` at all: nothing to scan.
+    if !text.contains('$') {
+        return Substituted {
+            text: text.to_string(),
+            secrets,
+        };
+    }
+    let mut out = String::with_capacity(text.len());
     // Between references only `$${` escapes remain: the scan that finds
     // references reads them the same way.
     let mut copied = 0;
     for reference in variable_references(text) {
-        out.push_str(&text[copied..reference.start].replace("$${", "${"));
+        push_unescaped(&mut out, &text[copied..reference.start]);
         match variables.binding(reference.name) {
             Some(Binding::Value(value)) => out.push_str(value),
             binding => {
@@ -76,8 +83,18 @@ pub fn substitute<'t>(text: &'t str, variables: &Variables<'_>) -> Substituted<'
         }
         copied = reference.end;
     }
-    out.push_str(&text[copied..].replace("$${", "${"));
+    push_unescaped(&mut out, &text[copied..]);
     Substituted { text: out, secrets }
+}
+
+/// Appends `text` with every `$${` read as `${`.
+fn push_unescaped(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find("$${") {
+        out.push_str(&rest[..at + 1]);
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
 }
 
 /// The secret reference when `text` is exactly one `${NAME}` bound to a

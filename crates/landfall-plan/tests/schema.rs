@@ -172,7 +172,8 @@ fn a_maximal_plan_validates_and_reads_back() {
 #[test]
 fn to_json_is_serde_jsons_pretty_form_for_zero_one_and_many_workloads() {
     let full = maximal_plan();
-    for count in [0, 1, 3] {
+    // 300 crosses the batches the workloads are written in.
+    for count in [0, 1, 3, 128, 129, 300] {
         let mut plan = full.clone();
         let template = plan.workloads[0].clone();
         plan.workloads = (0..count)
