@@ -311,6 +311,7 @@ fn engine_commands_of_every_lowered_local_scope() {
         [
             "lowered-shop-shop-local",
             "lowered-host-ports-shop-dev",
+            "lowered-incomplete-shop-fine",
             "lowered-local-secrets-and-jobs-ledger-dev",
             "lowered-volume-kind-shop-shared"
         ],

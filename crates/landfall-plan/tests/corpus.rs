@@ -33,7 +33,7 @@ fn main() {
         dirs.sort();
         cases.extend(dirs);
     }
-    let trials = cases
+    let mut trials: Vec<Trial> = cases
         .into_iter()
         .map(|dir| {
             let name = dir
@@ -44,7 +44,35 @@ fn main() {
             Trial::test(name.clone(), move || run_case(&name, &dir))
         })
         .collect();
+    trials.push(Trial::test(
+        "every lowering rule has a failing and a passing corpus case",
+        every_rule_has_cases,
+    ));
     libtest_mimic::run(&args, trials).exit();
+}
+
+/// Each `plan/*` rule fires in some `corpus/plan/<case>/plan.snap` that
+/// also holds a plan: the case shows the finding and a scope that passes.
+fn every_rule_has_cases() -> Result<(), Failed> {
+    let snapshots: Vec<String> = std::fs::read_dir(repo_root().join("corpus/plan"))
+        .unwrap()
+        .flatten()
+        .filter_map(|e| std::fs::read_to_string(e.path().join("plan.snap")).ok())
+        .collect();
+    let missing: Vec<&str> = landfall_plan::rules::ALL
+        .iter()
+        .map(|rule| rule.id)
+        .filter(|id| {
+            !snapshots
+                .iter()
+                .any(|s| s.contains(&format!("[{id}]")) && s.contains("\"planVersion\""))
+        })
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("no corpus/plan case both fails and passes {missing:?}").into())
+    }
 }
 
 /// Every YAML file below `dir`, as (path relative to `dir`, text), sorted.
