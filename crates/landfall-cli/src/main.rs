@@ -1,6 +1,7 @@
 //! The `landfall` binary: the edge where files are read and output written.
 //! Everything it checks is decided by the library crates.
 
+mod allocator;
 mod apply;
 mod artifacts;
 mod baseline;
@@ -123,11 +124,6 @@ enum Color {
     Always,
     Never,
 }
-
-// Parsing allocates many small nodes from two threads: mimalloc's
-// thread-local free lists are measurably faster than the system allocator.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Exit statuses of `cli.md`.
 const EXIT_FINDINGS: u8 = 1;

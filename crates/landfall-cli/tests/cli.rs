@@ -477,3 +477,47 @@ fn policy_tests_pass_and_fail() {
         run(dir.path(), &["test-policies", "policies/acme.policy"])
     );
 }
+
+/// What mimalloc reports of its arena commit option for `args`.
+fn arena_eager_commit(args: &[&str]) -> String {
+    let output = landfall()
+        .args(args)
+        .current_dir(repo_root())
+        .env("MIMALLOC_VERBOSE", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    stderr
+        .lines()
+        .find(|l| l.contains("option 'arena_eager_commit'"))
+        .unwrap_or_else(|| panic!("mimalloc reported no options:\n{stderr}"))
+        .to_string()
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn lowering_commands_commit_the_allocators_arena_up_front_and_check_does_not() {
+    for args in [
+        &[
+            "plan",
+            "examples/shop",
+            "--scope",
+            "shop/local",
+            "--format",
+            "json",
+        ][..],
+        &[
+            "apply",
+            "--dry-run",
+            "examples/shop",
+            "--scope",
+            "shop/local",
+        ],
+        &["run", "shop/local/nothing", "examples/shop"],
+    ] {
+        assert!(arena_eager_commit(args).ends_with(": 1 "), "{args:?}");
+    }
+    for args in [&["check", "examples/shop"][..], &["rules"]] {
+        assert!(arena_eager_commit(args).ends_with(": 0 "), "{args:?}");
+    }
+}
