@@ -233,6 +233,52 @@ impl Scope {
             .collect()
     }
 
+    /// What the engine shows of the scope's objects: the labels, commands
+    /// and entrypoints of its containers, the labels of its networks and
+    /// volumes, the specs of every secret. Each kind must have objects.
+    fn engine_metadata(&self) -> String {
+        let mut shown = String::new();
+        for (list, inspect, format) in [
+            (
+                &["ps", "--all", "--format", "{{.Names}}"][..],
+                &["container", "inspect"][..],
+                "{{json .Config.Labels}} {{json .Config.Cmd}} {{json .Config.Entrypoint}}",
+            ),
+            (
+                &["network", "ls", "--format", "{{.Name}}"],
+                &["network", "inspect"],
+                "{{json .Labels}}",
+            ),
+            (
+                &["volume", "ls", "--format", "{{.Name}}"],
+                &["volume", "inspect"],
+                "{{json .Labels}}",
+            ),
+            (
+                &["secret", "ls", "--format", "{{.Name}}"],
+                &["secret", "inspect"],
+                "{{json .Spec}}",
+            ),
+        ] {
+            let mut args: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+            if list[0] != "secret" {
+                args.extend(self.label_filters());
+            }
+            let listed = Command::new("podman").args(&args).output().unwrap();
+            let names: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+                .lines()
+                .map(String::from)
+                .collect();
+            assert!(!names.is_empty(), "{list:?}");
+            let mut args: Vec<String> = inspect.iter().map(|s| s.to_string()).collect();
+            args.extend(["--format".into(), format.into()]);
+            args.extend(names);
+            let output = Command::new("podman").args(&args).output().unwrap();
+            shown.push_str(&String::from_utf8_lossy(&output.stdout));
+        }
+        shown
+    }
+
     /// Asserts that nothing with the scope's labels is left.
     fn assert_empty(&self, volumes_kept: &[&str]) {
         assert_eq!(self.containers(), Vec::<String>::new(), "containers left");
@@ -909,43 +955,7 @@ fn secret_values_reach_the_containers_and_nothing_else() {
     for path in [&plan_path, &leaky_path] {
         everything.push_str(&std::fs::read_to_string(path).unwrap());
     }
-    let mut inspect_all = |list: &[&str], inspect: &[&str], format: &str| {
-        let mut args: Vec<String> = list.iter().map(|s| s.to_string()).collect();
-        if list[0] != "secret" {
-            args.extend(scope.label_filters());
-        }
-        let listed = Command::new("podman").args(&args).output().unwrap();
-        let names: Vec<String> = String::from_utf8_lossy(&listed.stdout)
-            .lines()
-            .map(String::from)
-            .collect();
-        assert!(!names.is_empty(), "{list:?}");
-        let mut args: Vec<String> = inspect.iter().map(|s| s.to_string()).collect();
-        args.extend(["--format".into(), format.into()]);
-        args.extend(names);
-        let output = Command::new("podman").args(&args).output().unwrap();
-        everything.push_str(&String::from_utf8_lossy(&output.stdout));
-    };
-    inspect_all(
-        &["ps", "--all", "--format", "{{.Names}}"],
-        &["container", "inspect"],
-        "{{json .Config.Labels}} {{json .Config.Cmd}} {{json .Config.Entrypoint}}",
-    );
-    inspect_all(
-        &["network", "ls", "--format", "{{.Name}}"],
-        &["network", "inspect"],
-        "{{json .Labels}}",
-    );
-    inspect_all(
-        &["volume", "ls", "--format", "{{.Name}}"],
-        &["volume", "inspect"],
-        "{{json .Labels}}",
-    );
-    inspect_all(
-        &["secret", "ls", "--format", "{{.Name}}"],
-        &["secret", "inspect"],
-        "{{json .Spec}}",
-    );
+    everything.push_str(&scope.engine_metadata());
     assert!(
         everything.contains("dev.landfall.run-hash"),
         "the labels were read"
@@ -965,6 +975,116 @@ fn secret_values_reach_the_containers_and_nothing_else() {
     );
     scope.assert_empty(&["order-spool"]);
     scope.ok(&["down", "--scope", &scope.name(), "--volumes"]);
+    scope.assert_empty(&[]);
+    assert!(!scope.seen.lock().unwrap().contains(CANARY));
+}
+
+/// The corpus's local scope with secrets, lowered from its specs by every
+/// command that reads them: the values reach the containers, and no output,
+/// plan file or engine label holds them.
+#[test]
+fn secrets_from_specs_reach_the_containers_and_no_output() {
+    if !podman_ready() {
+        return;
+    }
+    let scope = Scope::new("specsecrets");
+    let corpus =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/plan/local-secrets-and-jobs/tree.yaml");
+    let text = std::fs::read_to_string(corpus)
+        .unwrap()
+        .replace(
+            "application: ledger",
+            &format!("application: {}", scope.app),
+        )
+        .replace("{name: ledger}", &format!("{{name: {}}}", scope.app))
+        .replace("{name: dev, ", &format!("{{name: {}, ", scope.scope));
+    let tree = scope.dir.path().join("tree.yaml");
+    std::fs::write(&tree, text).unwrap();
+    let secrets_file = scope.dir.path().join("dev.secrets");
+    std::fs::write(&secrets_file, format!("ledger-db/password={CANARY}\n")).unwrap();
+    let plan_file = scope.dir.path().join("plan.json");
+    let (tree, secrets, plan_out) = (
+        tree.to_str().unwrap(),
+        secrets_file.to_str().unwrap(),
+        plan_file.to_str().unwrap(),
+    );
+    let name = scope.name();
+    // One secret from the file, one from the environment.
+    let run = |args: &[&str]| -> String {
+        let mut command = scope.command(args);
+        command.env("LANDFALL_SECRET_LEDGER_TLS", format!("{CANARY}-tls"));
+        let output = command.output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        scope
+            .seen
+            .lock()
+            .unwrap()
+            .push_str(&format!("{stdout}{stderr}"));
+        assert!(
+            output.status.success(),
+            "landfall {args:?}:\n{stdout}{stderr}"
+        );
+        stdout
+    };
+
+    run(&["plan", tree, "--scope", &name]);
+    run(&[
+        "plan", tree, "--scope", &name, "--format", "json", "-o", plan_out,
+    ]);
+    run(&[
+        "apply",
+        "--dry-run",
+        tree,
+        "--scope",
+        &name,
+        "--secrets-file",
+        secrets,
+    ]);
+    let applied = run(&["apply", tree, "--scope", &name, "--secrets-file", secrets]);
+    assert!(applied.contains("apply complete"), "{applied}");
+    let books = scope
+        .containers()
+        .into_iter()
+        .find(|c| c.contains("-books-0-") && !c.ends_with("-shipper"))
+        .unwrap();
+    let check = Command::new("podman")
+        .args(["exec", &books, "sh", "-c",
+            &format!("test \"$DB_PASSWORD\" = '{CANARY}' && test \"$(cat /etc/tls/ledger-tls)\" = '{CANARY}-tls' && cat /data/started")])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&check.stdout),
+        "started\n",
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let again = run(&["apply", tree, "--scope", &name, "--secrets-file", secrets]);
+    assert!(again.contains("apply complete, 0 changes"), "{again}");
+    run(&["plan", tree, "--scope", &name]);
+    let job = run(&[
+        "run",
+        &format!("{name}/close-books"),
+        tree,
+        "--secrets-file",
+        secrets,
+    ]);
+    assert_eq!(job, "closed\n");
+    run(&["status", "--scope", &name]);
+    run(&["status", "--scope", &name, "--format", "json"]);
+
+    let mut everything = scope.seen.lock().unwrap().clone();
+    everything.push_str(&std::fs::read_to_string(&plan_file).unwrap());
+    everything.push_str(&scope.engine_metadata());
+    assert!(
+        everything.contains("ledger-db/password"),
+        "the references are shown"
+    );
+    assert!(
+        !everything.contains(CANARY),
+        "a secret value was shown:\n{everything}"
+    );
+    run(&["down", "--scope", &name, "--volumes"]);
     scope.assert_empty(&[]);
     assert!(!scope.seen.lock().unwrap().contains(CANARY));
 }

@@ -179,6 +179,13 @@ impl Desired {
             let value = secrets.get(&s.reference)?;
             let digest = secrets.digest(value);
             let name = names.secret(&s.reference, &digest);
+            if engine.has_secrets() && name.len() > SECRET_NAME_MAX {
+                return Err(format!(
+                    "secret `{}`: the application and scope names (`{}`) leave no room in a {engine} secret name of at most {SECRET_NAME_MAX} characters; shorten them",
+                    s.reference,
+                    names.owner()
+                ));
+            }
             let (create, file) = if engine.has_secrets() {
                 let mut args = vec!["secret".to_string(), "create".to_string()];
                 push_labels(&mut args, &labels);

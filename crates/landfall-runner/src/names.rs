@@ -3,6 +3,8 @@
 //! and every object carries the labels below, so reconciliation reads the
 //! engine, never a state file.
 
+use sha2::{Digest, Sha256};
+
 /// The prefix of every label the runner writes.
 pub const LABEL_PREFIX: &str = "dev.landfall.";
 /// `APP/SCOPE`: the label the runner selects a scope's objects by.
@@ -58,9 +60,28 @@ impl ScopeNames {
         format!(
             "{}-secret-{}-{}",
             self.prefix(),
-            sanitise(reference),
+            self.secret_slug(reference),
             &value_digest[..12]
         )
+    }
+
+    /// The reference as its secret's name shows it: sanitised, and cut so
+    /// that the name fits podman's [`SECRET_NAME_MAX`]. A cut reference
+    /// ends in a digest of the whole one, so that two references cut to
+    /// the same text (and holding the same value) still name two secrets.
+    pub fn secret_slug(&self, reference: &str) -> String {
+        let fixed = self.prefix().len() + "-secret-".len() + "-".len() + 12;
+        let room = SECRET_NAME_MAX.saturating_sub(fixed);
+        let slug = sanitise(reference);
+        if slug.len() <= room {
+            return slug;
+        }
+        let digest = hex(&Sha256::digest(reference.as_bytes()));
+        // `sanitise` leaves ASCII only: any byte is a character boundary.
+        match room.checked_sub(9) {
+            Some(kept) if kept > 0 => format!("{}-{}", &slug[..kept], &digest[..8]),
+            _ => digest[..room.clamp(1, 8)].to_string(),
+        }
     }
 
     /// A replica's first container: `<app>-<scope>-<workload>-<n>-<hash>`.
@@ -98,6 +119,13 @@ impl ScopeNames {
             (LABEL_SCOPE.to_string(), self.scope.clone()),
         ]
     }
+}
+
+/// The longest secret name podman accepts.
+pub const SECRET_NAME_MAX: usize = 64;
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Engine names allow `[a-zA-Z0-9_.-]`: everything else becomes `-`.
@@ -142,6 +170,25 @@ mod tests {
             "shop-local-secret-shop-db-password-abcdef012345"
         );
         assert!(is_dns_label("shop-db"));
+        // A long reference is cut to fit podman's limit, distinctly.
+        let names = ScopeNames::new("e2e-specsecrets-1581", "local");
+        let long = names.secret("ledger-db/password", "2a6fe4b23e8c0000");
+        assert_eq!(long.len(), SECRET_NAME_MAX, "{long}");
+        assert!(
+            long.starts_with("e2e-specsecrets-1581-local-secret-ledger-d-"),
+            "{long}"
+        );
+        assert!(long.ends_with("-2a6fe4b23e8c"), "{long}");
+        assert_ne!(
+            names.secret("ledger-db/passwordA", "2a6fe4b23e8c0000"),
+            names.secret("ledger-db/passwordB", "2a6fe4b23e8c0000")
+        );
+        // Room for one character of a reference: its digest's first.
+        let names = ScopeNames::new(&"a".repeat(36), "local");
+        assert_eq!(
+            names.secret("x/y", "2a6fe4b23e8c0000").len(),
+            SECRET_NAME_MAX
+        );
         assert!(!is_dns_label("-x"));
         assert!(!is_dns_label("Shop"));
         assert!(!is_dns_label("a/b"));

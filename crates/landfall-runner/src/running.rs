@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use landfall_plan::{Observed, ObservedConfig, ObservedWorkload, Plan, WorkloadType, config_hash};
 
 use crate::desired::config_dir_name;
-use crate::names::{LABEL_CONTAINER, LABEL_ROLE, LABEL_SPEC_HASH, ScopeNames, sanitise};
+use crate::names::{LABEL_CONTAINER, LABEL_ROLE, LABEL_SPEC_HASH, ScopeNames};
 use crate::observe::{ObservedContainer, ObservedScope};
 
 /// Maps what the engine reports for the plan's scope onto the plan's
@@ -129,7 +129,7 @@ pub fn observed_for_plan(
         let reference = plan
             .secrets
             .iter()
-            .find(|s| sanitise(&s.reference) == sanitised)
+            .find(|s| names.secret_slug(&s.reference) == sanitised)
             .map_or_else(|| sanitised.to_string(), |s| s.reference.clone());
         if !secrets.contains(&reference) {
             secrets.push(reference);

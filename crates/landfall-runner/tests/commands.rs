@@ -671,3 +671,19 @@ fn a_new_workloads_replicas_start_side_by_side() {
         "the three runs overlap"
     );
 }
+
+#[test]
+fn a_secret_name_podman_cannot_hold_is_refused_before_anything_runs() {
+    let mut plan = fixture("every-feature.plan.json");
+    plan.application.name = "a".repeat(40);
+    let Err(error) = Desired::new(&plan, EngineKind::Podman, Path::new("/state"), &secrets())
+    else {
+        panic!("a name podman refuses was accepted");
+    };
+    assert!(
+        error.contains("leave no room in a podman secret name of at most 64 characters"),
+        "{error}"
+    );
+    // Docker hands secrets over as files: no such name.
+    assert!(Desired::new(&plan, EngineKind::Docker, Path::new("/state"), &secrets()).is_ok());
+}
