@@ -377,26 +377,14 @@ impl Runner<'_> {
                 Ok(())
             }
             Step::Together(sequences) => {
-                // Every sequence runs to its end or its first failure; the
-                // first failure in listed order is the apply's.
-                let results: Vec<Result<(), String>> = std::thread::scope(|scope| {
-                    let handles: Vec<_> = sequences
-                        .iter()
-                        .map(|sequence| {
-                            scope.spawn(move || -> Result<(), String> {
-                                for step in sequence {
-                                    self.step_of(workload, step, found, endpoints)?;
-                                }
-                                Ok(())
-                            })
-                        })
-                        .collect();
-                    handles
-                        .into_iter()
-                        .map(|h| h.join().expect("sequence thread"))
-                        .collect()
-                });
-                results.into_iter().collect()
+                // Every sequence runs to its end or its first failure.
+                side_by_side(sequences, |sequence| {
+                    for step in sequence {
+                        self.step_of(workload, step, found, endpoints)?;
+                    }
+                    Ok(())
+                })
+                .map(|_| ())
             }
         };
         done.map(|()| true)
@@ -480,24 +468,13 @@ impl Runner<'_> {
             return Err(format!("{} is {}, not running", down.name, down.state));
         }
         // Each replica is probed on its own thread: their timings overlap.
-        std::thread::scope(|scope| -> Result<Vec<()>, String> {
-            let handles: Vec<_> = observed
-                .iter()
-                .map(|container| {
-                    scope.spawn(move || -> Result<(), String> {
-                        for (kind, probe) in [("startup", startup), ("readiness", readiness)] {
-                            if let Some(probe) = probe {
-                                self.probe_until(container, kind, probe, started_earlier)?;
-                            }
-                        }
-                        Ok(())
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("probe thread"))
-                .collect::<Result<Vec<()>, String>>()
+        side_by_side(&observed, |container| {
+            for (kind, probe) in [("startup", startup), ("readiness", readiness)] {
+                if let Some(probe) = probe {
+                    self.probe_until(container, kind, probe, started_earlier)?;
+                }
+            }
+            Ok(())
         })?;
         Ok(observed)
     }
@@ -798,4 +775,22 @@ impl Runner<'_> {
         self.must(&EngineCommand::new(self.engine, remove))?;
         Ok(status)
     }
+}
+
+/// Runs `work` on every item, each on a thread of its own, and waits for
+/// all of them: their results, or the first error in the items' order.
+fn side_by_side<T: Sync, R: Send>(
+    items: &[T],
+    work: impl Fn(&T) -> Result<R, String> + Sync,
+) -> Result<Vec<R>, String> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .iter()
+            .map(|item| scope.spawn(|| work(item)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a thread of side_by_side"))
+            .collect()
+    })
 }
