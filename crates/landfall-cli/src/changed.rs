@@ -148,12 +148,7 @@ impl ReadBuffer {
     /// read finds the end): 10,000 system calls in a 10,000-file project.
     fn read(&mut self, path: &Path, cap: usize) -> std::io::Result<&[u8]> {
         let mut file = std::fs::File::open(path)?;
-        let first = loop {
-            match file.read(&mut self.small) {
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                result => break result?,
-            }
-        };
+        let first = input::read_once(&mut file, &mut self.small)?;
         if first < Self::SMALL {
             return Ok(&self.small[..first.min(cap)]);
         }

@@ -209,18 +209,24 @@ pub fn read_file(path: &Path) -> std::io::Result<Loaded> {
     // (and then it stops one byte past the limit).
     let mut file = file;
     let mut bytes = vec![0; size as usize + 1];
-    let read = loop {
-        match file.read(&mut bytes) {
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            result => break result?,
-        }
-    };
+    let read = read_once(&mut file, &mut bytes)?;
     bytes.truncate(read);
     if read > size as usize {
         file.take((limits.max_file_bytes + 1).saturating_sub(read) as u64)
             .read_to_end(&mut bytes)?;
     }
     Ok(decode(bytes))
+}
+
+/// One `read` into `buffer`, again if a signal interrupted it. For a
+/// regular file, fewer bytes than asked means its end was reached.
+pub fn read_once(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        match file.read(buffer) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            result => return result,
+        }
+    }
 }
 
 fn decode(bytes: Vec<u8>) -> Loaded {

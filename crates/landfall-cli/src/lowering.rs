@@ -5,8 +5,10 @@
 use std::path::PathBuf;
 
 use landfall_diagnostics::{ColorMode, Diagnostic, SourceDb, Summary, sort_diagnostics};
-use landfall_plan::{Plan, ScopeSelector, lower, plan_diagnostics, select};
-use landfall_rules::{CheckOptions, CheckOutcome, load_texts};
+use landfall_plan::{
+    Lowered, Plan, ScopeSelector, lower_after_check, plan_check_options, plan_diagnostics, select,
+};
+use landfall_rules::{CheckOutcome, load_texts};
 
 use crate::input::Found;
 use crate::setup::Setup;
@@ -49,12 +51,8 @@ pub fn check_and_lower(
     color: ColorMode,
 ) -> Result<Lowering, String> {
     let selector = ScopeSelector::parse(scope).map_err(|m| format!("error: {m}\n"))?;
-    let options = CheckOptions {
-        keep_whole_application: Some(selector.application.clone()),
-        ..CheckOptions::default()
-    };
     let checked = Setup::new(paths)
-        .and_then(|setup| setup.check(paths, "<stdin>", options, false))
+        .and_then(|setup| setup.check(paths, "<stdin>", plan_check_options(&selector), false))
         .map_err(|failure| failure.render(color))?;
     let (outcome, mut found) = (checked.outcome, checked.found);
     let failures = found.loader.failures();
@@ -82,23 +80,19 @@ pub fn check_and_lower(
 
     // Check's findings about what the plan reads; lowering runs only
     // when none of them is an error (it would repeat them).
-    let mut findings: Vec<Diagnostic> = plan_diagnostics(project, scope, &outcome.diagnostics)
+    let findings: Vec<Diagnostic> = plan_diagnostics(project, scope, &outcome.diagnostics)
         .into_iter()
         .filter(|d| !d.is_suppressed())
         .cloned()
         .collect();
-    let mut plan = None;
-    if !findings.iter().any(Diagnostic::is_error) {
-        let lowered = lower(project, scope);
-        findings.extend(lowered.diagnostics);
-        plan = lowered.plan;
-    }
+    // `plan` is `None` exactly when a finding is an error.
+    let Lowered {
+        plan,
+        diagnostics: mut findings,
+    } = lower_after_check(project, scope, findings);
     // Lowering's findings may point into files check had no finding in.
     load_texts(&mut found.db, &found.loader, &findings);
     sort_diagnostics(&mut findings, &found.db);
-    if findings.iter().any(Diagnostic::is_error) {
-        plan = None;
-    }
     Ok(Lowering {
         plan,
         findings,

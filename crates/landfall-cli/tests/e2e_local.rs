@@ -161,7 +161,16 @@ impl Scope {
     }
 
     fn landfall(&self, args: &[&str]) -> Output {
-        let output = self.command(args).output().unwrap();
+        self.landfall_env(args, &[])
+    }
+
+    /// [`Scope::landfall`] with variables set in its environment.
+    fn landfall_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let output = self
+            .command(args)
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
         let mut seen = self.seen.lock().unwrap();
         seen.push_str(&String::from_utf8_lossy(&output.stdout));
         seen.push_str(&String::from_utf8_lossy(&output.stderr));
@@ -170,7 +179,12 @@ impl Scope {
 
     /// Runs landfall and asserts success, returning stdout.
     fn ok(&self, args: &[&str]) -> String {
-        let output = self.landfall(args);
+        self.ok_env(args, &[])
+    }
+
+    /// [`Scope::ok`] with variables set in its environment.
+    fn ok_env(&self, args: &[&str], env: &[(&str, &str)]) -> String {
+        let output = self.landfall_env(args, env);
         assert!(
             output.status.success(),
             "landfall {args:?} failed:\n{}\n{}",
@@ -214,6 +228,21 @@ impl Scope {
             .collect();
         names.sort();
         names
+    }
+
+    /// Runs `script` with `sh -c` in the first container of `workload`'s
+    /// replica 0 (its sidecars' names are longer).
+    fn sh_in(&self, workload: &str, script: &str) -> Output {
+        let container = self
+            .containers()
+            .into_iter()
+            .filter(|c| c.contains(&format!("-{workload}-0-")))
+            .min_by_key(String::len)
+            .unwrap_or_else(|| panic!("no replica 0 of {workload}"));
+        Command::new("podman")
+            .args(["exec", &container, "sh", "-c", script])
+            .output()
+            .unwrap()
     }
 
     fn containers(&self) -> Vec<String> {
@@ -864,15 +893,9 @@ fn secret_values_reach_the_containers_and_nothing_else() {
     );
     assert_eq!(scope.containers(), Vec::<String>::new());
 
-    let apply = |args: &[&str]| {
-        let mut command = scope.command(args);
-        command.env("LANDFALL_SECRET_ORDERS_DB_TLS", format!("{CANARY}-tls"));
-        let output = command.output().unwrap();
-        let mut seen = scope.seen.lock().unwrap();
-        seen.push_str(&String::from_utf8_lossy(&output.stdout));
-        seen.push_str(&String::from_utf8_lossy(&output.stderr));
-        output
-    };
+    let tls = format!("{CANARY}-tls");
+    let apply =
+        |args: &[&str]| scope.landfall_env(args, &[("LANDFALL_SECRET_ORDERS_DB_TLS", &tls)]);
     let plan_arg = plan_path.to_str().unwrap();
     let dry = apply(&[
         "apply",
@@ -891,16 +914,10 @@ fn secret_values_reach_the_containers_and_nothing_else() {
     );
 
     // The values are where the spec puts them.
-    let worker = scope
-        .containers()
-        .into_iter()
-        .find(|c| c.contains("-worker-0-") && !c.ends_with("-proxy"))
-        .unwrap();
-    let check = Command::new("podman")
-        .args(["exec", &worker, "sh", "-c",
-            &format!("test \"$DB_PASSWORD\" = '{CANARY}' && test \"$(cat /etc/tls/orders-db-tls)\" = '{CANARY}-tls' && echo same")])
-        .output()
-        .unwrap();
+    let check = scope.sh_in(
+        "worker",
+        &format!("test \"$DB_PASSWORD\" = '{CANARY}' && test \"$(cat /etc/tls/orders-db-tls)\" = '{CANARY}-tls' && echo same"),
+    );
     assert_eq!(String::from_utf8_lossy(&check.stdout), "same\n");
 
     // A job of the cron workload, run once: its status and output.
@@ -1010,23 +1027,8 @@ fn secrets_from_specs_reach_the_containers_and_no_output() {
     );
     let name = scope.name();
     // One secret from the file, one from the environment.
-    let run = |args: &[&str]| -> String {
-        let mut command = scope.command(args);
-        command.env("LANDFALL_SECRET_LEDGER_TLS", format!("{CANARY}-tls"));
-        let output = command.output().unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        scope
-            .seen
-            .lock()
-            .unwrap()
-            .push_str(&format!("{stdout}{stderr}"));
-        assert!(
-            output.status.success(),
-            "landfall {args:?}:\n{stdout}{stderr}"
-        );
-        stdout
-    };
+    let tls = format!("{CANARY}-tls");
+    let run = |args: &[&str]| scope.ok_env(args, &[("LANDFALL_SECRET_LEDGER_TLS", &tls)]);
 
     run(&["plan", tree, "--scope", &name]);
     run(&[
@@ -1043,16 +1045,10 @@ fn secrets_from_specs_reach_the_containers_and_no_output() {
     ]);
     let applied = run(&["apply", tree, "--scope", &name, "--secrets-file", secrets]);
     assert!(applied.contains("apply complete"), "{applied}");
-    let books = scope
-        .containers()
-        .into_iter()
-        .find(|c| c.contains("-books-0-") && !c.ends_with("-shipper"))
-        .unwrap();
-    let check = Command::new("podman")
-        .args(["exec", &books, "sh", "-c",
-            &format!("test \"$DB_PASSWORD\" = '{CANARY}' && test \"$(cat /etc/tls/ledger-tls)\" = '{CANARY}-tls' && cat /data/started")])
-        .output()
-        .unwrap();
+    let check = scope.sh_in(
+        "books",
+        &format!("test \"$DB_PASSWORD\" = '{CANARY}' && test \"$(cat /etc/tls/ledger-tls)\" = '{CANARY}-tls' && cat /data/started"),
+    );
     assert_eq!(
         String::from_utf8_lossy(&check.stdout),
         "started\n",

@@ -27,8 +27,8 @@ pub use diff::{
 };
 pub use hash::{config_hash, spec_hash};
 pub use ir::*;
-pub use lower::{HOST_PORT_OFFSET, Lowered, lower};
-pub use select::{ScopeSelector, plan_diagnostics, plan_files, select};
+pub use lower::{HOST_PORT_OFFSET, Lowered, lower, lower_after_check};
+pub use select::{ScopeSelector, plan_check_options, plan_diagnostics, plan_files, select};
 
 #[cfg(test)]
 mod testing;

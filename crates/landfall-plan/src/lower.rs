@@ -33,8 +33,32 @@ pub const HOST_PORT_OFFSET: &str = "hostPortOffset";
 pub struct Lowered {
     /// `None` exactly when `diagnostics` holds an error.
     pub plan: Option<Plan>,
-    /// Lowering's own findings, in the order met (the caller sorts).
+    /// Lowering's findings (after check's, from [`lower_after_check`]),
+    /// in the order met: the caller sorts.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// `landfall plan`'s order: `check_findings` (check's findings about what
+/// the plan reads, see [`crate::plan_diagnostics`]) first; lowering runs
+/// only when none of them is an error, and its findings follow them.
+pub fn lower_after_check(
+    project: &Project,
+    scope: &model::Scope,
+    check_findings: Vec<Diagnostic>,
+) -> Lowered {
+    let mut diagnostics = check_findings;
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Lowered {
+            plan: None,
+            diagnostics,
+        };
+    }
+    let lowered = lower(project, scope);
+    diagnostics.extend(lowered.diagnostics);
+    Lowered {
+        plan: lowered.plan,
+        diagnostics,
+    }
 }
 
 /// Lowers `scope` (a Scope of `project`) into a plan.

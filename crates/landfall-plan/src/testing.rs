@@ -1,9 +1,9 @@
 //! Checking and lowering small trees written inline, for unit tests.
 
 use landfall_diagnostics::{ColorMode, Diagnostic, SourceDb, Summary, render_human};
-use landfall_rules::{CheckInput, CheckOptions, Preloaded, check_with_options};
+use landfall_rules::{CheckInput, Preloaded, check_with_options};
 
-use crate::{Plan, ScopeSelector, lower, plan_diagnostics, select};
+use crate::{Plan, ScopeSelector, lower_after_check, plan_check_options, plan_diagnostics, select};
 
 pub struct Planned {
     pub plan: Option<Plan>,
@@ -57,27 +57,16 @@ pub fn plan_tree(files: &[(&str, &str)], selector: &str) -> Planned {
             explicit: false,
         })
         .collect();
-    let options = CheckOptions {
-        keep_whole_application: Some(selector.application.clone()),
-        ..CheckOptions::default()
-    };
-    let outcome = check_with_options(&mut db, &inputs, &Preloaded, options);
+    let outcome = check_with_options(&mut db, &inputs, &Preloaded, plan_check_options(&selector));
     let scope = select(&outcome.project, &selector).unwrap();
-    let mut diagnostics: Vec<Diagnostic> =
-        plan_diagnostics(&outcome.project, scope, &outcome.diagnostics)
-            .into_iter()
-            .cloned()
-            .collect();
-    // As `landfall plan`: lowering runs only when check found no error.
-    let mut plan = None;
-    if !diagnostics.iter().any(Diagnostic::is_error) {
-        let lowered = lower(&outcome.project, scope);
-        diagnostics.extend(lowered.diagnostics);
-        plan = lowered.plan;
-    }
+    let findings = plan_diagnostics(&outcome.project, scope, &outcome.diagnostics)
+        .into_iter()
+        .cloned()
+        .collect();
+    let lowered = lower_after_check(&outcome.project, scope, findings);
     Planned {
-        plan,
-        diagnostics,
+        plan: lowered.plan,
+        diagnostics: lowered.diagnostics,
         db,
     }
 }

@@ -9,9 +9,11 @@
 
 use std::path::{Path, PathBuf};
 
-use landfall_diagnostics::{Diagnostic, FileId, SourceDb};
-use landfall_plan::{Plan, ScopeSelector, lower, plan_diagnostics, select};
-use landfall_rules::{CheckInput, CheckOptions, Loaded, Loader, check_with_options};
+use landfall_diagnostics::{Diagnostic, SourceDb};
+use landfall_plan::{
+    Lowered, Plan, ScopeSelector, lower_after_check, plan_check_options, plan_diagnostics, select,
+};
+use landfall_rules::{CheckInput, Preloaded, check_with_options};
 use landfall_schema::plan_schema_errors;
 use libtest_mimic::{Arguments, Failed, Trial};
 
@@ -98,14 +100,6 @@ fn yaml_files(dir: &Path) -> Vec<(String, String)> {
     files
 }
 
-struct Preloaded;
-
-impl Loader for Preloaded {
-    fn load(&self, _file: FileId) -> Loaded {
-        Loaded::Text(String::new())
-    }
-}
-
 /// The plan of `selector` (or the findings that stop it), with `files`
 /// given in the order written.
 fn plan_of(files: &[&(String, String)], selector: &ScopeSelector) -> (Option<Plan>, String) {
@@ -117,24 +111,16 @@ fn plan_of(files: &[&(String, String)], selector: &ScopeSelector) -> (Option<Pla
             explicit: false,
         })
         .collect();
-    let options = CheckOptions {
-        keep_whole_application: Some(selector.application.clone()),
-        ..CheckOptions::default()
-    };
-    let outcome = check_with_options(&mut db, &inputs, &Preloaded, options);
+    let outcome = check_with_options(&mut db, &inputs, &Preloaded, plan_check_options(selector));
     let scope = select(&outcome.project, selector).unwrap();
-    let mut findings: Vec<Diagnostic> =
-        plan_diagnostics(&outcome.project, scope, &outcome.diagnostics)
-            .into_iter()
-            .cloned()
-            .collect();
-    // As `landfall plan`: lowering runs only when check found no error.
-    let mut plan = None;
-    if !findings.iter().any(Diagnostic::is_error) {
-        let lowered = lower(&outcome.project, scope);
-        findings.extend(lowered.diagnostics);
-        plan = lowered.plan;
-    }
+    let findings = plan_diagnostics(&outcome.project, scope, &outcome.diagnostics)
+        .into_iter()
+        .cloned()
+        .collect();
+    let Lowered {
+        plan,
+        diagnostics: mut findings,
+    } = lower_after_check(&outcome.project, scope, findings);
     landfall_diagnostics::sort_diagnostics(&mut findings, &db);
     let listed: String = findings
         .iter()

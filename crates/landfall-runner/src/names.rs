@@ -5,6 +5,8 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::secrets::hex;
+
 /// The prefix of every label the runner writes.
 pub const LABEL_PREFIX: &str = "dev.landfall.";
 /// `APP/SCOPE`: the label the runner selects a scope's objects by.
@@ -58,11 +60,17 @@ impl ScopeNames {
     /// value is a new object and the containers reading it change too.
     pub fn secret(&self, reference: &str, value_digest: &str) -> String {
         format!(
-            "{}-secret-{}-{}",
-            self.prefix(),
+            "{}{}-{}",
+            self.secret_prefix(),
             self.secret_slug(reference),
             &value_digest[..12]
         )
+    }
+
+    /// What every secret name of the scope starts with (podman 4 cannot
+    /// filter secrets by label: the scope's are found by it).
+    pub fn secret_prefix(&self) -> String {
+        format!("{}-secret-", self.prefix())
     }
 
     /// The reference as its secret's name shows it: sanitised, and cut so
@@ -70,7 +78,7 @@ impl ScopeNames {
     /// ends in a digest of the whole one, so that two references cut to
     /// the same text (and holding the same value) still name two secrets.
     pub fn secret_slug(&self, reference: &str) -> String {
-        let fixed = self.prefix().len() + "-secret-".len() + "-".len() + 12;
+        let fixed = self.secret_prefix().len() + "-".len() + 12;
         let room = SECRET_NAME_MAX.saturating_sub(fixed);
         let slug = sanitise(reference);
         if slug.len() <= room {
@@ -123,10 +131,6 @@ impl ScopeNames {
 
 /// The longest secret name podman accepts.
 pub const SECRET_NAME_MAX: usize = 64;
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// Engine names allow `[a-zA-Z0-9_.-]`: everything else becomes `-`.
 pub fn sanitise(text: &str) -> String {

@@ -383,7 +383,7 @@ pub fn observe_kinds(
             }
             // podman 4 cannot filter secrets by label; the scope's secret
             // names share a prefix no other landfall scope's names can have.
-            let prefix = format!("{}-{}-secret-", names.application, names.scope);
+            let prefix = names.secret_prefix();
             let candidates: Vec<String> = lines(run(list_secrets(engine))?)
                 .into_iter()
                 .filter(|name| name.starts_with(&prefix))

@@ -94,11 +94,16 @@ impl ApplySteps {
 
     /// Every step, those run side by side in their listed order.
     pub fn steps(&self) -> impl Iterator<Item = &Step> {
+        self.in_order().flat_map(Step::sequence)
+    }
+
+    /// The steps in the order an apply takes them: shared objects, each
+    /// workload's, the cleanup.
+    fn in_order(&self) -> impl Iterator<Item = &Step> {
         self.prepare
             .iter()
             .chain(self.workloads.iter().flat_map(|w| &w.steps))
             .chain(&self.cleanup)
-            .flat_map(Step::sequence)
     }
 
     /// The steps as a shell script: commands as lines, the rest as
@@ -107,12 +112,7 @@ impl ApplySteps {
     /// one after another, which changes nothing but the time.
     pub fn render(&self) -> String {
         let mut text = String::new();
-        for step in self
-            .prepare
-            .iter()
-            .chain(self.workloads.iter().flat_map(|w| &w.steps))
-            .chain(&self.cleanup)
-        {
+        for step in self.in_order() {
             render_step(&mut text, step);
         }
         text

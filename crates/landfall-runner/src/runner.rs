@@ -123,13 +123,24 @@ impl Runner<'_> {
     /// the same observation in the same order as [`Runner::apply`], so
     /// the same decisions.
     pub fn plan_steps(&self, plan: &Plan) -> Result<(Desired, ObservedScope, ApplySteps), String> {
-        let desired = Desired::new(plan, self.engine, &self.state_dir, self.secrets)?;
-        let (mut observed, rest) =
-            observe_before_acting(self.executor, self.secrets, self.engine, &desired)?;
-        let mut steps = reconcile_before_cleanup(&desired, &observed);
+        let (desired, mut observed, rest, mut steps) = self.before_acting(plan)?;
         observed.absorb(self.observe_kinds(&desired, rest)?);
         steps.plan_cleanup(&desired, &observed);
         Ok((desired, observed, steps))
+    }
+
+    /// What an apply reads and decides before it acts, the kinds it has
+    /// not listed yet, and its steps but the cleanup: one path for
+    /// [`Runner::apply`] and its dry run.
+    fn before_acting(
+        &self,
+        plan: &Plan,
+    ) -> Result<(Desired, ObservedScope, Kinds, ApplySteps), String> {
+        let desired = Desired::new(plan, self.engine, &self.state_dir, self.secrets)?;
+        let (observed, rest) =
+            observe_before_acting(self.executor, self.secrets, self.engine, &desired)?;
+        let steps = reconcile_before_cleanup(&desired, &observed);
+        Ok((desired, observed, rest, steps))
     }
 
     fn observe_kinds(&self, desired: &Desired, kinds: Kinds) -> Result<ObservedScope, String> {
@@ -177,10 +188,7 @@ impl Runner<'_> {
             &plan.scope.name,
             "apply",
         )?;
-        let desired = Desired::new(plan, self.engine, &self.state_dir, self.secrets)?;
-        let (mut observed, rest) =
-            observe_before_acting(self.executor, self.secrets, self.engine, &desired)?;
-        let mut steps = reconcile_before_cleanup(&desired, &observed);
+        let (desired, mut observed, rest, mut steps) = self.before_acting(plan)?;
         let mut found_in_place = 0;
         for step in &steps.prepare {
             if !self.step(step)? {

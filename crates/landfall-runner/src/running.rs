@@ -117,7 +117,7 @@ pub fn observed_for_plan(
     }
     configs.sort_by(|a, b| a.name.cmp(&b.name));
 
-    let secret_prefix = format!("{prefix}secret-");
+    let secret_prefix = names.secret_prefix();
     let mut secrets: Vec<String> = Vec::new();
     for object in scope.secrets.iter().chain(secret_files) {
         let Some(rest) = object.strip_prefix(&secret_prefix) else {

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use landfall_diagnostics::SourceDb;
-use landfall_plan::{ScopeSelector, lower, select};
-use landfall_rules::{CheckInput, CheckOptions, Preloaded, check_with_options};
+use landfall_plan::{ScopeSelector, lower, plan_check_options, select};
+use landfall_rules::{CheckInput, Preloaded, check_with_options};
 
 // The allocator the `landfall` binary uses, so the figure is the CLI's.
 #[global_allocator]
@@ -61,11 +61,7 @@ fn main() {
             explicit: false,
         })
         .collect();
-    let options = CheckOptions {
-        keep_whole_application: Some(selector.application.clone()),
-        ..CheckOptions::default()
-    };
-    let outcome = check_with_options(&mut db, &inputs, &Preloaded, options);
+    let outcome = check_with_options(&mut db, &inputs, &Preloaded, plan_check_options(&selector));
     let scope = select(&outcome.project, &selector).expect("the scope exists");
 
     let mut times: Vec<Duration> = Vec::with_capacity(args.repeat.max(1));
