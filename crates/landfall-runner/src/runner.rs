@@ -189,12 +189,7 @@ impl Runner<'_> {
             "apply",
         )?;
         let (desired, mut observed, rest, mut steps) = self.before_acting(plan)?;
-        let mut found_in_place = 0;
-        for step in &steps.prepare {
-            if !self.step(step)? {
-                found_in_place += 1;
-            }
-        }
+        let found_in_place = self.prepare(&steps.prepare)?;
         std::thread::scope(|scope| {
             // What only the cleanup at the end reads is listed while the
             // workloads move (their `run`s leave the engine idle now and
@@ -308,6 +303,27 @@ impl Runner<'_> {
         self.step_of("", step, &[], &Mutex::new(Vec::new()))
     }
 
+    /// Creates the shared objects (networks, volumes, secrets, config
+    /// files): none depends on another, so they are made side by side, as
+    /// many at a time as the machine has cores (past that, podman's own
+    /// locks make more of them wait, not go faster). Their lines are shown
+    /// first, in the plan's order, whatever order they finish in. Returns
+    /// how many were found in place.
+    fn prepare(&self, steps: &[Step]) -> Result<usize, String> {
+        for step in steps {
+            if matches!(step, Step::Run(_)) {
+                let mut line = String::new();
+                render_step(&mut line, step);
+                self.progress.line(line.trim_end());
+            }
+        }
+        let at_once = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let created = a_few_at_a_time(steps, at_once, |step| {
+            self.act("", step, &[], &Mutex::new(Vec::new()))
+        })?;
+        Ok(created.iter().filter(|&&created| !created).count())
+    }
+
     /// Runs one step; replicas found ready add their ports to `endpoints`.
     /// `found`: the containers observed before the apply acted. `Ok(false)`
     /// when what it creates was found in place.
@@ -329,6 +345,17 @@ impl Runner<'_> {
             // Steps side by side show themselves as they start.
             self.progress.update(workload, line);
         }
+        self.act(workload, step, found, endpoints)
+    }
+
+    /// Carries out one step without showing it (see [`Runner::step_of`]).
+    fn act(
+        &self,
+        workload: &str,
+        step: &Step,
+        found: &[ObservedContainer],
+        endpoints: &Endpoints,
+    ) -> Result<bool, String> {
         let done = match step {
             Step::Run(command) => return self.converge(command),
             Step::TryRun(command) => {
@@ -787,6 +814,38 @@ impl Runner<'_> {
 
 /// Runs `work` on every item, each on a thread of its own, and waits for
 /// all of them: their results, or the first error in the items' order.
+/// Runs `work` on every item, at most `at_once` at a time, and returns
+/// the results in the items' order; the first error (in that order) if
+/// any failed, after all have ended.
+fn a_few_at_a_time<T: Sync, R: Send>(
+    items: &[T],
+    at_once: usize,
+    work: impl Fn(&T) -> Result<R, String> + Sync,
+) -> Result<Vec<R>, String> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<Result<R, String>>>> =
+        items.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..at_once.clamp(1, items.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    *results[i].lock().expect("not poisoned") = Some(work(item));
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .expect("not poisoned")
+                .expect("every item was worked on")
+        })
+        .collect()
+}
+
 fn side_by_side<T: Sync, R: Send>(
     items: &[T],
     work: impl Fn(&T) -> Result<R, String> + Sync,

@@ -597,12 +597,15 @@ fn secrets_and_persistent_volumes_are_listed_before_acting() {
     assert_eq!(lines.len(), 4, "{lines:#?}");
 }
 
-/// Answers every command after a pause, counting how many `run`s are in
-/// flight at once.
+/// Answers every command after a pause, counting how many `run`s, and
+/// how many creates of shared objects, are in flight at once.
 #[derive(Default)]
 struct SlowRuns {
     in_flight: std::sync::atomic::AtomicUsize,
     most: std::sync::atomic::AtomicUsize,
+    creates_in_flight: std::sync::atomic::AtomicUsize,
+    most_creates: std::sync::atomic::AtomicUsize,
+    creates: std::sync::atomic::AtomicUsize,
 }
 
 impl landfall_runner::Executor for SlowRuns {
@@ -614,13 +617,22 @@ impl landfall_runner::Executor for SlowRuns {
     ) -> Result<landfall_runner::exec::Output, String> {
         use std::sync::atomic::Ordering::SeqCst;
         let is_run = command.args.first().is_some_and(|a| a == "run");
+        let is_create = command.args.get(1).is_some_and(|a| a == "create");
         if is_run {
             let now = self.in_flight.fetch_add(1, SeqCst) + 1;
             self.most.fetch_max(now, SeqCst);
         }
+        if is_create {
+            self.creates.fetch_add(1, SeqCst);
+            let now = self.creates_in_flight.fetch_add(1, SeqCst) + 1;
+            self.most_creates.fetch_max(now, SeqCst);
+        }
         std::thread::sleep(std::time::Duration::from_millis(50));
         if is_run {
             self.in_flight.fetch_sub(1, SeqCst);
+        }
+        if is_create {
+            self.creates_in_flight.fetch_sub(1, SeqCst);
         }
         Ok(landfall_runner::exec::Output {
             status: Some(0),
@@ -670,6 +682,57 @@ fn a_new_workloads_replicas_start_side_by_side() {
         3,
         "the three runs overlap"
     );
+}
+
+#[test]
+fn shared_objects_are_created_side_by_side_a_core_each() {
+    use std::sync::atomic::Ordering::SeqCst;
+    // The shop's network, volumes and secret: creates nothing orders.
+    let plan = shop_without_probes();
+    let state = tempfile::tempdir().unwrap();
+    let secrets = secrets();
+    let executor = SlowRuns::default();
+    let progress = Lines::default();
+    let runner = Runner {
+        engine: EngineKind::Podman,
+        executor: &executor,
+        secrets: &secrets,
+        state_dir: state.path().to_path_buf(),
+        progress: &progress,
+    };
+    let (_, _, steps) = runner.plan_steps(&plan).unwrap();
+    let creates: Vec<String> = steps
+        .prepare
+        .iter()
+        .filter_map(|s| match s {
+            Step::Run(c) => Some(c.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(creates.len() >= 3, "{creates:#?}");
+    runner.apply(&plan).unwrap();
+    assert_eq!(executor.creates.load(SeqCst), creates.len());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert_eq!(
+        executor.most_creates.load(SeqCst),
+        cores.min(creates.len()),
+        "as many creates at once as there are cores"
+    );
+    // Shown in the plan's order, whatever order they ended in.
+    let shown = progress.0.lock().unwrap();
+    assert_eq!(shown[..creates.len()], creates[..], "{shown:#?}");
+}
+
+/// Keeps the lines an apply shows outside any workload.
+#[derive(Default)]
+struct Lines(std::sync::Mutex<Vec<String>>);
+
+impl landfall_runner::Progress for Lines {
+    fn update(&self, _: &str, _: &str) {}
+    fn finish(&self, _: &str, _: bool, _: &str) {}
+    fn line(&self, message: &str) {
+        self.0.lock().unwrap().push(message.to_string());
+    }
 }
 
 #[test]
