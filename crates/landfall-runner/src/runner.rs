@@ -311,11 +311,7 @@ impl Runner<'_> {
     /// how many were found in place.
     fn prepare(&self, steps: &[Step]) -> Result<usize, String> {
         for step in steps {
-            if matches!(step, Step::Run(_)) {
-                let mut line = String::new();
-                render_step(&mut line, step);
-                self.progress.line(line.trim_end());
-            }
+            self.show("", step);
         }
         let at_once = std::thread::available_parallelism().map_or(2, |n| n.get());
         let created = a_few_at_a_time(steps, at_once, |step| {
@@ -334,6 +330,13 @@ impl Runner<'_> {
         found: &[ObservedContainer],
         endpoints: &Endpoints,
     ) -> Result<bool, String> {
+        self.show(workload, step);
+        self.act(workload, step, found, endpoints)
+    }
+
+    /// Shows a step about to run: a command outside any workload as a
+    /// line, any step of a workload as what it is doing now.
+    fn show(&self, workload: &str, step: &Step) {
         let mut line = String::new();
         render_step(&mut line, step);
         let line = line.trim_end();
@@ -345,7 +348,6 @@ impl Runner<'_> {
             // Steps side by side show themselves as they start.
             self.progress.update(workload, line);
         }
-        self.act(workload, step, found, endpoints)
     }
 
     /// Carries out one step without showing it (see [`Runner::step_of`]).

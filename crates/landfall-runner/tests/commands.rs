@@ -8,7 +8,8 @@ use std::path::Path;
 use landfall_plan::Plan;
 use landfall_runner::observe::{ObservedContainer, ObservedScope};
 use landfall_runner::{
-    Desired, EngineCommand, EngineKind, RecordingExecutor, Runner, Secrets, Silent, Step, reconcile,
+    Desired, EngineCommand, EngineKind, Executor, Progress, RecordingExecutor, Runner, Secrets,
+    Silent, Step, reconcile,
 };
 
 fn fixture(name: &str) -> Plan {
@@ -426,13 +427,22 @@ fn shop_without_probes() -> Plan {
     plan
 }
 
-fn runner<'a>(executor: &'a RecordingExecutor, secrets: &'a Secrets, state: &Path) -> Runner<'a> {
+fn runner<'a>(executor: &'a dyn Executor, secrets: &'a Secrets, state: &Path) -> Runner<'a> {
+    showing(executor, secrets, state, &Silent)
+}
+
+fn showing<'a>(
+    executor: &'a dyn Executor,
+    secrets: &'a Secrets,
+    state: &Path,
+    progress: &'a dyn Progress,
+) -> Runner<'a> {
     Runner {
         engine: EngineKind::Podman,
         executor,
         secrets,
         state_dir: state.to_path_buf(),
-        progress: &Silent,
+        progress,
     }
 }
 
@@ -650,13 +660,7 @@ fn a_new_workloads_replicas_start_side_by_side() {
     let state = tempfile::tempdir().unwrap();
     let secrets = secrets();
     let executor = SlowRuns::default();
-    let runner = Runner {
-        engine: EngineKind::Podman,
-        executor: &executor,
-        secrets: &secrets,
-        state_dir: state.path().to_path_buf(),
-        progress: &Silent,
-    };
+    let runner = runner(&executor, &secrets, state.path());
     let (_, _, steps) = runner.plan_steps(&plan).unwrap();
     let runs = |steps: &[Step]| {
         steps
@@ -693,13 +697,7 @@ fn shared_objects_are_created_side_by_side_a_core_each() {
     let secrets = secrets();
     let executor = SlowRuns::default();
     let progress = Lines::default();
-    let runner = Runner {
-        engine: EngineKind::Podman,
-        executor: &executor,
-        secrets: &secrets,
-        state_dir: state.path().to_path_buf(),
-        progress: &progress,
-    };
+    let runner = showing(&executor, &secrets, state.path(), &progress);
     let (_, _, steps) = runner.plan_steps(&plan).unwrap();
     let creates: Vec<String> = steps
         .prepare
@@ -727,7 +725,7 @@ fn shared_objects_are_created_side_by_side_a_core_each() {
 #[derive(Default)]
 struct Lines(std::sync::Mutex<Vec<String>>);
 
-impl landfall_runner::Progress for Lines {
+impl Progress for Lines {
     fn update(&self, _: &str, _: &str) {}
     fn finish(&self, _: &str, _: bool, _: &str) {}
     fn line(&self, message: &str) {
