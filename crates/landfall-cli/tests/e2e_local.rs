@@ -262,6 +262,17 @@ impl Scope {
             .collect()
     }
 
+    /// Everything a secret value must not appear in: what landfall printed
+    /// in this scope, the `files` it wrote, and what the engine shows.
+    fn everything_shown(&self, files: &[&Path]) -> String {
+        let mut everything = self.seen.lock().unwrap().clone();
+        for file in files {
+            everything.push_str(&std::fs::read_to_string(file).unwrap());
+        }
+        everything.push_str(&self.engine_metadata());
+        everything
+    }
+
     /// What the engine shows of the scope's objects: the labels, commands
     /// and entrypoints of its containers, the labels of its networks and
     /// volumes, the specs of every secret. Each kind must have objects.
@@ -968,11 +979,7 @@ fn secret_values_reach_the_containers_and_nothing_else() {
     apply(&["status", "--scope", &scope.name()]);
 
     // Nowhere else: plans, landfall's output, labels of every object.
-    let mut everything = scope.seen.lock().unwrap().clone();
-    for path in [&plan_path, &leaky_path] {
-        everything.push_str(&std::fs::read_to_string(path).unwrap());
-    }
-    everything.push_str(&scope.engine_metadata());
+    let everything = scope.everything_shown(&[&plan_path, &leaky_path]);
     assert!(
         everything.contains("dev.landfall.run-hash"),
         "the labels were read"
@@ -1069,9 +1076,7 @@ fn secrets_from_specs_reach_the_containers_and_no_output() {
     run(&["status", "--scope", &name]);
     run(&["status", "--scope", &name, "--format", "json"]);
 
-    let mut everything = scope.seen.lock().unwrap().clone();
-    everything.push_str(&std::fs::read_to_string(&plan_file).unwrap());
-    everything.push_str(&scope.engine_metadata());
+    let everything = scope.everything_shown(&[&plan_file]);
     assert!(
         everything.contains("ledger-db/password"),
         "the references are shown"

@@ -814,26 +814,27 @@ impl Runner<'_> {
     }
 }
 
-/// Runs `work` on every item, each on a thread of its own, and waits for
-/// all of them: their results, or the first error in the items' order.
 /// Runs `work` on every item, at most `at_once` at a time, and returns
 /// the results in the items' order; the first error (in that order) if
-/// any failed, after all have ended.
+/// any failed, after all have ended. The first `at_once` items each start
+/// on a thread of their own; the rest go to whichever thread is free.
 fn a_few_at_a_time<T: Sync, R: Send>(
     items: &[T],
     at_once: usize,
     work: impl Fn(&T) -> Result<R, String> + Sync,
 ) -> Result<Vec<R>, String> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = at_once.clamp(1, items.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(threads);
     let results: Vec<Mutex<Option<Result<R, String>>>> =
         items.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|scope| {
-        for _ in 0..at_once.clamp(1, items.len().max(1)) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { break };
+        for first in 0..threads {
+            let (next, results, work) = (&next, &results, &work);
+            scope.spawn(move || {
+                let mut i = first;
+                while let Some(item) = items.get(i) {
                     *results[i].lock().expect("not poisoned") = Some(work(item));
+                    i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
             });
         }
@@ -848,18 +849,11 @@ fn a_few_at_a_time<T: Sync, R: Send>(
         .collect()
 }
 
+/// Runs `work` on every item, each on a thread of its own, and waits for
+/// all of them: their results, or the first error in the items' order.
 fn side_by_side<T: Sync, R: Send>(
     items: &[T],
     work: impl Fn(&T) -> Result<R, String> + Sync,
 ) -> Result<Vec<R>, String> {
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .iter()
-            .map(|item| scope.spawn(|| work(item)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a thread of side_by_side"))
-            .collect()
-    })
+    a_few_at_a_time(items, items.len(), work)
 }

@@ -446,6 +446,17 @@ fn showing<'a>(
     }
 }
 
+/// What each line runs (`podman volume create`), options left out, sorted:
+/// for commands that run side by side, in no fixed order.
+fn commands_in_any_order(lines: &[String]) -> Vec<&str> {
+    let mut commands: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split(" --").next().unwrap())
+        .collect();
+    commands.sort();
+    commands
+}
+
 fn is_listing(line: &str) -> bool {
     line.contains(" ls ") || line.starts_with("podman ps ") || line.contains(" inspect ")
 }
@@ -481,11 +492,7 @@ fn on_an_empty_engine_only_the_containers_are_read_before_acting() {
         "{lines:#?}"
     );
     // Then the shared objects, created side by side: in any order.
-    let mut created: Vec<&str> = lines[1..4]
-        .iter()
-        .map(|l| l.split(" --").next().unwrap())
-        .collect();
-    created.sort();
+    let created = commands_in_any_order(&lines[1..4]);
     assert_eq!(
         created,
         [
@@ -590,11 +597,7 @@ fn a_running_scope_is_read_from_its_containers() {
     );
     // The network and volumes the containers use need no listing before
     // the steps, and replicas just inspected are not inspected again.
-    let mut rest: Vec<&str> = lines[2..]
-        .iter()
-        .map(|l| l.split(" --").next().unwrap())
-        .collect();
-    rest.sort();
+    let rest = commands_in_any_order(&lines[2..]);
     assert_eq!(
         rest,
         ["podman network ls", "podman secret ls", "podman volume ls"],
@@ -612,11 +615,7 @@ fn secrets_and_persistent_volumes_are_listed_before_acting() {
         .plan_steps(&plan)
         .unwrap();
     let lines = executor.lines();
-    let mut first: Vec<&str> = lines[..3]
-        .iter()
-        .map(|l| l.split(" --").next().unwrap())
-        .collect();
-    first.sort();
+    let first = commands_in_any_order(&lines[..3]);
     assert_eq!(
         first,
         ["podman ps", "podman secret ls", "podman volume ls"],
