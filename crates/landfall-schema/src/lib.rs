@@ -7,6 +7,7 @@
 //! is built without its HTTP and file retrieval, and only the bundled schemas
 //! are registered.
 
+mod instance;
 mod message;
 mod plan;
 pub mod rules;
@@ -15,6 +16,8 @@ mod walk;
 use std::sync::OnceLock;
 
 use jsonschema::{PatternOptions, Registry, Validator};
+
+use crate::instance::YamlJson;
 use landfall_diagnostics::{Diagnostic, FileId};
 use landfall_yaml::Node;
 use serde_json::Value;
@@ -103,7 +106,7 @@ pub static SCHEMA_FILES: [(&str, &str); 6] = [
 /// only for the kinds it meets (a compile costs about 1.5 ms).
 pub struct Schemas {
     registry: Registry<'static>,
-    validators: [OnceLock<Validator>; 5],
+    validators: [OnceLock<Validator<YamlJson>>; 5],
     set: SchemaSet,
 }
 
@@ -130,13 +133,13 @@ impl Schemas {
         }
     }
 
-    fn validator(&self, kind: Kind) -> &Validator {
+    fn validator(&self, kind: Kind) -> &Validator<YamlJson> {
         let index = Kind::ALL
             .iter()
             .position(|k| *k == kind)
             .expect("every kind is in Kind::ALL");
         self.validators[index].get_or_init(|| {
-            jsonschema::options()
+            jsonschema::options_for::<YamlJson>()
                 .with_registry(&self.registry)
                 .with_pattern_options(PatternOptions::regex())
                 .build(self.set.document(kind.schema_file()))
@@ -146,15 +149,14 @@ impl Schemas {
 
     /// Validates a document of `kind`; every finding carries its exact span.
     pub fn validate(&self, kind: Kind, file: FileId, root: &Node) -> Vec<Diagnostic> {
-        let instance = root.to_json();
         let validator = self.validator(kind);
         // The fast boolean check answers for almost every file.
-        if validator.is_valid(&instance) {
+        if validator.is_valid(root) {
             return Vec::new();
         }
         let mut diagnostics: Vec<Diagnostic> = validator
-            .iter_errors(&instance)
-            .flat_map(|error| message::diagnostics(&self.set, kind, file, root, &instance, &error))
+            .iter_errors(root)
+            .flat_map(|error| message::diagnostics(&self.set, kind, file, root, &error))
             .collect();
         diagnostics.dedup();
         diagnostics

@@ -16,7 +16,6 @@ pub(crate) fn diagnostics(
     kind: Kind,
     file: FileId,
     root: &Node,
-    instance: &Value,
     error: &ValidationError<'_>,
 ) -> Vec<Diagnostic> {
     let path = error.instance_path().as_str();
@@ -147,14 +146,14 @@ pub(crate) fn diagnostics(
             Diagnostic::new(
                 &SCHEMA,
                 value_span,
-                format!("{place}: {}", plain_message(error, instance)),
+                format!("{place}: {}", plain_message(error)),
             )
             .with_span_label("invalid value"),
         ],
     }
 }
 
-fn plain_message(error: &ValidationError<'_>, _instance: &Value) -> String {
+fn plain_message(error: &ValidationError<'_>) -> String {
     // jsonschema words these well: "0 is less than the minimum of 1",
     // "[] has less than 1 item", "\"x\" does not match \"^/\"".
     error.to_string()
