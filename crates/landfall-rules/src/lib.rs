@@ -18,7 +18,7 @@ mod testing;
 pub use context::{Context, DocumentContext, EffectivePlatform, Setting};
 pub use pipeline::{
     CheckInput, CheckOptions, CheckOutcome, Loaded, Loader, Preloaded, check, check_with,
-    check_with_options, load_texts, policy_rules,
+    check_with_options, compile_schemas, load_texts, policy_rules,
 };
 pub use policy_tests::{PolicyTestReport, PolicyTestResult, TestFinding, test_policies};
 pub use registry::{registry, rule};

@@ -152,6 +152,12 @@ impl CheckOptions {
     }
 }
 
+/// Compiles the kinds' schemas ahead of a check, which otherwise compiles
+/// each the first time it meets the kind (see `Schemas::compile_all`).
+pub fn compile_schemas() {
+    Schemas::get().compile_all();
+}
+
 /// Checks files, reading through `loader` those whose text `db` does not
 /// hold. On return `db` holds the text of every file with a finding.
 pub fn check_with(db: &mut SourceDb, inputs: &[CheckInput], loader: &dyn Loader) -> CheckOutcome {
