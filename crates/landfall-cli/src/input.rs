@@ -6,7 +6,7 @@
 
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, Once};
 
 use ignore::WalkBuilder;
 use landfall_diagnostics::{FileId, SourceDb};
@@ -247,6 +247,14 @@ fn decode(bytes: Vec<u8>) -> Loaded {
 /// YAML file found; the caller sorts. The first error stops the walk and
 /// comes back as the walker's text.
 pub fn walk(root: &Path, scope: &Scope, found: &mut Vec<Candidate>) -> Result<(), String> {
+    // A walk finds many files as a rule: meanwhile the schemas compile on
+    // a thread of their own, not on first use inside the parallel front
+    // end, where the other threads would wait for them. A check of a few
+    // named files compiles only the kinds it meets.
+    static COMPILE_SCHEMAS: Once = Once::new();
+    COMPILE_SCHEMAS.call_once(|| {
+        std::thread::spawn(landfall_rules::compile_schemas);
+    });
     let walked = Mutex::new(Vec::new());
     let error = Mutex::new(None);
     walker(root, scope).build_parallel().run(|| {

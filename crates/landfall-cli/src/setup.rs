@@ -116,9 +116,6 @@ impl Setup {
         mut options: CheckOptions,
         skip_foreign_yaml: bool,
     ) -> Result<Checked, Failure> {
-        // The schemas compile on a thread of their own while the files are
-        // found and read: work the check would otherwise wait for.
-        std::thread::spawn(landfall_rules::compile_schemas);
         options.repository_rules = self.config.rules.clone();
         // A file without landfall documents is reported only when named,
         // and then only unless asked to skip it as a walk does.
