@@ -46,4 +46,15 @@ hyperfine --warmup 3 -N \
     -n "plan, 1,000 workloads (diff)" "$landfall plan $tree --scope app-0000/production" \
     -n "check, same tree" "$landfall check $tree --format json"
 
+# On a shared machine a few slow runs pull the mean up: the median too.
+if command -v python3 >/dev/null 2>&1; then
+    python3 - "$out/plan.json" <<'PY'
+import json, statistics, sys
+for result in json.load(open(sys.argv[1]))["results"]:
+    times = [t * 1000 for t in result["times"]]
+    print(f"{result['command']}: median {statistics.median(times):.1f} ms, "
+          f"mean {statistics.mean(times):.1f} ms over {len(times)} runs")
+PY
+fi
+
 "${CARGO_TARGET_DIR:-target}/release/landfall-bench-plan" "$tree" --scope app-0000/production --repeat 50
