@@ -48,7 +48,16 @@ tree() {
 tree 2000
 tree 20000
 
-single="$out/tree-2000/apps/app-0000/application.yaml"
+# One file on its own: the project root is found from the working
+# directory (a `landfall.toml`, else `.git`), and inside this repository a
+# file named alone is checked with the repository around it (the
+# changed-files mode, which bench/changed-files.sh measures). So the file
+# gets a project of its own, and the check runs from there.
+single_dir="$out/one-file"
+mkdir -p "$single_dir"
+cp "$out/tree-2000/apps/app-0000/application.yaml" "$single_dir/application.yaml"
+: >"$single_dir/landfall.toml"
+landfall_abs=$(cd "$(dirname "$landfall")" && pwd)/$(basename "$landfall")
 
 # -i: diagnostics make `landfall check` exit 1; that is not a failed run.
 # -N: no intermediate shell, so the ~2 ms single-file run is not drowned in
@@ -57,8 +66,10 @@ hyperfine --warmup 2 -i -N \
     --export-markdown "$out/results.md" \
     --export-json "$out/results.json" \
     -n "check 2,000 files" "$landfall check $out/tree-2000 --format json" \
-    -n "check 20,000 files" "$landfall check $out/tree-20000 --format json" \
-    -n "check 1 file" "$landfall check $single"
+    -n "check 20,000 files" "$landfall check $out/tree-20000 --format json"
+(cd "$single_dir" && hyperfine --warmup 10 -i -N \
+    --export-markdown results-one-file.md \
+    -n "check 1 file" "$landfall_abs check application.yaml")
 
 echo
 echo "Peak RSS, 20,000 files:"
