@@ -89,6 +89,8 @@ impl JsonNumber for YamlNumber {
     fn to_number(&self) -> Cow<'_, Number> {
         Cow::Owned(match *self {
             YamlNumber::Int(i) => Number::from(i),
+            // `number` makes floats only of finite values, which
+            // `from_f64` always takes; 0 keeps this total.
             YamlNumber::Float(f) => Number::from_f64(f).unwrap_or_else(|| Number::from(0)),
         })
     }
