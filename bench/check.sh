@@ -58,17 +58,18 @@ mkdir -p "$single_dir"
 cp "$out/tree-2000/apps/app-0000/application.yaml" "$single_dir/application.yaml"
 : >"$single_dir/landfall.toml"
 landfall_abs=$(cd "$(dirname "$landfall")" && pwd)/$(basename "$landfall")
+out_abs=$(cd "$out" && pwd)
 
 # -i: diagnostics make `landfall check` exit 1; that is not a failed run.
-# -N: no intermediate shell, so the ~2 ms single-file run is not drowned in
-# shell start-up noise; hyperfine sends each command's stdout to /dev/null.
+# -N: no intermediate shell, so the few-ms single-file run is not drowned
+# in shell start-up noise; hyperfine sends each command's stdout to /dev/null.
 hyperfine --warmup 2 -i -N \
     --export-markdown "$out/results.md" \
     --export-json "$out/results.json" \
     -n "check 2,000 files" "$landfall check $out/tree-2000 --format json" \
     -n "check 20,000 files" "$landfall check $out/tree-20000 --format json"
 (cd "$single_dir" && hyperfine --warmup 10 -i -N \
-    --export-markdown results-one-file.md \
+    --export-markdown "$out_abs/results-one-file.md" \
     -n "check 1 file" "$landfall_abs check application.yaml")
 
 echo

@@ -16,11 +16,11 @@ mod walk;
 use std::sync::OnceLock;
 
 use jsonschema::{PatternOptions, Registry, Validator};
-
-use crate::instance::YamlJson;
 use landfall_diagnostics::{Diagnostic, FileId};
 use landfall_yaml::Node;
 use serde_json::Value;
+
+use crate::instance::YamlJson;
 
 pub use plan::{PLAN_SCHEMA, plan_schema_errors};
 pub use walk::SchemaSet;
