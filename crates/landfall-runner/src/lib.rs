@@ -13,6 +13,7 @@ pub mod engine;
 pub mod exec;
 pub mod names;
 pub mod observe;
+pub mod ports;
 pub mod probe;
 pub mod reconcile;
 pub mod runner;

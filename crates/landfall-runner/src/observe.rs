@@ -38,6 +38,20 @@ pub struct ObservedContainer {
 }
 
 impl ObservedContainer {
+    /// What an apply knows of a container it started a moment ago: it
+    /// runs (its `run` succeeded), with the host ports the apply picked.
+    pub fn just_started(name: &str, ports: &[(u16, String)]) -> ObservedContainer {
+        ObservedContainer {
+            name: name.to_string(),
+            labels: BTreeMap::new(),
+            state: "running".to_string(),
+            image: String::new(),
+            ports: ports.to_vec(),
+            networks: BTreeMap::new(),
+            volumes: Vec::new(),
+        }
+    }
+
     pub fn label(&self, key: &str) -> &str {
         self.labels.get(key).map_or("", String::as_str)
     }
@@ -263,11 +277,15 @@ impl ObservedScope {
 /// did when a killed apply's command ran late. The kinds returned are
 /// those not listed yet: only the removal of stale objects at the end
 /// reads them, so an apply lists them while its workloads move.
+///
+/// `secrets_made`: the plan's secrets are being made already (a scope
+/// applied for the first time), so they are not listed first.
 pub fn observe_before_acting(
     executor: &dyn Executor,
     secrets: &Secrets,
     engine: EngineKind,
     desired: &Desired,
+    secrets_made: bool,
 ) -> Result<(ObservedScope, Kinds), String> {
     let first = Kinds {
         containers: true,
@@ -276,7 +294,9 @@ pub fn observe_before_acting(
             .volumes
             .iter()
             .any(|v| v.kind == landfall_plan::VolumeKind::Persistent),
-        secrets: engine.has_secrets() && desired.secrets.iter().any(|s| s.create.is_some()),
+        secrets: !secrets_made
+            && engine.has_secrets()
+            && desired.secrets.iter().any(|s| s.create.is_some()),
     };
     let mut observed = observe_kinds(executor, secrets, engine, &desired.names, first)?;
     let second = if observed.containers.is_empty() {

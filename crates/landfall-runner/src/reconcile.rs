@@ -586,29 +586,56 @@ pub fn reconcile(desired: &Desired, observed: &ObservedScope) -> ApplySteps {
     steps
 }
 
-/// The steps before the cleanup: they read what
-/// [`crate::observe::observe_before_acting`] reads, so an apply can list
-/// the rest while the workloads move.
-pub fn reconcile_before_cleanup(desired: &Desired, observed: &ObservedScope) -> ApplySteps {
-    let engine = desired.engine;
-    let mut out = ApplySteps::default();
-    for network in &desired.networks {
-        if !observed.network_exists(&network.name) {
-            out.prepare.push(Step::Run(network.create.clone()));
-            out.prepared += 1;
+/// Which of the plan's shared objects a prepare makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shared {
+    All,
+    /// All but the persistent volumes: what an apply may make before it
+    /// read the engine, since a create that finds its object in place
+    /// goes on. A persistent volume holds data, so its create is never
+    /// shown before a listing found it missing.
+    AllButPersistentVolumes,
+    PersistentVolumes,
+}
+
+/// The steps that make the shared objects of `which` that `observed`
+/// lacks, and how many objects they create (config directories and
+/// secret files are written on every apply and not counted).
+pub fn prepare_shared(
+    desired: &Desired,
+    observed: &ObservedScope,
+    which: Shared,
+) -> (Vec<Step>, usize) {
+    let mut steps = Vec::new();
+    let mut created = 0;
+    if which != Shared::PersistentVolumes {
+        for network in &desired.networks {
+            if !observed.network_exists(&network.name) {
+                steps.push(Step::Run(network.create.clone()));
+                created += 1;
+            }
         }
     }
     for volume in &desired.volumes {
-        if !observed.volume_exists(&volume.name) {
-            out.prepare.push(Step::Run(volume.create.clone()));
-            out.prepared += 1;
+        let persistent = volume.kind == VolumeKind::Persistent;
+        let wanted = match which {
+            Shared::All => true,
+            Shared::AllButPersistentVolumes => !persistent,
+            Shared::PersistentVolumes => persistent,
+        };
+        if wanted && !observed.volume_exists(&volume.name) {
+            steps.push(Step::Run(volume.create.clone()));
+            created += 1;
         }
+    }
+    if which == Shared::PersistentVolumes {
+        return (steps, created);
     }
     for config in &desired.configs {
         // Written on every apply: the directory is named after its
         // content, so writing it again changes nothing, and a directory
         // lost with the state dir is restored.
-        out.prepare.push(Step::WriteConfig {
+        steps.push(Step::WriteConfig {
             dir: config.dir.clone(),
             files: config.files.clone(),
         });
@@ -616,17 +643,31 @@ pub fn reconcile_before_cleanup(desired: &Desired, observed: &ObservedScope) -> 
     for secret in &desired.secrets {
         if let Some(create) = &secret.create {
             if !observed.secrets.contains(&secret.name) {
-                out.prepare.push(Step::Run(create.clone()));
-                out.prepared += 1;
+                steps.push(Step::Run(create.clone()));
+                created += 1;
             }
         }
         if let Some(path) = &secret.file {
-            out.prepare.push(Step::WriteSecretFile {
+            steps.push(Step::WriteSecretFile {
                 path: path.clone(),
                 reference: secret.reference.clone(),
             });
         }
     }
+    (steps, created)
+}
+
+/// The steps before the cleanup: they read what
+/// [`crate::observe::observe_before_acting`] reads, so an apply can list
+/// the rest while the workloads move.
+pub fn reconcile_before_cleanup(desired: &Desired, observed: &ObservedScope) -> ApplySteps {
+    let engine = desired.engine;
+    let (prepare, prepared) = prepare_shared(desired, observed, Shared::All);
+    let mut out = ApplySteps {
+        prepare,
+        prepared,
+        ..ApplySteps::default()
+    };
 
     for workload in &desired.workloads {
         out.workloads

@@ -14,14 +14,19 @@ use crate::names::{LABEL_READINESS, LABEL_ROLE, ScopeNames};
 use crate::observe::{
     Kinds, ObservedContainer, ObservedScope, inspect, observe, observe_before_acting, observe_kinds,
 };
+use crate::ports::{Published, pick_host_ports, port_taken};
 use crate::probe::probe_once;
 use crate::reconcile::{
-    ApplySteps, Step, WorkloadSteps, describe_probe, reconcile_before_cleanup, render_step,
-    teardown,
+    ApplySteps, Shared, Step, WorkloadSteps, describe_probe, prepare_shared,
+    reconcile_before_cleanup, render_step, teardown,
 };
 use crate::secrets::Secrets;
 use crate::state::{self, ScopeLock};
 use crate::status::{PortStatus, ReplicaStatus, Status, WorkloadStatus};
+
+/// How many times a container is started again with other host ports
+/// when one it was given was taken before it started.
+const PORT_ATTEMPTS: usize = 3;
 
 /// How many of a failed container's last log lines an error shows.
 pub const LOG_LINES: usize = 20;
@@ -54,8 +59,25 @@ pub struct Runner<'a> {
     pub progress: &'a dyn Progress,
 }
 
-/// `(workload, port, host address)` of replicas found ready.
-type Endpoints = Mutex<Vec<(String, u16, String)>>;
+/// What the steps of one apply share as they run.
+#[derive(Default)]
+struct Moving<'a> {
+    /// The containers the apply found when it began.
+    found: &'a [ObservedContainer],
+    /// `(workload, port, host address)` of replicas found ready.
+    endpoints: Mutex<Vec<(String, u16, String)>>,
+    /// The containers the apply started, by name, with their ports.
+    started: Mutex<BTreeMap<String, Published>>,
+}
+
+impl<'a> Moving<'a> {
+    fn new(found: &'a [ObservedContainer]) -> Moving<'a> {
+        Moving {
+            found,
+            ..Moving::default()
+        }
+    }
+}
 
 /// What an apply did.
 #[derive(Debug, Default)]
@@ -109,7 +131,9 @@ impl Runner<'_> {
             {
                 return Ok(false);
             }
-            ["run", "--detach", "--name", name, ..] if stderr.contains("already in use") => {
+            ["run", "--detach", "--name", name, ..]
+                if stderr.contains("already in use") && !port_taken(&stderr) =>
+            {
                 let remove = EngineCommand::new(self.engine, ["rm", "--force", name]);
                 self.must(&remove)?;
                 return self.must(command).map(|_| true);
@@ -123,7 +147,8 @@ impl Runner<'_> {
     /// the same observation in the same order as [`Runner::apply`], so
     /// the same decisions.
     pub fn plan_steps(&self, plan: &Plan) -> Result<(Desired, ObservedScope, ApplySteps), String> {
-        let (desired, mut observed, rest, mut steps) = self.before_acting(plan)?;
+        let desired = Desired::new(plan, self.engine, &self.state_dir, self.secrets)?;
+        let (mut observed, rest, mut steps) = self.before_acting(&desired, false)?;
         observed.absorb(self.observe_kinds(&desired, rest)?);
         steps.plan_cleanup(&desired, &observed);
         Ok((desired, observed, steps))
@@ -134,13 +159,60 @@ impl Runner<'_> {
     /// [`Runner::apply`] and its dry run.
     fn before_acting(
         &self,
-        plan: &Plan,
-    ) -> Result<(Desired, ObservedScope, Kinds, ApplySteps), String> {
-        let desired = Desired::new(plan, self.engine, &self.state_dir, self.secrets)?;
+        desired: &Desired,
+        fresh: bool,
+    ) -> Result<(ObservedScope, Kinds, ApplySteps), String> {
         let (observed, rest) =
-            observe_before_acting(self.executor, self.secrets, self.engine, &desired)?;
-        let steps = reconcile_before_cleanup(&desired, &observed);
-        Ok((desired, observed, rest, steps))
+            observe_before_acting(self.executor, self.secrets, self.engine, desired, fresh)?;
+        let steps = reconcile_before_cleanup(desired, &observed);
+        Ok((observed, rest, steps))
+    }
+
+    /// [`Runner::before_acting`], then the shared objects made: what an
+    /// apply does before its workloads move. Returns how many of those
+    /// objects were found in place.
+    ///
+    /// A scope applied for the first time (or again after `down`) has
+    /// nothing of its own yet, so its shared objects are made while its
+    /// containers are listed rather than after: the listing and the
+    /// creates each cost an engine call's start-up. Should something be
+    /// there after all (a state dir removed by hand), a create finds its
+    /// object in place and goes on, and the workloads are reconciled
+    /// against what the listing found, as always. Persistent volumes
+    /// still wait for the listing (see [`Shared`]).
+    fn prepare_scope(
+        &self,
+        desired: &Desired,
+        fresh: bool,
+    ) -> Result<(ObservedScope, Kinds, ApplySteps, usize), String> {
+        if !fresh {
+            let (observed, rest, steps) = self.before_acting(desired, false)?;
+            let found_in_place = self.prepare(&steps.prepare)?;
+            return Ok((observed, rest, steps, found_in_place));
+        }
+        let (early, made_early) = prepare_shared(
+            desired,
+            &ObservedScope::default(),
+            Shared::AllButPersistentVolumes,
+        );
+        let (before, found_early) = std::thread::scope(|scope| {
+            let preparing = scope.spawn(|| self.prepare(&early));
+            let before = self.before_acting(desired, true);
+            (before, preparing.join().expect("prepare thread"))
+        });
+        let (observed, mut rest, mut steps) = before?;
+        if observed.containers.is_empty() {
+            // A scope never applied, or emptied by `down` (which removes
+            // its directory last), has no stale networks, volumes or
+            // secrets to list. Only a state dir removed by hand can hide
+            // some: the next apply, or `down`, lists and removes them.
+            rest = Kinds::NONE;
+        }
+        let (late, made_late) = prepare_shared(desired, &observed, Shared::PersistentVolumes);
+        let found_in_place = found_early? + self.prepare(&late)?;
+        steps.prepare = early.into_iter().chain(late).collect();
+        steps.prepared = made_early + made_late;
+        Ok((observed, rest, steps, found_in_place))
     }
 
     fn observe_kinds(&self, desired: &Desired, kinds: Kinds) -> Result<ObservedScope, String> {
@@ -188,8 +260,10 @@ impl Runner<'_> {
             &plan.scope.name,
             "apply",
         )?;
-        let (desired, mut observed, rest, mut steps) = self.before_acting(plan)?;
-        let found_in_place = self.prepare(&steps.prepare)?;
+        let desired = Desired::new(plan, self.engine, &self.state_dir, self.secrets)?;
+        let fresh = state::open_scope(&desired.scope_dir)?;
+        let (mut observed, rest, mut steps, found_in_place) =
+            self.prepare_scope(&desired, fresh)?;
         std::thread::scope(|scope| {
             // What only the cleanup at the end reads is listed while the
             // workloads move (their `run`s leave the engine idle now and
@@ -203,7 +277,7 @@ impl Runner<'_> {
                 }
                 Ok(found)
             });
-            let endpoints: Endpoints = Mutex::new(Vec::new());
+            let moving = Moving::new(&observed.containers);
             // Workloads are independent in a plan: each moves on its own
             // thread (a spinner each), and the apply fails if any fails.
             let failures: Vec<String> = std::thread::scope(|scope| {
@@ -211,10 +285,8 @@ impl Runner<'_> {
                     .workloads
                     .iter()
                     .map(|workload| {
-                        let (endpoints, desired, observed) = (&endpoints, &desired, &observed);
-                        scope.spawn(move || {
-                            self.apply_workload(desired, workload, &observed.containers, endpoints)
-                        })
+                        let (moving, desired) = (&moving, &desired);
+                        scope.spawn(move || self.apply_workload(desired, workload, moving))
                     })
                     .collect();
                 handles
@@ -225,6 +297,8 @@ impl Runner<'_> {
             if !failures.is_empty() {
                 return Err(failures.join("\n"));
             }
+            let mut endpoints = moving.endpoints.into_inner().expect("not poisoned");
+            endpoints.sort();
             observed.absorb(later.join().expect("observer thread")?);
             steps.plan_cleanup(&desired, &observed);
             for step in &steps.cleanup {
@@ -243,8 +317,6 @@ impl Runner<'_> {
             for file in state::stale_entries(&desired.scope_dir.join("secrets"), &keep) {
                 let _ = std::fs::remove_file(file);
             }
-            let mut endpoints = endpoints.into_inner().expect("not poisoned");
-            endpoints.sort();
             Ok(ApplyReport {
                 changes: steps.changes() - found_in_place,
                 endpoints,
@@ -252,20 +324,18 @@ impl Runner<'_> {
         })
     }
 
-    /// `found`: the containers the apply found running when it began.
     fn apply_workload(
         &self,
         desired: &Desired,
         workload: &WorkloadSteps,
-        found: &[ObservedContainer],
-        endpoints: &Endpoints,
+        moving: &Moving,
     ) -> Result<(), String> {
         let started = Instant::now();
         if let Some(how) = &workload.how {
             self.progress.update(&workload.name, how);
         }
         for step in &workload.steps {
-            if let Err(error) = self.step_of(&workload.name, step, found, endpoints) {
+            if let Err(error) = self.step_of(&workload.name, step, moving) {
                 self.progress.finish(&workload.name, false, "failed");
                 return Err(format!("workload `{}`: {error}", workload.name));
             }
@@ -300,7 +370,7 @@ impl Runner<'_> {
     /// Runs a step outside any workload; `Ok(false)` when what it creates
     /// was found in place.
     fn step(&self, step: &Step) -> Result<bool, String> {
-        self.step_of("", step, &[], &Mutex::new(Vec::new()))
+        self.step_of("", step, &Moving::default())
     }
 
     /// Creates the shared objects (networks, volumes, secrets, config
@@ -315,23 +385,56 @@ impl Runner<'_> {
         }
         let at_once = std::thread::available_parallelism().map_or(2, |n| n.get());
         let created = a_few_at_a_time(steps, at_once, |step| {
-            self.act("", step, &[], &Mutex::new(Vec::new()))
+            self.act("", step, &Moving::default())
         })?;
         Ok(created.iter().filter(|&&created| !created).count())
     }
 
-    /// Runs one step; replicas found ready add their ports to `endpoints`.
-    /// `found`: the containers observed before the apply acted. `Ok(false)`
-    /// when what it creates was found in place.
-    fn step_of(
+    /// Runs one step; replicas found ready add their ports to the
+    /// endpoints. `Ok(false)` when what it creates was found in place.
+    fn step_of(&self, workload: &str, step: &Step, moving: &Moving) -> Result<bool, String> {
+        if let Step::Run(command) = step {
+            if command
+                .args
+                .starts_with(&["run".to_string(), "--detach".to_string()])
+            {
+                return self.start_container(workload, command, moving);
+            }
+        }
+        self.show(workload, step);
+        self.act(workload, step, moving)
+    }
+
+    /// Starts a container, its host ports picked now (see
+    /// [`crate::ports`]): shown with them, and tried again with others
+    /// should a port be taken between the pick and the start.
+    fn start_container(
         &self,
         workload: &str,
-        step: &Step,
-        found: &[ObservedContainer],
-        endpoints: &Endpoints,
+        command: &EngineCommand,
+        moving: &Moving,
     ) -> Result<bool, String> {
-        self.show(workload, step);
-        self.act(workload, step, found, endpoints)
+        let mut attempts = 0;
+        loop {
+            let (command, published) = pick_host_ports(command)?;
+            self.show(workload, &Step::Run(command.clone()));
+            match self.converge(&command) {
+                Ok(created) => {
+                    let name = command.args[3].clone();
+                    let mut started = moving.started.lock().expect("not poisoned");
+                    started.insert(name, published);
+                    return Ok(created);
+                }
+                Err(error) if port_taken(&error) && attempts < PORT_ATTEMPTS => {
+                    attempts += 1;
+                    // The engine made the container but could not start it.
+                    let remove =
+                        EngineCommand::new(self.engine, ["rm", "--force", &command.args[3]]);
+                    self.must(&remove)?;
+                }
+                Err(error) => return Err(error),
+            }
+        }
     }
 
     /// Shows a step about to run: a command outside any workload as a
@@ -351,13 +454,7 @@ impl Runner<'_> {
     }
 
     /// Carries out one step without showing it (see [`Runner::step_of`]).
-    fn act(
-        &self,
-        workload: &str,
-        step: &Step,
-        found: &[ObservedContainer],
-        endpoints: &Endpoints,
-    ) -> Result<bool, String> {
+    fn act(&self, workload: &str, step: &Step, moving: &Moving) -> Result<bool, String> {
         let done = match step {
             Step::Run(command) => return self.converge(command),
             Step::TryRun(command) => {
@@ -385,13 +482,14 @@ impl Runner<'_> {
                 containers,
                 startup.as_ref(),
                 readiness.as_ref(),
-                started_earlier.then_some(found),
+                *started_earlier,
+                moving,
             ) {
                 Ok(ready) => {
-                    let mut endpoints = endpoints.lock().expect("not poisoned");
+                    let mut endpoints = moving.endpoints.lock().expect("not poisoned");
                     for container in ready {
                         for (port, host) in &container.ports {
-                            endpoints.push((container.workload().to_string(), *port, host.clone()));
+                            endpoints.push((workload.clone(), *port, host.clone()));
                         }
                     }
                     Ok(())
@@ -417,7 +515,7 @@ impl Runner<'_> {
                 // Every sequence runs to its end or its first failure.
                 side_by_side(sequences, |sequence| {
                     for step in sequence {
-                        self.step_of(workload, step, found, endpoints)?;
+                        self.step_of(workload, step, moving)?;
                     }
                     Ok(())
                 })
@@ -480,23 +578,32 @@ impl Runner<'_> {
         inspect(self.executor, self.secrets, self.engine, containers)
     }
 
-    /// `found`: for replicas started by an earlier apply, what this apply
-    /// observed of them before it acted; they were inspected a moment ago,
-    /// so their state and ports are not asked for again.
+    /// The engine is asked only about containers the apply knows nothing
+    /// of: replicas started by an earlier apply were observed a moment
+    /// ago, and those this apply started run (their `run` succeeded) with
+    /// the host ports it picked. Whether they keep running is for their
+    /// probes to tell; a workload without probes is ready once started,
+    /// as in Kubernetes.
     fn await_ready(
         &self,
         containers: &[String],
         startup: Option<&Probe>,
         readiness: Option<&Probe>,
-        found: Option<&[ObservedContainer]>,
+        started_earlier: bool,
+        moving: &Moving,
     ) -> Result<Vec<ObservedContainer>, String> {
-        let started_earlier = found.is_some();
-        let known: Option<Vec<ObservedContainer>> = found.and_then(|found| {
+        let known: Option<Vec<ObservedContainer>> = {
+            let started = moving.started.lock().expect("not poisoned");
             containers
                 .iter()
-                .map(|name| found.iter().find(|c| &c.name == name).cloned())
+                .map(|name| match started_earlier {
+                    true => moving.found.iter().find(|c| &c.name == name).cloned(),
+                    false => started
+                        .get(name)
+                        .map(|ports| ObservedContainer::just_started(name, ports)),
+                })
                 .collect()
-        });
+        };
         let observed = match known {
             Some(known) => known,
             None => self.inspect(containers)?,

@@ -121,6 +121,22 @@ impl ScopeLock {
     }
 }
 
+/// Marks the scope as in use: its directory, made by the first apply
+/// before it acts and removed by `down` once everything else is gone.
+/// `true` when the directory was missing: the scope was never applied,
+/// or `down` emptied it since (or the state dir was removed by hand,
+/// which costs an apply time, not correctness: see `Runner::apply`).
+pub fn open_scope(scope_dir: &Path) -> Result<bool, String> {
+    if let Some(parent) = scope_dir.parent() {
+        create_private_dir(parent)?;
+    }
+    match fs::create_dir(scope_dir) {
+        Ok(()) => Ok(true),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(error) => Err(format!("cannot create {}: {error}", scope_dir.display())),
+    }
+}
+
 /// Writes a config directory once: files are written to a temporary
 /// directory renamed into place, so a killed apply never leaves half a
 /// config behind a name that claims its content.

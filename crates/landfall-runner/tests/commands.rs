@@ -2,7 +2,7 @@
 //! reconciliation decisions (nothing to do, rolling, recreate, orphans)
 //! against constructed engine states.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use landfall_plan::Plan;
@@ -472,8 +472,29 @@ fn what_containers_use_exists_without_a_listing() {
     assert_eq!(mutating(&steps), Vec::<String>::new());
 }
 
+/// `ran` is `printed` with the host ports `printed` leaves to be picked
+/// (`127.0.0.1::8080`) picked (`127.0.0.1:40123:8080`).
+fn with_ports_picked(ran: &str, printed: &str) -> bool {
+    let (ran, printed): (Vec<&str>, Vec<&str>) =
+        (ran.split(' ').collect(), printed.split(' ').collect());
+    ran.len() == printed.len()
+        && ran.iter().zip(&printed).all(|(ran, printed)| {
+            ran == printed
+                || printed.strip_prefix("127.0.0.1::").is_some_and(|port| {
+                    ran.strip_prefix("127.0.0.1:")
+                        .and_then(|rest| rest.split_once(':'))
+                        .is_some_and(|(host, to)| to == port && host.parse::<u16>().is_ok())
+                })
+        })
+}
+
+/// The scope's directory an earlier apply made.
+fn applied_before(state: &Path) {
+    std::fs::create_dir_all(state.join("shop/local")).unwrap();
+}
+
 #[test]
-fn on_an_empty_engine_only_the_containers_are_read_before_acting() {
+fn a_new_scope_is_listed_while_its_shared_objects_are_made() {
     let plan = shop_without_probes();
     let state = tempfile::tempdir().unwrap();
     let secrets = secrets();
@@ -485,36 +506,33 @@ fn on_an_empty_engine_only_the_containers_are_read_before_acting() {
         .unwrap();
     assert_eq!(report.changes, 6);
     let lines = executor.lines();
-    assert!(
-        lines[0].starts_with(
-            "podman ps --all --quiet --no-trunc --filter 'label=dev.landfall.owner=shop/local'"
-        ),
-        "{lines:#?}"
-    );
-    // Then the shared objects, created side by side: in any order.
-    let created = commands_in_any_order(&lines[1..4]);
+    // The containers are listed while the shared objects are created,
+    // side by side: in any order.
+    let first = commands_in_any_order(&lines[..4]);
     assert_eq!(
-        created,
+        first,
         [
             "podman network create",
+            "podman ps",
             "podman volume create",
             "podman volume create"
         ],
         "{lines:#?}"
     );
-    // The shared objects of other kinds and stale ones are listed once,
-    // while the workloads move, for the cleanup at the end.
-    for listing in [
-        "podman network ls ",
-        "podman volume ls ",
-        "podman secret ls ",
-    ] {
-        assert_eq!(
-            lines.iter().filter(|l| l.starts_with(listing)).count(),
-            1,
-            "{lines:#?}"
-        );
-    }
+    assert!(
+        lines.contains(
+            &"podman ps --all --quiet --no-trunc --filter 'label=dev.landfall.owner=shop/local'"
+                .to_string()
+        ),
+        "{lines:#?}"
+    );
+    // Nothing of a new scope runs, so nothing is stale: no other listing,
+    // and no inspect of the replicas it started.
+    assert_eq!(
+        lines.iter().filter(|l| is_listing(l)).count(),
+        1,
+        "{lines:#?}"
+    );
     // Exactly the commands `apply --dry-run` prints.
     let dry = RecordingExecutor::new();
     let (_, _, steps) = runner(&dry, &secrets, state.path())
@@ -541,12 +559,80 @@ fn on_an_empty_engine_only_the_containers_are_read_before_acting() {
             .collect()
     };
     for replica in ["api-0", "storefront-0", "storefront-1"] {
-        assert!(!of(&printed, replica).is_empty(), "{replica}");
-        assert_eq!(of(&ran, replica), of(&printed, replica), "{replica}");
+        let (ran, printed) = (of(&ran, replica), of(&printed, replica));
+        assert!(!printed.is_empty(), "{replica}");
+        assert_eq!(ran.len(), printed.len(), "{replica}");
+        for (ran, printed) in ran.iter().zip(&printed) {
+            assert!(with_ports_picked(ran, printed), "{ran}\n{printed}");
+        }
     }
-    // The dry run reads the same things in the same order.
+    // The dry run reads the containers as the apply did.
     let dry = dry.lines();
-    assert_eq!(dry[0], lines[0]);
+    assert!(lines.contains(&dry[0]), "{dry:#?}");
+    // Every replica's address is known without asking the engine: the
+    // storefront's two replicas, each on a port of its own, and the API.
+    let endpoints: Vec<(&str, u16)> = report
+        .endpoints
+        .iter()
+        .map(|(workload, port, _)| (workload.as_str(), *port))
+        .collect();
+    assert_eq!(
+        endpoints,
+        [("api", 8080), ("storefront", 8080), ("storefront", 8080)]
+    );
+    let hosts: BTreeSet<&str> = report.endpoints.iter().map(|e| e.2.as_str()).collect();
+    assert_eq!(hosts.len(), 3, "{:?}", report.endpoints);
+    for (_, _, host) in &report.endpoints {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains(&format!("--publish {host}:8080"))),
+            "{host} was published: {lines:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_scope_whose_state_dir_was_removed_is_reconciled_as_found() {
+    // The scope runs, but the state directory that says so is gone: the
+    // shared objects are created anyway (and found in place), and the
+    // containers are reconciled against what the listing found.
+    let plan = shop_without_probes();
+    let state = tempfile::tempdir().unwrap();
+    let secrets = secrets();
+    let running =
+        applied(&Desired::new(&plan, EngineKind::Podman, state.path(), &secrets).unwrap());
+    let ids: String = running
+        .containers
+        .iter()
+        .map(|c| format!("{}\n", c.name))
+        .collect();
+    let executor = RecordingExecutor::new()
+        .answer("podman ps ", &ids)
+        .answer("podman container inspect", &inspect_json(&running))
+        .fail("podman network create", "Error: network already exists\n")
+        .fail("podman volume create", "Error: volume already exists\n");
+    let report = runner(&executor, &secrets, state.path())
+        .apply(&plan)
+        .unwrap();
+    assert_eq!(report.changes, 0);
+    let lines = executor.lines();
+    assert!(
+        !lines.iter().any(|l| l.starts_with("podman run ")),
+        "no replica is started twice: {lines:#?}"
+    );
+    // What runs was found, so what is stale is listed as always.
+    for listing in [
+        "podman network ls ",
+        "podman volume ls ",
+        "podman secret ls ",
+    ] {
+        assert_eq!(
+            lines.iter().filter(|l| l.starts_with(listing)).count(),
+            1,
+            "{lines:#?}"
+        );
+    }
 }
 
 #[test]
@@ -576,6 +662,7 @@ fn a_running_scope_is_read_from_its_containers() {
     // what the replicas were started with.
     let running =
         applied(&Desired::new(&plan, EngineKind::Podman, state.path(), &secrets).unwrap());
+    applied_before(state.path());
     let ids: String = running
         .containers
         .iter()
@@ -765,4 +852,80 @@ fn a_secret_name_podman_cannot_hold_is_refused_before_anything_runs() {
     );
     // Docker hands secrets over as files: no such name.
     assert!(Desired::new(&plan, EngineKind::Docker, Path::new("/state"), &secrets()).is_ok());
+}
+
+/// Records like [`RecordingExecutor`], but the first start of the API's
+/// replica finds its host port taken.
+struct PortTakenOnce {
+    recording: RecordingExecutor,
+    taken: std::sync::atomic::AtomicBool,
+}
+
+impl Executor for PortTakenOnce {
+    fn execute(
+        &self,
+        command: &EngineCommand,
+        secrets: &Secrets,
+        timeout: Option<std::time::Duration>,
+    ) -> Result<landfall_runner::exec::Output, String> {
+        let output = self.recording.execute(command, secrets, timeout)?;
+        let line = command.to_string();
+        if line.starts_with("podman run --detach --name shop-local-api-0-")
+            && !self.taken.swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            return Ok(landfall_runner::exec::Output {
+                status: Some(126),
+                stdout: String::new(),
+                stderr:
+                    "Error: rootlessport listen tcp 127.0.0.1:40123: bind: address already in use\n"
+                        .to_string(),
+            });
+        }
+        Ok(output)
+    }
+}
+
+#[test]
+fn a_host_port_taken_before_the_start_is_picked_again() {
+    let mut plan = shop_without_probes();
+    for workload in &mut plan.workloads {
+        for container in &mut workload.containers {
+            for port in &mut container.ports {
+                port.host_port = None;
+            }
+        }
+    }
+    let state = tempfile::tempdir().unwrap();
+    let secrets = secrets();
+    let executor = PortTakenOnce {
+        recording: RecordingExecutor::new(),
+        taken: Default::default(),
+    };
+    let report = runner(&executor, &secrets, state.path())
+        .apply(&plan)
+        .unwrap();
+    let lines = executor.recording.lines();
+    let api: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("shop-local-api-0-") && !l.starts_with("podman exec"))
+        .collect();
+    assert_eq!(api.len(), 3, "{api:#?}");
+    assert!(api[0].starts_with("podman run "), "{api:#?}");
+    assert!(
+        api[1].starts_with("podman rm --force shop-local-api-0-"),
+        "{api:#?}"
+    );
+    assert!(api[2].starts_with("podman run "), "{api:#?}");
+    let published = |line: &str| -> String {
+        let at = line.find("--publish ").expect("publishes") + "--publish ".len();
+        line[at..].split(' ').next().unwrap().to_string()
+    };
+    assert_ne!(published(api[0]), published(api[2]), "another port");
+    let host = report
+        .endpoints
+        .iter()
+        .find(|(workload, _, _)| workload == "api")
+        .map(|(_, port, host)| format!("{host}:{port}"))
+        .unwrap();
+    assert_eq!(host, published(api[2]));
 }
