@@ -361,7 +361,13 @@ impl Runner<'_> {
             }
         };
         if let Some(wanted) = desired.workloads.iter().find(|w| w.name == workload.name) {
-            summary.push_str(&format!("; {} ready", wanted.replicas.len()));
+            // Without probes nothing tells whether a started replica
+            // serves: the line says what is known.
+            let how = match (&wanted.startup, &wanted.readiness) {
+                (None, None) => "started (no readiness probe)",
+                _ => "ready",
+            };
+            summary.push_str(&format!("; {} {how}", wanted.replicas.len()));
         }
         self.progress.finish(&workload.name, true, &summary);
         Ok(())
