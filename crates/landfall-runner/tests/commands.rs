@@ -488,6 +488,18 @@ fn with_ports_picked(ran: &str, printed: &str) -> bool {
         })
 }
 
+/// An engine on which `running` runs: `ps` lists it, `inspect` shows it.
+fn engine_running(running: &ObservedScope) -> RecordingExecutor {
+    let ids: String = running
+        .containers
+        .iter()
+        .map(|c| format!("{}\n", c.name))
+        .collect();
+    RecordingExecutor::new()
+        .answer("podman ps ", &ids)
+        .answer("podman container inspect", &inspect_json(running))
+}
+
 /// The scope's directory an earlier apply made.
 fn applied_before(state: &Path) {
     std::fs::create_dir_all(state.join("shop/local")).unwrap();
@@ -602,14 +614,7 @@ fn a_scope_whose_state_dir_was_removed_is_reconciled_as_found() {
     let secrets = secrets();
     let running =
         applied(&Desired::new(&plan, EngineKind::Podman, state.path(), &secrets).unwrap());
-    let ids: String = running
-        .containers
-        .iter()
-        .map(|c| format!("{}\n", c.name))
-        .collect();
-    let executor = RecordingExecutor::new()
-        .answer("podman ps ", &ids)
-        .answer("podman container inspect", &inspect_json(&running))
+    let executor = engine_running(&running)
         .fail("podman network create", "Error: network already exists\n")
         .fail("podman volume create", "Error: volume already exists\n");
     let report = runner(&executor, &secrets, state.path())
@@ -663,14 +668,7 @@ fn a_running_scope_is_read_from_its_containers() {
     let running =
         applied(&Desired::new(&plan, EngineKind::Podman, state.path(), &secrets).unwrap());
     applied_before(state.path());
-    let ids: String = running
-        .containers
-        .iter()
-        .map(|c| format!("{}\n", c.name))
-        .collect();
-    let executor = RecordingExecutor::new()
-        .answer("podman ps ", &ids)
-        .answer("podman container inspect", &inspect_json(&running));
+    let executor = engine_running(&running);
     let report = runner(&executor, &secrets, state.path())
         .apply(&plan)
         .unwrap();
