@@ -400,23 +400,22 @@ impl Runner<'_> {
     /// endpoints. `Ok(false)` when what it creates was found in place.
     fn step_of(&self, workload: &str, step: &Step, moving: &Moving) -> Result<bool, String> {
         if let Step::Run(command) = step {
-            if command
-                .args
-                .starts_with(&["run".to_string(), "--detach".to_string()])
-            {
-                return self.start_container(workload, command, moving);
+            let args: Vec<&str> = command.args.iter().take(4).map(String::as_str).collect();
+            if let ["run", "--detach", "--name", name] = args.as_slice() {
+                return self.start_container(workload, name, command, moving);
             }
         }
         self.show(workload, step);
         self.act(workload, step, moving)
     }
 
-    /// Starts a container, its host ports picked now (see
+    /// Starts the container `name`, its host ports picked now (see
     /// [`crate::ports`]): shown with them, and tried again with others
     /// should a port be taken between the pick and the start.
     fn start_container(
         &self,
         workload: &str,
+        name: &str,
         command: &EngineCommand,
         moving: &Moving,
     ) -> Result<bool, String> {
@@ -426,17 +425,14 @@ impl Runner<'_> {
             self.show(workload, &Step::Run(command.clone()));
             match self.converge(&command) {
                 Ok(created) => {
-                    let name = command.args[3].clone();
                     let mut started = moving.started.lock().expect("not poisoned");
-                    started.insert(name, published);
+                    started.insert(name.to_string(), published);
                     return Ok(created);
                 }
                 Err(error) if port_taken(&error) && attempts < PORT_ATTEMPTS => {
                     attempts += 1;
                     // The engine made the container but could not start it.
-                    let remove =
-                        EngineCommand::new(self.engine, ["rm", "--force", &command.args[3]]);
-                    self.must(&remove)?;
+                    self.must(&EngineCommand::new(self.engine, ["rm", "--force", name]))?;
                 }
                 Err(error) => return Err(error),
             }
