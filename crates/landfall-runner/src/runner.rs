@@ -172,14 +172,17 @@ impl Runner<'_> {
     /// apply does before its workloads move. Returns how many of those
     /// objects were found in place.
     ///
-    /// A scope applied for the first time (or again after `down`) has
-    /// nothing of its own yet, so its shared objects are made while its
-    /// containers are listed rather than after: the listing and the
-    /// creates each cost an engine call's start-up. Should something be
-    /// there after all (a state dir removed by hand), a create finds its
-    /// object in place and goes on, and the workloads are reconciled
-    /// against what the listing found, as always. Persistent volumes
-    /// still wait for the listing (see [`Shared`]).
+    /// A scope without a directory in the state dir was never applied
+    /// from it, or `down` emptied it (`fresh`). Its shared objects are
+    /// made at once, and the engine, not the directory, says whether
+    /// anything of the scope runs: every container of a scope is attached
+    /// to its one network, and an engine refuses to remove a network in
+    /// use, so a network just created proves that no container of the
+    /// scope exists, and nothing needs listing. A network found in place
+    /// (an apply under another `HOME`, a state dir removed by hand) means
+    /// the scope is listed and reconciled as always; the creates that
+    /// found their objects in place went on. Persistent volumes still
+    /// wait for a listing (see [`Shared`]).
     fn prepare_scope(
         &self,
         desired: &Desired,
@@ -195,21 +198,40 @@ impl Runner<'_> {
             &ObservedScope::default(),
             Shared::AllButPersistentVolumes,
         );
-        let (before, found_early) = std::thread::scope(|scope| {
-            let preparing = scope.spawn(|| self.prepare(&early));
-            let before = self.before_acting(desired, true);
-            (before, preparing.join().expect("prepare thread"))
-        });
-        let (observed, mut rest, mut steps) = before?;
-        if observed.containers.is_empty() {
-            // A scope never applied, or emptied by `down` (which removes
-            // its directory last), has no stale networks, volumes or
-            // secrets to list. Only a state dir removed by hand can hide
-            // some: the next apply, or `down`, lists and removes them.
-            rest = Kinds::NONE;
+        for step in &early {
+            self.show("", step);
         }
+        let network = match desired.networks.as_slice() {
+            [network] => Some(&network.create),
+            _ => None,
+        };
+        let anchor = early
+            .iter()
+            .position(|step| matches!(step, Step::Run(command) if Some(command) == network));
+        let persistent = Kinds {
+            volumes: desired
+                .volumes
+                .iter()
+                .any(|v| v.kind == landfall_plan::VolumeKind::Persistent),
+            ..Kinds::NONE
+        };
+        let (created, listed) = std::thread::scope(|scope| {
+            let listed = scope.spawn(|| self.observe_kinds(desired, persistent));
+            (self.make(&early), listed.join().expect("observer thread"))
+        });
+        let created = created?;
+        let mut found_in_place = created.iter().filter(|&&created| !created).count();
+        let (observed, rest, mut steps) = if anchor.is_some_and(|i| created[i]) {
+            // Nothing of the scope exists but the persistent volumes it
+            // keeps, listed meanwhile; nothing is stale.
+            let observed = listed?;
+            let steps = reconcile_before_cleanup(desired, &observed);
+            (observed, Kinds::NONE, steps)
+        } else {
+            self.before_acting(desired, true)?
+        };
         let (late, made_late) = prepare_shared(desired, &observed, Shared::PersistentVolumes);
-        let found_in_place = found_early? + self.prepare(&late)?;
+        found_in_place += self.prepare(&late)?;
         steps.prepare = early.into_iter().chain(late).collect();
         steps.prepared = made_early + made_late;
         Ok((observed, rest, steps, found_in_place))
@@ -389,11 +411,17 @@ impl Runner<'_> {
         for step in steps {
             self.show("", step);
         }
-        let at_once = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let created = a_few_at_a_time(steps, at_once, |step| {
-            self.act("", step, &Moving::default())
-        })?;
+        let created = self.make(steps)?;
         Ok(created.iter().filter(|&&created| !created).count())
+    }
+
+    /// [`Runner::prepare`] without showing the steps: whether each step
+    /// created its object (`false`: found in place).
+    fn make(&self, steps: &[Step]) -> Result<Vec<bool>, String> {
+        let at_once = std::thread::available_parallelism().map_or(2, |n| n.get());
+        a_few_at_a_time(steps, at_once, |step| {
+            self.act("", step, &Moving::default())
+        })
     }
 
     /// Runs one step; replicas found ready add their ports to the

@@ -418,7 +418,10 @@ fn inspect_json(observed: &ObservedScope) -> String {
 /// The shop without probes: nothing answers them here, and the order of
 /// what the runner reads is the point.
 fn shop_without_probes() -> Plan {
-    let mut plan = fixture("shop-local.plan.json");
+    without_probes(fixture("shop-local.plan.json"))
+}
+
+fn without_probes(mut plan: Plan) -> Plan {
     for workload in &mut plan.workloads {
         for container in &mut workload.containers {
             container.probes = Default::default();
@@ -506,43 +509,33 @@ fn applied_before(state: &Path) {
 }
 
 #[test]
-fn a_new_scope_is_listed_while_its_shared_objects_are_made() {
+fn a_new_scope_whose_network_is_made_now_is_not_listed() {
     let plan = shop_without_probes();
     let state = tempfile::tempdir().unwrap();
     let secrets = secrets();
-    let started = applied(&desired(&plan, EngineKind::Podman));
-    let executor =
-        RecordingExecutor::new().answer("podman container inspect", &inspect_json(&started));
+    let executor = RecordingExecutor::new();
     let report = runner(&executor, &secrets, state.path())
         .apply(&plan)
         .unwrap();
     assert_eq!(report.changes, 6);
     let lines = executor.lines();
-    // The containers are listed while the shared objects are created,
-    // side by side: in any order.
-    let first = commands_in_any_order(&lines[..4]);
+    // The shared objects first, side by side: in any order.
+    let first = commands_in_any_order(&lines[..3]);
     assert_eq!(
         first,
         [
             "podman network create",
-            "podman ps",
             "podman volume create",
             "podman volume create"
         ],
         "{lines:#?}"
     );
-    assert!(
-        lines.contains(
-            &"podman ps --all --quiet --no-trunc --filter 'label=dev.landfall.owner=shop/local'"
-                .to_string()
-        ),
-        "{lines:#?}"
-    );
-    // Nothing of a new scope runs, so nothing is stale: no other listing,
-    // and no inspect of the replicas it started.
+    // The network was made just now, and every container of a scope is
+    // attached to it: nothing of the scope can exist, so nothing is
+    // listed, and the replicas it started are not inspected.
     assert_eq!(
         lines.iter().filter(|l| is_listing(l)).count(),
-        1,
+        0,
         "{lines:#?}"
     );
     // Exactly the commands `apply --dry-run` prints.
@@ -578,9 +571,12 @@ fn a_new_scope_is_listed_while_its_shared_objects_are_made() {
             assert!(with_ports_picked(ran, printed), "{ran}\n{printed}");
         }
     }
-    // The dry run reads the containers as the apply did.
-    let dry = dry.lines();
-    assert!(lines.contains(&dry[0]), "{dry:#?}");
+    // The dry run lists what runs: it makes nothing that could tell.
+    assert!(
+        dry.lines()[0].starts_with("podman ps "),
+        "{:#?}",
+        dry.lines()
+    );
     // Every replica's address is known without asking the engine: the
     // storefront's two replicas, each on a port of its own, and the API.
     let endpoints: Vec<(&str, u16)> = report
@@ -606,9 +602,10 @@ fn a_new_scope_is_listed_while_its_shared_objects_are_made() {
 
 #[test]
 fn a_scope_whose_state_dir_was_removed_is_reconciled_as_found() {
-    // The scope runs, but the state directory that says so is gone: the
-    // shared objects are created anyway (and found in place), and the
-    // containers are reconciled against what the listing found.
+    // The scope runs, but the state directory that says so is gone (or
+    // this apply runs under another HOME): the shared objects are created
+    // anyway, the network is found in place, so the containers are listed
+    // and reconciled against what was found.
     let plan = shop_without_probes();
     let state = tempfile::tempdir().unwrap();
     let secrets = secrets();
@@ -708,6 +705,66 @@ fn secrets_and_persistent_volumes_are_listed_before_acting() {
     );
     assert!(lines[3].starts_with("podman network ls "), "{lines:#?}");
     assert_eq!(lines.len(), 4, "{lines:#?}");
+}
+
+#[test]
+fn a_new_scope_keeps_the_persistent_volume_down_left() {
+    // `down` without `--volumes` keeps persistent volumes (and removes
+    // the scope's directory): the next apply makes the network at once,
+    // but a persistent volume's create waits for the listing, which finds
+    // it, so no create of a volume holding data is ever shown.
+    let plan = without_probes(fixture("every-feature.plan.json"));
+    let desired = desired(&plan, EngineKind::Podman);
+    let kept: Vec<&str> = desired
+        .volumes
+        .iter()
+        .filter(|v| v.kind == landfall_plan::VolumeKind::Persistent)
+        .map(|v| v.name.as_str())
+        .collect();
+    assert!(!kept.is_empty());
+    let listing: Vec<String> = kept
+        .iter()
+        .map(|name| {
+            format!(
+                r#"{{"Name": "{name}", "Labels": {{"dev.landfall.volume-kind": "persistent"}}}}"#
+            )
+        })
+        .collect();
+    let state = tempfile::tempdir().unwrap();
+    let secrets = secrets();
+    let executor =
+        RecordingExecutor::new().answer("podman volume ls ", &format!("[{}]", listing.join(",")));
+    let progress = Lines::default();
+    showing(&executor, &secrets, state.path(), &progress)
+        .apply(&plan)
+        .unwrap();
+    let lines = executor.lines();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("podman network create "))
+    );
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("podman volume ls "))
+            .count(),
+        1,
+        "{lines:#?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.starts_with("podman ps ")),
+        "{lines:#?}"
+    );
+    let shown = progress.0.lock().unwrap();
+    for name in kept {
+        for said in lines.iter().chain(shown.iter()) {
+            assert!(
+                !(said.contains("volume create") && said.ends_with(name)),
+                "{said}"
+            );
+        }
+    }
 }
 
 /// Answers every command after a pause, counting how many `run`s, and
