@@ -653,6 +653,48 @@ fn a_scope_whose_containers_were_removed_by_hand_is_applied_again() {
 }
 
 #[test]
+fn a_scope_applied_under_another_state_dir_is_upgraded_not_doubled() {
+    if !podman_ready() {
+        return;
+    }
+    let scope = Scope::new("elsewhere");
+    let mut plan = scope.plan();
+    scope.apply(&plan);
+    let before = scope.containers();
+    assert_eq!(before.len(), 3, "{before:?}");
+
+    // As if this apply ran under another HOME (or the state dir was
+    // removed): nothing in the state dir says the scope runs. The
+    // network, found in place, does: the scope is listed and upgraded.
+    let scope_dir = scope
+        .dir
+        .path()
+        .join("state/landfall")
+        .join(&plan.application.name)
+        .join(&plan.scope.name);
+    std::fs::remove_dir_all(&scope_dir).unwrap();
+    plan.application.version = "2.4.3".into();
+    let path = scope.write_plan(&plan);
+    let output = scope.landfall(&["apply", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("from version 2.4.2"), "{stderr}");
+    let after = scope.containers();
+    assert_eq!(
+        after.len(),
+        3,
+        "no replica of 2.4.2 left beside 2.4.3: {after:?}"
+    );
+    assert!(after.iter().all(|c| !before.contains(c)), "{after:?}");
+    assert_eq!(
+        scope
+            .objects(&["network", "ls", "--format", "{{.Name}}"])
+            .len(),
+        1
+    );
+}
+
+#[test]
 fn a_rolling_upgrade_keeps_the_service_answering() {
     if !podman_ready() {
         return;
