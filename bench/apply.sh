@@ -6,10 +6,10 @@
 #           workloads side by side, the script one command after another;
 #   single: one workload of three replicas, which landfall starts side
 #           by side and the script one after another;
-#   one:    one workload of one replica, where little runs side by side,
-#           so the difference is landfall's own fixed cost (the lock,
-#           reading the scope's containers while the network and volume
-#           are made).
+#   one:    one workload of one replica, where only the network and the
+#           volume are made side by side, so the difference is landfall's
+#           own fixed cost (reading the plan, the lock, the state
+#           directory, the engine's processes and their output).
 #
 #   bench/apply.sh [RUNS]     (rounds, default 10)
 #   LANDFALL=/path/to/landfall bench/apply.sh [RUNS]
