@@ -386,7 +386,7 @@ impl Runner<'_> {
             // Without probes nothing tells whether a started replica
             // serves: the line says what is known.
             let how = match (&wanted.startup, &wanted.readiness) {
-                (None, None) => "started (no readiness probe)",
+                (None, None) => "running (no readiness probe)",
                 _ => "ready",
             };
             summary.push_str(&format!("; {} {how}", wanted.replicas.len()));
