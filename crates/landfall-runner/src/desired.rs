@@ -257,6 +257,14 @@ impl Desired {
         Upgrade::Recreate
     }
 
+    /// Whether the plan keeps data in volumes, whose creates wait for a
+    /// listing of the volumes.
+    pub fn has_persistent_volumes(&self) -> bool {
+        self.volumes
+            .iter()
+            .any(|v| v.kind == VolumeKind::Persistent)
+    }
+
     pub fn workload(&self, name: &str) -> Option<&DesiredWorkload> {
         self.workloads
             .iter()

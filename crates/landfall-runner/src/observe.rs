@@ -290,10 +290,7 @@ pub fn observe_before_acting(
     let first = Kinds {
         containers: true,
         networks: false,
-        volumes: desired
-            .volumes
-            .iter()
-            .any(|v| v.kind == landfall_plan::VolumeKind::Persistent),
+        volumes: desired.has_persistent_volumes(),
         secrets: !secrets_made
             && engine.has_secrets()
             && desired.secrets.iter().any(|s| s.create.is_some()),

@@ -209,10 +209,7 @@ impl Runner<'_> {
             .iter()
             .position(|step| matches!(step, Step::Run(command) if Some(command) == network));
         let persistent = Kinds {
-            volumes: desired
-                .volumes
-                .iter()
-                .any(|v| v.kind == landfall_plan::VolumeKind::Persistent),
+            volumes: desired.has_persistent_volumes(),
             ..Kinds::NONE
         };
         let (created, listed) = std::thread::scope(|scope| {
