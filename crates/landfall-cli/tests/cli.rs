@@ -478,8 +478,9 @@ fn policy_tests_pass_and_fail() {
     );
 }
 
-/// What mimalloc reports of its arena commit option for `args`.
-fn arena_eager_commit(args: &[&str]) -> String {
+/// What mimalloc reports of its options `arena_eager_commit` and
+/// `purge_delay` for `args`: the two lines' values.
+fn allocator_options(args: &[&str]) -> (String, String) {
     let output = landfall()
         .args(args)
         .current_dir(repo_root())
@@ -487,16 +488,19 @@ fn arena_eager_commit(args: &[&str]) -> String {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    stderr
-        .lines()
-        .find(|l| l.contains("option 'arena_eager_commit'"))
-        .unwrap_or_else(|| panic!("mimalloc reported no options:\n{stderr}"))
-        .to_string()
+    let option = |name: &str| {
+        stderr
+            .lines()
+            .find_map(|l| l.split_once(&format!("option '{name}': ")))
+            .map(|(_, value)| value.trim().to_string())
+            .unwrap_or_else(|| panic!("mimalloc reported no option {name}:\n{stderr}"))
+    };
+    (option("arena_eager_commit"), option("purge_delay"))
 }
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[test]
-fn lowering_commands_commit_the_allocators_arena_up_front_and_check_does_not() {
+fn lowering_commands_commit_the_allocators_arena_up_front_and_never_purge_and_check_does_neither() {
     for args in [
         &[
             "plan",
@@ -515,9 +519,11 @@ fn lowering_commands_commit_the_allocators_arena_up_front_and_check_does_not() {
         ],
         &["run", "shop/local/nothing", "examples/shop"],
     ] {
-        assert!(arena_eager_commit(args).ends_with(": 1 "), "{args:?}");
+        let expected = ("1".to_string(), "-1".to_string());
+        assert_eq!(allocator_options(args), expected, "{args:?}");
     }
     for args in [&["check", "examples/shop"][..], &["rules"]] {
-        assert!(arena_eager_commit(args).ends_with(": 0 "), "{args:?}");
+        let expected = ("0".to_string(), "10".to_string());
+        assert_eq!(allocator_options(args), expected, "{args:?}");
     }
 }
