@@ -25,8 +25,8 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use landfall_check::CheckOutcome;
 use landfall_diagnostics::{FileId, SourceDb};
-use landfall_rules::CheckOutcome;
 use landfall_yaml::Limits;
 use memchr::memmem::Finder;
 use rayon::prelude::*;

@@ -19,8 +19,8 @@
 use std::collections::BTreeMap;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use landfall_check::{Level, PLATFORM_CONFIG, RuleSetting, registry};
 use landfall_diagnostics::{Diagnostic, FileId, Span, did_you_mean};
-use landfall_rules::{Level, PLATFORM_CONFIG, RuleSetting, registry};
 use serde::Deserialize;
 use toml::Spanned;
 

@@ -9,8 +9,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, Once};
 
 use ignore::WalkBuilder;
+use landfall_check::{CheckInput, Loaded, Loader};
 use landfall_diagnostics::{FileId, SourceDb};
-use landfall_rules::{CheckInput, Loaded, Loader};
 use landfall_yaml::Limits;
 
 use crate::config::Exclude;
@@ -257,7 +257,7 @@ pub fn walk(root: &Path, scope: &Scope, found: &mut Vec<Candidate>) -> Result<()
     // inside it, where the other threads would wait for them. A check of
     // a few named files compiles only the kinds it meets.
     static COMPILE_SCHEMAS: Once = Once::new();
-    COMPILE_SCHEMAS.call_once(|| rayon::spawn(landfall_rules::compile_schemas));
+    COMPILE_SCHEMAS.call_once(|| rayon::spawn(landfall_check::compile_schemas));
     for entry in walker(root, scope).build() {
         let entry = entry.map_err(|e| e.to_string())?;
         if is_yaml_file(&entry) {

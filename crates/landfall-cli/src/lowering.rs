@@ -4,11 +4,10 @@
 
 use std::path::PathBuf;
 
+use landfall_check::{CheckOutcome, load_texts, plan_check_options};
 use landfall_diagnostics::{ColorMode, Diagnostic, SourceDb, Summary, sort_diagnostics};
-use landfall_plan::{
-    Lowered, Plan, ScopeSelector, lower_after_check, plan_check_options, plan_diagnostics, select,
-};
-use landfall_rules::{CheckOutcome, load_texts};
+use landfall_lower::{Lowered, ScopeSelector, lower_after_check, plan_diagnostics, select};
+use landfall_plan::Plan;
 
 use crate::input::Found;
 use crate::setup::Setup;
@@ -52,7 +51,14 @@ pub fn check_and_lower(
 ) -> Result<Lowering, String> {
     let selector = ScopeSelector::parse(scope).map_err(|m| format!("error: {m}\n"))?;
     let checked = Setup::new(paths)
-        .and_then(|setup| setup.check(paths, "<stdin>", plan_check_options(&selector), false))
+        .and_then(|setup| {
+            setup.check(
+                paths,
+                "<stdin>",
+                plan_check_options(&selector.application),
+                false,
+            )
+        })
         .map_err(|failure| failure.render(color))?;
     let (outcome, mut found) = (checked.outcome, checked.found);
     let failures = found.loader.failures();
@@ -90,6 +96,8 @@ pub fn check_and_lower(
         plan,
         diagnostics: mut findings,
     } = lower_after_check(project, scope, findings);
+    // Lowering's findings are suppressed and levelled as check's are.
+    outcome.later.settle(&mut findings, plan.is_none());
     // Lowering's findings may point into files check had no finding in.
     load_texts(&mut found.db, &found.loader, &findings);
     sort_diagnostics(&mut findings, &found.db);

@@ -23,11 +23,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{ArgAction, ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use landfall_check::{CheckOptions, CheckOutcome, policy_rules, registry, test_policies};
 use landfall_diagnostics::{
     ColorMode, Diagnostic, FileId, RuleInfo, SarifTool, Severity, SourceDb, Summary, did_you_mean,
     render_github, render_human, render_json, render_junit, render_sarif,
 };
-use landfall_rules::{CheckOptions, CheckOutcome, policy_rules, registry, test_policies};
 
 use crate::output::{Destination, Format, Output};
 
@@ -200,15 +200,11 @@ fn main() -> ExitCode {
     }
 }
 
-/// The built-in rules (check's and lowering's `plan/…`) and, with paths,
-/// the policy rules of the Platform found there. `None`: the paths cannot be read (reported).
+/// Every rule of the registry (check's and lowering's `plan/…`) and, with
+/// paths, the policy rules of the Platform found there. `None`: the paths
+/// cannot be read (reported).
 fn all_rules(paths: &[PathBuf]) -> Option<Vec<RuleInfo>> {
-    // Check's catalogue, then what only lowering (`landfall plan`) finds.
-    let mut rules: Vec<RuleInfo> = registry()
-        .into_iter()
-        .chain(landfall_plan::rules::ALL)
-        .map(RuleInfo::from)
-        .collect();
+    let mut rules: Vec<RuleInfo> = registry().into_iter().map(RuleInfo::from).collect();
     if paths.is_empty() {
         return Some(rules);
     }

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use landfall_check::{CheckOptions, CheckOutcome, check_with_options};
 use landfall_diagnostics::{ColorMode, Diagnostic, FileId, SourceDb, Summary, render_human};
-use landfall_rules::{CheckOptions, CheckOutcome, check_with_options};
 
 use crate::changed;
 use crate::config::{self, Config};

@@ -17,9 +17,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use landfall_check::CheckInput;
 use landfall_diagnostics::SourceDb;
 use landfall_plan::{Plan, Target};
-use landfall_rules::CheckInput;
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
@@ -72,7 +72,7 @@ fn scopes(tree: &Path) -> Vec<String> {
             explicit: false,
         })
         .collect();
-    let outcome = landfall_rules::check(&mut db, &inputs);
+    let outcome = landfall_check::check(&mut db, &inputs);
     let mut scopes: Vec<String> = outcome
         .project
         .scopes()

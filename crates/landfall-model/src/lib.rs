@@ -13,6 +13,7 @@ mod build;
 pub mod defaults;
 mod envelope;
 pub mod names;
+mod parameters;
 pub mod quantity;
 mod resolve;
 pub mod rules;
@@ -21,6 +22,7 @@ mod vars;
 
 pub use build::build;
 pub use envelope::{API_GROUP_PREFIX, Envelope, classify};
+pub use parameters::effective_parameters;
 pub use resolve::{Placement, Project, resolve};
 pub use types::*;
 pub use vars::{VarRef, located_references, variable_references};

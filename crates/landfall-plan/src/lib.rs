@@ -4,11 +4,12 @@
 //! - [`ir`]: the Plan itself, serialised as versioned JSON described by
 //!   `schemas/plan.schema.json`. Targets (`landfall-targets`) and the local
 //!   runner (`landfall-runner`) read only this, never YAML or the model.
-//! - [`select`]: which Scope (`APP/SCOPE`) and which check findings stop
-//!   its plan.
-//! - [`lower`]: a checked [`landfall_model::Project`] and a Scope to a Plan.
 //! - [`diff`]: a Plan against what a target reports running, and the
 //!   Terraform-style rendering of the changes.
+//!
+//! This crate knows nothing of the checker: lowering a checked project into
+//! a Plan is `landfall-lower`'s, so a target or the runner builds without
+//! the YAML reader, the schemas or the rules.
 //!
 //! Pure: no IO, no printing.
 
@@ -16,10 +17,6 @@ pub mod diff;
 mod hash;
 pub mod ir;
 mod json;
-pub mod lower;
-pub mod rules;
-pub mod select;
-mod substitute;
 
 pub use diff::{
     Change, ChangeAction, Detail, DiffSummary, ObjectKind, Observed, ObservedConfig,
@@ -27,8 +24,3 @@ pub use diff::{
 };
 pub use hash::{config_hash, spec_hash};
 pub use ir::*;
-pub use lower::{HOST_PORT_OFFSET, Lowered, lower, lower_after_check};
-pub use select::{ScopeSelector, plan_check_options, plan_diagnostics, plan_files, select};
-
-#[cfg(test)]
-mod testing;

@@ -5,7 +5,7 @@ use landfall_diagnostics::{SourceDb, Span};
 use landfall_model::defaults;
 use landfall_model::{Dimension, LoadedDocument, Platform, Project, Scalar, Spanned};
 
-use crate::quantity::{Quantity, parse_quantity};
+use landfall_model::quantity::{Quantity, parse_quantity};
 
 /// A platform value and, when it was written in a Platform document, where.
 #[derive(Clone, Debug)]

@@ -2,7 +2,7 @@
 
 use landfall_diagnostics::SourceDb;
 
-use crate::{CheckInput, CheckOutcome, check};
+use landfall_check::{CheckInput, CheckOutcome, check};
 
 /// Checks `files` (name, text) as one tree, each named on the command line
 /// (`explicit`) or found by a walk; the sources and what was found.

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use landfall_check::{CheckInput, Preloaded, check_with_options, plan_check_options};
 use landfall_diagnostics::SourceDb;
-use landfall_plan::{ScopeSelector, lower, plan_check_options, select};
-use landfall_rules::{CheckInput, Preloaded, check_with_options};
+use landfall_lower::{ScopeSelector, lower, select};
 
 // The allocator the `landfall` binary uses, so the figure is the CLI's.
 #[global_allocator]
@@ -61,7 +61,12 @@ fn main() {
             explicit: false,
         })
         .collect();
-    let outcome = check_with_options(&mut db, &inputs, &Preloaded, plan_check_options(&selector));
+    let outcome = check_with_options(
+        &mut db,
+        &inputs,
+        &Preloaded,
+        plan_check_options(&selector.application),
+    );
     let scope = select(&outcome.project, &selector).expect("the scope exists");
 
     let mut times: Vec<Duration> = Vec::with_capacity(args.repeat.max(1));

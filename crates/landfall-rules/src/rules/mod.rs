@@ -8,14 +8,10 @@ use landfall_model::LoadedDocument;
 use crate::context::{Context, DocumentContext};
 
 mod environment;
-pub(crate) mod platform_config;
 mod resources;
 mod scopes;
 mod versions;
 mod workloads;
-
-pub use platform_config::META as PLATFORM_CONFIG;
-pub use scopes::effective_parameters;
 
 /// A built-in rule. Per-document checks run in parallel over the documents
 /// that passed their schema; project checks run once over the whole tree.
@@ -35,7 +31,7 @@ pub trait Rule: Sync {
     fn check_project(&self, _ctx: &Context, _out: &mut Vec<Diagnostic>) {}
 }
 
-/// Every built-in rule, grouped as in `rules.md`.
+/// Every built-in rule of the catalogue, by group.
 pub fn all() -> impl Iterator<Item = &'static dyn Rule> {
     [
         resources::RULES,
@@ -43,7 +39,6 @@ pub fn all() -> impl Iterator<Item = &'static dyn Rule> {
         environment::RULES,
         versions::RULES,
         scopes::RULES,
-        &[&platform_config::PlatformConfig as &dyn Rule],
     ]
     .into_iter()
     .flatten()

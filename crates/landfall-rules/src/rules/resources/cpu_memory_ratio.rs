@@ -8,8 +8,8 @@ use super::support::{
     scalar_span, show_bytes, show_millicores, show_millicores_up,
 };
 use crate::context::DocumentContext;
-use crate::quantity::Quantity;
 use crate::rules::Rule;
+use landfall_model::quantity::Quantity;
 
 pub static META: RuleMeta = RuleMeta {
     id: "cpu-memory-ratio",

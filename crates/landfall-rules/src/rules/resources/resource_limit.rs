@@ -9,8 +9,8 @@ use super::support::{
     less, scalar_span, show_bytes, show_millicores,
 };
 use crate::context::{DocumentContext, Setting};
-use crate::quantity::Quantity;
 use crate::rules::Rule;
+use landfall_model::quantity::Quantity;
 
 pub static META: RuleMeta = RuleMeta {
     id: "resource-limit",

@@ -8,7 +8,9 @@ use landfall_model::defaults;
 use landfall_model::{Container, Scalar, Spanned, Workload};
 
 use crate::context::DocumentContext;
-use crate::quantity::{Quantity, format_bytes, format_millicores, parse_duration, parse_quantity};
+use landfall_model::quantity::{
+    Quantity, format_bytes, format_millicores, parse_duration, parse_quantity,
+};
 
 /// Why a CPU, memory or duration does not parse, ready to report.
 #[derive(Debug, Clone, PartialEq)]

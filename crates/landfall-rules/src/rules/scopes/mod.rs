@@ -15,8 +15,6 @@ mod support;
 mod unscoped_workload;
 mod unused_variable;
 
-pub use scope_parameters::effective_parameters;
-
 /// The rules of this group, in the order of `rules.md`.
 pub static RULES: &[&dyn Rule] = &[
     &unused_variable::UnusedVariable,

@@ -6,9 +6,9 @@ use landfall_model::LoadedDocument;
 
 use std::collections::HashMap;
 
-use super::regexp::{MAX_PATTERN_CHARS, NEST_LIMIT, RegexpError, compile_error_cached};
 use super::scalar::{scalar_span, skip_properties, span_in_scalar};
 use crate::context::DocumentContext;
+use crate::regexp::{MAX_PATTERN_CHARS, NEST_LIMIT, RegexpError, compile_error_cached};
 use crate::rules::Rule;
 
 pub static META: RuleMeta = RuleMeta {

@@ -4,7 +4,6 @@ use super::Rule;
 
 mod invalid_version;
 mod invalid_version_regexp;
-mod regexp;
 mod scalar;
 mod unreachable_upgrade_rule;
 

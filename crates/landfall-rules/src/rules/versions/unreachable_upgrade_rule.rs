@@ -6,10 +6,10 @@ use std::sync::Arc;
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
 
-use super::regexp::{Budget, Memo, Search, Versions, search, versions_cached};
 use super::scalar::scalar_span;
 use super::shown;
 use crate::context::DocumentContext;
+use crate::regexp::{Budget, Memo, Search, Versions, search, versions_cached};
 use crate::rules::Rule;
 
 pub static META: RuleMeta = RuleMeta {

@@ -3,8 +3,9 @@
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
 
-use super::{cron, support};
+use super::support;
 use crate::context::DocumentContext;
+use crate::cron;
 use crate::rules::Rule;
 
 pub static META: RuleMeta = RuleMeta {

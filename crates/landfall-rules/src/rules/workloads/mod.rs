@@ -3,7 +3,6 @@
 use super::Rule;
 
 mod capacity_ai_cpu;
-mod cron;
 mod cron_schedule;
 mod job_spec;
 mod probe_spec;

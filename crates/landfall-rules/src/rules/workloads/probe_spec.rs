@@ -5,8 +5,8 @@ use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::{Container, LoadedDocument, Probe, Scalar, Spanned};
 
 use crate::context::DocumentContext;
-use crate::quantity::parse_duration;
 use crate::rules::Rule;
+use landfall_model::quantity::parse_duration;
 
 pub static META: RuleMeta = RuleMeta {
     id: "probe-spec",

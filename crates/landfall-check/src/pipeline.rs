@@ -30,8 +30,10 @@ use landfall_schema::{Kind, Schemas};
 use landfall_yaml::{Limits, Node};
 use rayon::prelude::*;
 
-use crate::context::{Context, DocumentContext, EffectivePlatform};
-use crate::rules;
+use landfall_rules::{Context, DocumentContext, EffectivePlatform, Rule};
+
+use crate::later::LaterFindings;
+use crate::platform_config::PlatformConfig;
 use crate::severity::{RuleSetting, apply_levels};
 use crate::suppression::{self, Comment};
 
@@ -88,6 +90,9 @@ pub struct CheckOutcome {
     pub project: Project,
     /// The policy rules in force (`policy/<id>`), for SARIF's rule list.
     pub policy_rules: Vec<RuleInfo>,
+    /// The suppressions and levels that apply to the findings of later
+    /// stages (lowering's `plan/*`): [`CheckOutcome::settle_later`].
+    pub later: LaterFindings,
     /// What policies read of each document: freed with the outcome, which
     /// the CLI leaves to the operating system at exit.
     _policy_views: Vec<Option<Tree>>,
@@ -348,7 +353,9 @@ pub fn check_with_options(
     // Suppressions first, so that a suppression of a rule set to `off`
     // counts as used; then the levels, which apply to `unused-suppression`
     // as to any rule.
+    // Comments that suppress lowering's findings are kept for it.
     suppression::apply(&mut diagnostics, &suppressions);
+    let later = LaterFindings::new(suppressions, &platform, &options.repository_rules);
     let conflicts = apply_levels(&mut diagnostics, &platform, &options.repository_rules);
     diagnostics.extend(conflicts);
 
@@ -368,6 +375,7 @@ pub fn check_with_options(
         outline,
         project,
         policy_rules,
+        later,
         _policy_views: views,
     }
 }
@@ -585,7 +593,7 @@ fn front_end(
     }
     // Only files that mention the marker are scanned: most have none.
     let suppressions = if text.contains(suppression::MARKER) {
-        let registry = crate::registry();
+        let registry = crate::registry::registry();
         let ids: Vec<&'static str> = registry.iter().map(|r| r.id).collect();
         // Policy rules are known only once the policies are compiled;
         // any `policy/<id>` is accepted here.
@@ -630,7 +638,7 @@ fn document_rules(
         .iter()
         .filter(|d| options.rules && reported && d.schema_valid)
     {
-        for rule in rules::all() {
+        for rule in landfall_rules::all_rules() {
             rule.check_document(doc, &ctx, &mut result.diagnostics);
         }
     }
@@ -652,7 +660,9 @@ fn document_rules(
 }
 
 fn project_rules(ctx: &Context) -> Vec<Diagnostic> {
-    let all: Vec<&dyn rules::Rule> = rules::all().collect();
+    let all: Vec<&dyn Rule> = landfall_rules::all_rules()
+        .chain([&PlatformConfig as &dyn Rule])
+        .collect();
     // One task per rule: a few rules do most of the work, and they must
     // not queue behind each other on one thread.
     all.par_iter()
@@ -688,7 +698,7 @@ pub(crate) fn read_policy_files(
             }
             None => diagnostics.push(
                 Diagnostic::new(
-                    &crate::rules::PLATFORM_CONFIG,
+                    &crate::platform_config::META,
                     entry.span,
                     format!("policy file `{name}` does not exist"),
                 )

@@ -14,15 +14,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use landfall_diagnostics::{Diagnostic, Span};
 use landfall_model as model;
+use landfall_model::effective_parameters;
+use landfall_model::quantity::{parse_duration, parse_quantity};
 use landfall_model::{Project, Scalar, Spanned};
-use landfall_rules::effective_parameters;
-use landfall_rules::quantity::{parse_duration, parse_quantity};
 use rayon::prelude::*;
 
-use crate::hash::spec_hash;
-use crate::ir::*;
 use crate::rules::{HOST_PORT, INCOMPLETE, SECRET_IN_TEXT, VOLUME_KIND};
 use crate::substitute::{Variables, substitute, whole_secret};
+use landfall_plan::*;
 
 /// The ScopeType parameter that fixes host ports: host port = offset +
 /// container port.

@@ -8,8 +8,9 @@
 
 use landfall_diagnostics::{Diagnostic, Severity, Span};
 
-use crate::context::EffectivePlatform;
-use crate::rules::platform_config::META as PLATFORM_CONFIG;
+use landfall_rules::EffectivePlatform;
+
+use crate::platform_config::META as PLATFORM_CONFIG;
 
 /// A rule's level as configuration sets it, ordered from the most lenient.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,7 +42,7 @@ impl Level {
         }
     }
 
-    fn severity(self) -> Option<Severity> {
+    pub(crate) fn severity(self) -> Option<Severity> {
         match self {
             Level::Off => None,
             Level::Info => Some(Severity::Info),
@@ -100,19 +101,7 @@ pub(crate) fn apply_levels(
     if repository.is_empty() && platform.document.is_none_or(|p| p.rules.is_empty()) {
         return conflicts;
     }
-    let level_of = |rule: &str| -> Option<Level> {
-        let platform = platform_level(rule).map(|(level, _)| level);
-        let repository = repository
-            .iter()
-            .rev()
-            .find(|s| s.rule == rule)
-            .map(|s| s.level);
-        match (platform, repository) {
-            (Some(p), Some(r)) => Some(p.max(r)),
-            (p, r) => p.or(r),
-        }
-    };
-    diagnostics.retain_mut(|d| match level_of(&d.rule) {
+    diagnostics.retain_mut(|d| match configured_level(&d.rule, platform, repository) {
         None => true,
         Some(level) => match level.severity() {
             Some(severity) => {
@@ -123,4 +112,27 @@ pub(crate) fn apply_levels(
         },
     });
     conflicts
+}
+
+/// The level configuration sets for `rule`: the stricter of the Platform's
+/// and the repository's where both set it, else the one that does.
+pub(crate) fn configured_level(
+    rule: &str,
+    platform: &EffectivePlatform,
+    repository: &[RuleSetting],
+) -> Option<Level> {
+    let platform = platform
+        .document
+        .and_then(|document| document.rules.iter().find(|(id, _)| id.value == rule))
+        // Any other value is a schema error and changes nothing.
+        .and_then(|(_, setting)| Level::parse(&setting.value));
+    let repository = repository
+        .iter()
+        .rev()
+        .find(|s| s.rule == rule)
+        .map(|s| s.level);
+    match (platform, repository) {
+        (Some(p), Some(r)) => Some(p.max(r)),
+        (p, r) => p.or(r),
+    }
 }

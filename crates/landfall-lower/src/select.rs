@@ -5,7 +5,6 @@ use std::fmt;
 
 use landfall_diagnostics::{Diagnostic, FileId, did_you_mean};
 use landfall_model::{Project, Scope};
-use landfall_rules::CheckOptions;
 
 /// `APP/SCOPE`: a Scope of an Application.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,16 +106,6 @@ pub fn plan_files(project: &Project, scope: &Scope) -> BTreeSet<FileId> {
         files.insert(platform.meta.kind_span.file);
     }
     files
-}
-
-/// How `landfall plan` checks before it lowers: the documents of the
-/// selector's application are kept whole, so that lowering can read every
-/// field.
-pub fn plan_check_options(selector: &ScopeSelector) -> CheckOptions {
-    CheckOptions {
-        keep_whole_application: Some(selector.application.clone()),
-        ..CheckOptions::default()
-    }
 }
 
 /// The check findings that concern the plan of `scope`, in their order:

@@ -314,10 +314,55 @@ fn outermost_on_line(
 
 /// Marks every finding a comment covers as suppressed, then reports each
 /// rule a comment names that suppressed nothing. `comments` are by file.
+/// A rule that a later stage reports (lowering's `plan/*`) is never
+/// unused here: `landfall check` does not run that stage.
 pub(crate) fn apply(diagnostics: &mut Vec<Diagnostic>, comments: &HashMap<FileId, Vec<Comment>>) {
     if comments.is_empty() {
         return;
     }
+    let used = mark(diagnostics, comments);
+    let mut files: Vec<&FileId> = comments.keys().collect();
+    files.sort();
+    for &file in files {
+        for (c, comment) in comments[&file].iter().enumerate() {
+            for (r, (rule, span)) in comment.rules.iter().enumerate() {
+                if used.contains(&(file, c, r)) || reported_later(rule) {
+                    continue;
+                }
+                diagnostics.push(
+                    Diagnostic::new(
+                        &UNUSED_SUPPRESSION,
+                        *span,
+                        format!("`{rule}` is suppressed here but has no finding to suppress"),
+                    )
+                    .with_span_label("suppresses nothing")
+                    .with_help(
+                        "remove it; a comment covers the node starting on its line, or on the next line when the comment is alone on its line",
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Whether a later stage than check reports this rule.
+pub(crate) fn reported_later(rule: &str) -> bool {
+    crate::registry::stage_of(rule) == Some(crate::registry::Stage::Lowering)
+}
+
+impl Comment {
+    /// Whether it names a rule a later stage reports.
+    pub(crate) fn names_later_rule(&self) -> bool {
+        self.rules.iter().any(|(rule, _)| reported_later(rule))
+    }
+}
+
+/// Marks every finding a comment covers as suppressed; returns which rule
+/// of which comment (file, comment, rule) suppressed something.
+pub(crate) fn mark(
+    diagnostics: &mut [Diagnostic],
+    comments: &HashMap<FileId, Vec<Comment>>,
+) -> HashSet<(FileId, usize, usize)> {
     let mut used: HashSet<(FileId, usize, usize)> = HashSet::new();
     for d in diagnostics.iter_mut().filter(|d| d.suppression.is_none()) {
         let Some(file_comments) = comments.get(&d.span.file) else {
@@ -344,28 +389,7 @@ pub(crate) fn apply(diagnostics: &mut Vec<Diagnostic>, comments: &HashMap<FileId
             }
         }
     }
-    let mut files: Vec<&FileId> = comments.keys().collect();
-    files.sort();
-    for &file in files {
-        for (c, comment) in comments[&file].iter().enumerate() {
-            for (r, (rule, span)) in comment.rules.iter().enumerate() {
-                if used.contains(&(file, c, r)) {
-                    continue;
-                }
-                diagnostics.push(
-                    Diagnostic::new(
-                        &UNUSED_SUPPRESSION,
-                        *span,
-                        format!("`{rule}` is suppressed here but has no finding to suppress"),
-                    )
-                    .with_span_label("suppresses nothing")
-                    .with_help(
-                        "remove it; a comment covers the node starting on its line, or on the next line when the comment is alone on its line",
-                    ),
-                );
-            }
-        }
-    }
+    used
 }
 
 #[cfg(test)]

@@ -2,8 +2,11 @@
 //! failing one must fire exactly that rule and the passing one nothing, so
 //! `landfall explain` never shows an example that is wrong.
 
-use landfall_diagnostics::SourceDb;
-use landfall_rules::{CheckInput, check, registry};
+use landfall_check::{
+    CheckInput, CheckOptions, Preloaded, Stage, check, check_with_options, registry, stage_of,
+};
+use landfall_diagnostics::{Diagnostic, SourceDb};
+use landfall_lower::{lower_after_check, plan_diagnostics};
 
 /// The body of the first fenced block whose info string is `info`.
 fn fenced<'a>(docs: &'a str, info: &str) -> Option<&'a str> {
@@ -14,22 +17,45 @@ fn fenced<'a>(docs: &'a str, info: &str) -> Option<&'a str> {
 }
 
 /// Checks an example tree: one YAML file and, for the policy rules'
-/// examples, the `example.policy` its Platform lists.
-fn rules_fired(text: &str, policy: Option<&str>) -> Vec<String> {
+/// examples, the `example.policy` its Platform lists. With `lower`, as for
+/// lowering's `plan/*` rules, every Scope is then planned as `landfall plan`
+/// does, and lowering's findings are added.
+fn rules_fired(text: &str, policy: Option<&str>, lower: bool) -> Vec<String> {
     let mut db = SourceDb::new();
     if let Some(policy) = policy {
         db.add("example.policy", policy);
     }
     let file = db.add("example.yaml", text);
-    let outcome = check(
-        &mut db,
-        &[CheckInput {
-            file,
-            explicit: true,
-        }],
-    );
-    outcome
-        .diagnostics
+    let inputs = [CheckInput {
+        file,
+        explicit: true,
+    }];
+    let mut findings: Vec<Diagnostic> = Vec::new();
+    if lower {
+        let outcome = check_with_options(
+            &mut db,
+            &inputs,
+            &Preloaded,
+            CheckOptions {
+                keep_whole_application: Some("shop".to_string()),
+                ..CheckOptions::default()
+            },
+        );
+        for scope in outcome.project.scopes() {
+            let check: Vec<Diagnostic> =
+                plan_diagnostics(&outcome.project, scope, &outcome.diagnostics)
+                    .into_iter()
+                    .cloned()
+                    .collect();
+            let lowered = lower_after_check(&outcome.project, scope, check);
+            let mut found = lowered.diagnostics;
+            outcome.later.settle(&mut found, lowered.plan.is_none());
+            findings.extend(found);
+        }
+    } else {
+        findings = check(&mut db, &inputs).diagnostics;
+    }
+    findings
         .iter()
         .filter(|d| !d.is_suppressed())
         .map(|d| format!("{} ({})", d.rule, d.message))
@@ -50,12 +76,13 @@ fn every_rule_documents_a_failing_and_a_passing_example_that_hold() {
             ));
             continue;
         };
-        let fired = rules_fired(fail, fenced(rule.docs, "policy fail"));
+        let lower = stage_of(rule.id) == Some(Stage::Lowering);
+        let fired = rules_fired(fail, fenced(rule.docs, "policy fail"), lower);
         let prefix = format!("{} (", rule.id);
         if fired.is_empty() || fired.iter().any(|f| !f.starts_with(&prefix)) {
             problems.push(format!("{}: the failing example fired {fired:?}", rule.id));
         }
-        let fired = rules_fired(pass, fenced(rule.docs, "policy pass"));
+        let fired = rules_fired(pass, fenced(rule.docs, "policy pass"), lower);
         if !fired.is_empty() {
             problems.push(format!("{}: the passing example fired {fired:?}", rule.id));
         }

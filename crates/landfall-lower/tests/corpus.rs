@@ -9,11 +9,10 @@
 
 use std::path::{Path, PathBuf};
 
+use landfall_check::{CheckInput, Preloaded, check_with_options, plan_check_options};
 use landfall_diagnostics::{Diagnostic, SourceDb};
-use landfall_plan::{
-    Lowered, Plan, ScopeSelector, lower_after_check, plan_check_options, plan_diagnostics, select,
-};
-use landfall_rules::{CheckInput, Preloaded, check_with_options};
+use landfall_lower::{Lowered, ScopeSelector, lower_after_check, plan_diagnostics, select};
+use landfall_plan::Plan;
 use landfall_schema::plan_schema_errors;
 use libtest_mimic::{Arguments, Failed, Trial};
 
@@ -61,7 +60,7 @@ fn every_rule_has_cases() -> Result<(), Failed> {
         .flatten()
         .filter_map(|e| std::fs::read_to_string(e.path().join("plan.snap")).ok())
         .collect();
-    let missing: Vec<&str> = landfall_plan::rules::ALL
+    let missing: Vec<&str> = landfall_lower::rules::ALL
         .iter()
         .map(|rule| rule.id)
         .filter(|id| {
@@ -111,7 +110,12 @@ fn plan_of(files: &[&(String, String)], selector: &ScopeSelector) -> (Option<Pla
             explicit: false,
         })
         .collect();
-    let outcome = check_with_options(&mut db, &inputs, &Preloaded, plan_check_options(selector));
+    let outcome = check_with_options(
+        &mut db,
+        &inputs,
+        &Preloaded,
+        plan_check_options(&selector.application),
+    );
     let scope = select(&outcome.project, selector).unwrap();
     let findings = plan_diagnostics(&outcome.project, scope, &outcome.diagnostics)
         .into_iter()
@@ -121,6 +125,9 @@ fn plan_of(files: &[&(String, String)], selector: &ScopeSelector) -> (Option<Pla
         plan,
         diagnostics: mut findings,
     } = lower_after_check(&outcome.project, scope, findings);
+    // As the command line does: lowering's findings are suppressed and
+    // levelled like check's.
+    outcome.later.settle(&mut findings, plan.is_none());
     landfall_diagnostics::sort_diagnostics(&mut findings, &db);
     let listed: String = findings
         .iter()
@@ -152,7 +159,7 @@ fn run_case(name: &str, dir: &Path) -> Result<(), Failed> {
             explicit: false,
         })
         .collect();
-    let outcome = landfall_rules::check(&mut db, &inputs);
+    let outcome = landfall_check::check(&mut db, &inputs);
     let mut selectors: Vec<ScopeSelector> = outcome
         .project
         .scopes()

@@ -1,7 +1,7 @@
 //! Lowering's edge cases, each on a small tree.
 
-use crate::ir::*;
 use crate::testing::plan_tree;
+use landfall_plan::*;
 
 const APP: &str = r#"apiVersion: landfall.dev/v1
 kind: Application

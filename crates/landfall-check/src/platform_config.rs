@@ -1,9 +1,9 @@
-//! `platform-config`: the Platform document itself is wrong.
+//! `platform-config`: the Platform document itself is wrong. A driver
+//! check, not a catalogue rule: it reads the registry of rule ids.
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity, did_you_mean};
 
-use super::Rule;
-use crate::context::Context;
+use landfall_rules::{Context, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "platform-config",

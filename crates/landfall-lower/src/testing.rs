@@ -1,9 +1,10 @@
 //! Checking and lowering small trees written inline, for unit tests.
 
+use landfall_check::{CheckInput, Preloaded, check_with_options, plan_check_options};
 use landfall_diagnostics::{ColorMode, Diagnostic, SourceDb, Summary, render_human};
-use landfall_rules::{CheckInput, Preloaded, check_with_options};
+use landfall_plan::Plan;
 
-use crate::{Plan, ScopeSelector, lower_after_check, plan_check_options, plan_diagnostics, select};
+use crate::{ScopeSelector, lower_after_check, plan_diagnostics, select};
 
 pub struct Planned {
     pub plan: Option<Plan>,
@@ -57,7 +58,12 @@ pub fn plan_tree(files: &[(&str, &str)], selector: &str) -> Planned {
             explicit: false,
         })
         .collect();
-    let outcome = check_with_options(&mut db, &inputs, &Preloaded, plan_check_options(&selector));
+    let outcome = check_with_options(
+        &mut db,
+        &inputs,
+        &Preloaded,
+        plan_check_options(&selector.application),
+    );
     let scope = select(&outcome.project, &selector).unwrap();
     let findings = plan_diagnostics(&outcome.project, scope, &outcome.diagnostics)
         .into_iter()

@@ -1,0 +1,30 @@
+//! The check pipeline, and the one registry of every rule landfall can
+//! report.
+//!
+//! It drives the stages the crates below it own: `landfall-yaml` (reading),
+//! `landfall-model` (classify, build, resolve), `landfall-schema`
+//! (validation), `landfall-rules` (the rule catalogue), `landfall-policy`
+//! (the Platform's policies); then it applies inline suppressions and rule
+//! levels (Platform `spec.rules`, `landfall.toml`) to every finding,
+//! lowering's `plan/*` findings included.
+//!
+//! Pure: the caller reads the files (through a [`Loader`]); this crate
+//! returns diagnostics.
+
+mod later;
+mod pipeline;
+mod platform_config;
+mod policy_tests;
+mod registry;
+mod severity;
+mod suppression;
+
+pub use later::{LaterFindings, plan_check_options};
+pub use pipeline::{
+    CheckInput, CheckOptions, CheckOutcome, Loaded, Loader, Preloaded, check, check_with,
+    check_with_options, compile_schemas, load_texts, policy_rules,
+};
+pub use platform_config::META as PLATFORM_CONFIG;
+pub use policy_tests::{PolicyTestReport, PolicyTestResult, TestFinding, test_policies};
+pub use registry::{Stage, registry, rule, stage_of};
+pub use severity::{Level, RuleSetting};
