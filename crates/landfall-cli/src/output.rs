@@ -11,7 +11,7 @@ use clap::ValueEnum;
 pub enum Format {
     /// rustc-style text, coloured on a terminal.
     Human,
-    /// The versioned JSON of the CLI contract.
+    /// Versioned JSON, one object per run (see docs/cli.md).
     Json,
     /// SARIF 2.1.0, for code scanning.
     Sarif,

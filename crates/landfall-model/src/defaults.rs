@@ -1,6 +1,6 @@
 //! The built-in values that hold where a document leaves a field out:
 //! the schemas' defaults, and the default platform (from the Control Plane
-//! workload reference, seed 002).
+//! workload reference).
 
 /// A container's CPU when `resources.cpu` is omitted.
 pub const CONTAINER_CPU: &str = "50m";

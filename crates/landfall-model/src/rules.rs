@@ -96,10 +96,11 @@ name.
 
 ## Why
 Names become DNS names, Kubernetes object names and container names on the
-targets, which reject anything else, and only at deploy time. Control Plane
-(seed 002) reserves a prefix for its own containers; Avassa (seed 003)
-defines names as `^[a-z0-9]([a-z0-9\-]*[a-z0-9])?$` and label keys as an
-optional DNS prefix, `/` and a name, with a prefix reserved for the system.
+targets, which reject anything else, and only at deploy time. The Control
+Plane workload reference reserves a prefix for its own containers; Avassa's
+application specification reference defines names as
+`^[a-z0-9]([a-z0-9\-]*[a-z0-9])?$` and label keys as an optional DNS prefix,
+`/` and a name, with a prefix reserved for the system.
 
 ## Example
 ```yaml fail
@@ -187,7 +188,7 @@ is in another file.
 A reference by name (a Scope's workloads, a Workload's application) must
 mean one thing. Most tools keep whichever definition they read last, so a
 copied file silently replaces the one a reviewer reads. Scope names are
-unique within an application in nullplatform (seed 000).
+unique within an application in nullplatform (its scope creation guide).
 
 ## Example
 ```yaml fail

@@ -387,7 +387,7 @@ pub struct Job {
     pub schedule: String,
     pub concurrency_policy: ConcurrencyPolicy,
     pub restart_policy: RestartPolicy,
-    /// Defaults to 5 (seed 002).
+    /// Defaults to 5, the workload schema's default.
     pub history_limit: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_deadline_seconds: Option<u64>,

@@ -578,7 +578,7 @@ mod tests {
         assert!(!is_covered(r"(1|2|3)\..*", &[r"1\..*", r"2\..*"]));
         assert!(is_covered(r"2\.4\.[0-9]+", &[r"2\.4\..*"]));
         assert!(!is_covered(r".*", &[r"2\..*"]));
-        // The seed's list: a later `2\.4\.1` is covered by `2\.4\..*`.
+        // Avassa's example list: a later `2\.4\.1` is covered by `2\.4\..*`.
         assert!(is_covered(
             r"2\.4\.1",
             &[r"2\.4\..*", r"2\.3\..*", r"2\..*"]

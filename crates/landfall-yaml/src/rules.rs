@@ -84,8 +84,8 @@ number: `y`, `Y`, `yes`, `no`, `on`, `off` (booleans in 1.1), `0755`
 
 ## Why
 "The Norway problem": the country code `NO` becomes `false` in tools that
-read YAML 1.1, such as PyYAML and older Kubernetes tooling (seed 004 writes
-`required: Y`). Quoting says which one you mean.
+read YAML 1.1, such as PyYAML and older Kubernetes tooling (the OAM
+specification's tables write `required: Y`). Quoting says which one you mean.
 
 ## Example
 ```yaml fail

@@ -29,7 +29,7 @@ reported.
 
 ## Why
 Control Plane refuses environment variable values longer than 4096
-characters (seed 002, Control Plane workload reference); other runtimes
+characters (the Control Plane workload reference); other runtimes
 and shells have their own limits. Long values (certificates, JSON
 documents) belong in a file.
 

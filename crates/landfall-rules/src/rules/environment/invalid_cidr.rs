@@ -33,7 +33,7 @@ the span on the character or part that breaks it:
   refuse it or silently widen it to the network.
 
 ## Why
-Seed 002 (Control Plane workload reference) controls inbound and outbound
+The Control Plane workload reference controls inbound and outbound
 traffic with CIDR lists (`0.0.0.0/0` allows everything). A malformed entry
 is refused at deploy time, and one with host bits set may open a far wider
 range than its author read.

@@ -34,7 +34,7 @@ once there and not again here.
 
 ## Why
 Control Plane reserves `/dev`, `/dev/log`, `/tmp`, `/var` and `/var/log`
-and requires a "unique absolute path" for every volume (seed 002, Control
+and requires a "unique absolute path" for every volume (the Control
 Plane workload reference): the runtime mounts its own filesystems there. A
 relative path or a `..` has no agreed meaning across targets.
 

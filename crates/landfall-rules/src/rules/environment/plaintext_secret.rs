@@ -52,7 +52,7 @@ hold secrets, while `PASSWORD_FILE`, `TOKEN_URL`, `SECRET_NAME` and
 
 ## Why
 Control Plane passes sensitive values to environment variables as secret
-references rather than text in the workload (seed 002, Control Plane
+references rather than text in the workload (the Control Plane
 workload reference); the same holds for every target. A secret written in
 the spec ends up in version control, in plans and in logs; a secret
 variable is a reference, resolved by the target at deploy time, and its

@@ -33,7 +33,7 @@ there too.
 ## Why
 Control Plane refuses `K_SERVICE`, `K_CONFIGURATION` and `K_REVISION` as
 custom environment variables: its Knative-based runtime sets them itself
-(seed 002, Control Plane workload reference). A value written in the spec
+(the Control Plane workload reference). A value written in the spec
 would be silently overwritten at run time, or the deployment refused. The
 `LANDFALL_` prefix is kept free the same way for the variables landfall's
 runner sets.

@@ -23,7 +23,7 @@ shares it, and counts once. The finding points at the first volume past
 the limit, in container order, and there is one finding per workload.
 
 ## Why
-Control Plane accepts at most 15 volumes per workload (seed 002, Control
+Control Plane accepts at most 15 volumes per workload (the Control
 Plane workload reference); the deployment is refused past that.
 
 ## Example

@@ -27,7 +27,7 @@ That every volume's `uri` is `SCHEME://NAME` with a scheme landfall mounts:
 It reports, with the span on the part that is wrong:
 
 - a URI without `://`, or with another scheme. Schemes are lowercase. The
-  schemes of Control Plane (seed 002) get a pointer to their landfall
+  schemes of Control Plane get a pointer to their landfall
   equivalent: `cpln://secret/NAME` is `secret://NAME`, `azurefs://` (a
   read-write file share) is `volume://`, while the read-only object stores
   `s3://`, `gs://` and `azureblob://` cannot be mounted; Kubernetes words
@@ -41,7 +41,7 @@ so there is no read-write request on a read-only scheme to contradict, and
 that part of the rule applies only once such a flag exists.
 
 ## Why
-Seed 002 (Control Plane workload reference) defines a volume as a URI,
+The Control Plane workload reference defines a volume as a URI,
 "the provider scheme followed by the bucket/storage name", and a mount
 path. A scheme no target knows, or a config that does not exist, would
 only fail at deploy time.

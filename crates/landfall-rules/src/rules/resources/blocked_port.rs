@@ -10,7 +10,7 @@ use crate::rules::Rule;
 pub static META: RuleMeta = RuleMeta {
     id: "blocked-port",
     severity: Severity::Error,
-    summary: "a container port, probe port or additional port in the platform's blocked list (seed 002)",
+    summary: "a container port, probe port or additional port in the platform's blocked list",
     docs: r#"## What it checks
 That no container exposes, and no HTTP or TCP probe checks, a port in the
 platform's `blockedPorts`: by default 8012, 8022, 9090, 9091, 15000, 15001,
@@ -22,7 +22,7 @@ that its container also exposes is covered by the finding on the exposed
 port, and a port exposed twice is `duplicate-name`'s.
 
 ## Why
-The Control Plane workload reference (seed 002): "The ports listed below
+The Control Plane workload reference: "The ports listed below
 are blocked and are not allowed to be used. Containers which attempt to use
 these ports will not be able to bind." The platform's own proxies and
 agents listen there.

@@ -14,7 +14,7 @@ use landfall_model::quantity::Quantity;
 pub static META: RuleMeta = RuleMeta {
     id: "cpu-memory-ratio",
     severity: Severity::Error,
-    summary: "CPU below memory / maxMemoryPerCpu: \"the ratio between CPU and memory can be at most 1/8; with 512Mi, CPU must be at least 64 millicores\" (seed 002)",
+    summary: "CPU below memory / maxMemoryPerCpu: \"the ratio between CPU and memory can be at most 1/8; with 512Mi, CPU must be at least 64 millicores\" (the Control Plane workload reference)",
     docs: r#"## What it checks
 That every container has enough CPU for its memory: CPU in millicores must
 be at least memory in MiB divided by the platform's
@@ -29,7 +29,7 @@ used. When the Platform document sets `maxMemoryPerCpu`, a second label
 points at it.
 
 ## Why
-The Control Plane workload reference (seed 002): "The ratio between CPU to
+The Control Plane workload reference: "The ratio between CPU to
 Memory can be at most 1/8. For example: If memory is set to 512Mi, CPU must
 be at least 64 Millicores." A workload that breaks the ratio is rejected
 when it is deployed.

@@ -36,7 +36,7 @@ and says what was expected; a mistyped memory unit (`512MB`, `1gb`,
 A quantity the target cannot read fails the deployment, and one it reads
 differently from what was meant (`500m` of memory) fails it at run time.
 The syntax is the Kubernetes quantity syntax that the Control Plane
-workload reference uses for CPU and memory (seed 002).
+workload reference uses for CPU and memory.
 
 ## Example
 ```yaml fail

@@ -11,7 +11,7 @@ use crate::rules::Rule;
 pub static META: RuleMeta = RuleMeta {
     id: "port-env-mismatch",
     severity: Severity::Error,
-    summary: "`PORT` set in env to a value other than the exposed port (seed 002)",
+    summary: "`PORT` set in env to a value other than the exposed port",
     docs: r#"## What it checks
 That a container which exposes ports and sets `PORT` in its `env` sets it
 to the port it exposes. The platform injects `PORT` itself, as the
@@ -24,7 +24,7 @@ checked and is not compared. The value is read as a number, so `"08080"`
 is port 8080.
 
 ## Why
-The Control Plane workload reference (seed 002): "The PORT environment
+The Control Plane workload reference: "The PORT environment
 variable is provided at runtime and available to a container. It can be
 assigned as a custom environment variable in all cases except when the
 container is exposed and the value doesn't match that of the exposed port."

@@ -15,7 +15,7 @@ use landfall_model::quantity::Quantity;
 pub static META: RuleMeta = RuleMeta {
     id: "resource-limit",
     severity: Severity::Error,
-    summary: "CPU or memory outside the platform's min/max (seed 002: CPU 0-8000 millicores, memory 1-8192 MiB)",
+    summary: "CPU or memory outside the platform's min/max (by default Control Plane's: CPU 0-8000 millicores, memory 1-8192 MiB)",
     docs: r#"## What it checks
 That every container's CPU and memory lie within the platform's range,
 bounds included: `Platform.spec.resources.cpu` and `.memory` `min`/`max`,
@@ -29,7 +29,7 @@ A memory written as a plain number is bytes: `memory: 512` is 512 bytes,
 below the minimum, and the help suggests `512Mi`.
 
 ## Why
-The Control Plane workload reference (seed 002) allows CPU from 0 to 8000
+The Control Plane workload reference allows CPU from 0 to 8000
 millicores and memory from 1 to 8192 MiB per container; a workload outside
 that range is rejected when it is deployed.
 

@@ -10,7 +10,7 @@ use crate::rules::Rule;
 pub static META: RuleMeta = RuleMeta {
     id: "timeout-range",
     severity: Severity::Error,
-    summary: "timeout outside 1s-600s (seed 002)",
+    summary: "timeout outside 1s-600s",
     docs: r#"## What it checks
 That a workload's `timeout`, the longest a request may take, is between
 `1s` and `600s` (`10m`), both included. Any spelling of the duration
@@ -18,7 +18,7 @@ counts: `1500ms` and `10m` are within the range, `500ms` and `1h` are
 not. A `timeout` that is not a duration is `invalid-quantity`'s.
 
 ## Why
-The Control Plane workload reference (seed 002): "The maximum request
+The Control Plane workload reference: "The maximum request
 duration in seconds before Control Plane will timeout. [...] The minimum
 value is 1 second and the maximum value is 600 seconds."
 

@@ -24,7 +24,7 @@ has no `dimensions`), one per missing dimension, with a label on the
 dimension in the Platform.
 
 ## Why
-Seed 000 (nullplatform scope creation): "If a dimension exists for your
+nullplatform's scope creation guide: "If a dimension exists for your
 application, you must fill it for the scope, for example if country and
 environment exists you need to fill both." A Scope without its
 environment cannot be told apart from the others by the tools that select

@@ -24,7 +24,7 @@ the labels point at the Platform's dimension or at the value's
 `status: inactive`.
 
 ## Why
-Seed 000 (nullplatform scope creation): dimensions and their values are
+nullplatform's scope creation guide: dimensions and their values are
 defined by the platform, "the slug field is what you'll use when creating
 the scope", and "only dimensions with `status: active` can be used". A
 misspelled environment would make a Scope that no dimension filter selects.

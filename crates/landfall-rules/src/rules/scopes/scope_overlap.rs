@@ -24,10 +24,10 @@ Scopes of different types never overlap: a workload may be in one Scope of
 each type.
 
 ## Why
-Seed 004 (OAM application scopes): `allowComponentOverlap: false` means "the
-runtime implementation MUST produce an error and stop deployment if an
-attempt is made to place a component into more than one instance of this
-scope type simultaneously". landfall reports it before the deployment.
+The OAM specification's application scopes: `allowComponentOverlap: false`
+means "the runtime implementation MUST produce an error and stop deployment
+if an attempt is made to place a component into more than one instance of
+this scope type simultaneously". landfall reports it before the deployment.
 
 ## Example
 ```yaml fail

@@ -36,7 +36,7 @@ the ScopeType's schema that the value breaks.
   definitions under `$defs` and refer to them as `#/$defs/name`.
 
 ## Why
-Seed 000 (nullplatform scope creation): a scope type carries a JSON Schema
+nullplatform's scope creation guide: a scope type carries a JSON Schema
 for its configuration, and "the capabilities object must match the scope
 type's schema". A wrong parameter found here is a failed scope creation
 found before deploying.

@@ -21,9 +21,9 @@ the ScopeType's `workloadTypes` and on the workload's `type`.
 ## Why
 A landing zone is built for some kinds of workloads: nullplatform's
 "Scheduled Task" scope type runs periodic jobs, its Kubernetes scope type
-long-running services (seed 000); an OAM scope groups the components it
-was made for (seed 004). A cron job placed in a scope for HTTP services
-would have nothing to run it.
+long-running services (its scope creation guide); an OAM scope groups the
+components it was made for (the OAM specification's application scopes). A
+cron job placed in a scope for HTTP services would have nothing to run it.
 
 ## Example
 ```yaml fail

@@ -19,11 +19,12 @@ Workloads whose Application does not exist are left to
 The finding is on the workload's name.
 
 ## Why
-Scopes are where workloads are deployed (seed 000: a scope is a landing
-zone "where and how your application runs"). Unlike OAM runtimes, which put
-a component without a scope into a default "root" scope (seed 004),
-landfall has no implicit Scope: a workload that is in none is deployed
-nowhere, which is rarely what its author meant.
+Scopes are where workloads are deployed (nullplatform's scope creation
+guide: a scope is a landing zone "where and how your application runs").
+Unlike OAM runtimes, which put a component without a scope into a default
+"root" scope (the OAM specification's application scopes), landfall has no
+implicit Scope: a workload that is in none is deployed nowhere, which is
+rarely what its author meant.
 
 ## Example
 ```yaml fail

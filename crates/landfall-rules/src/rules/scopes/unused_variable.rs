@@ -22,7 +22,7 @@ Application's own `configs` files (config files are templated with
 The finding is on the variable's name.
 
 ## Why
-Seed 003 (Avassa application specification): application variables are
+Avassa's application specification reference: application variables are
 referenced as `${NAME}` in a container's env, command and entrypoint and in
 config-map files. A variable that nothing references is usually a
 misspelling on one side (the reference then points nowhere, which

@@ -22,7 +22,7 @@ A version must also be a string: `version: 2.4` is a YAML number, which
 `schema` reports; quote it (`version: "2.4"`).
 
 ## Why
-Seed 003 (Avassa applications) defines the version as
+Avassa's application specification reference defines the version as
 `string <version> ^[a-zA-Z0-9\-.+]+$`: a target refuses any other. The
 version is also what `upgradeFrom` regexps are matched against the next
 time the application is upgraded, so it should be a plain token such as
@@ -164,7 +164,7 @@ impl Rule for InvalidVersion {
             )
             .with_span_label("not allowed in a version")
             .with_help(help)
-            .with_note("versions match ^[a-zA-Z0-9\\-.+]+$ (seed 003, Avassa application version)"),
+            .with_note("versions match ^[a-zA-Z0-9\\-.+]+$ (Avassa's application specification)"),
         );
     }
 }

@@ -38,12 +38,12 @@ The regexp is matched against the whole running version, as if written
 `^(?:…)$`: `2\.4\..*` matches `2.4.0` but not `12.4.0`.
 
 ## Why
-Seed 003 (Avassa applications, `upgrade-from`): when the version changes,
-the entries are checked in order and the first whose `version-regexp`
-matches the running version is used. A regexp that does not compile makes
-the upgrade fail when it is needed, long after the spec was written; the
-seed's own examples (`"2\\.4\\..*"`) show how easy it is to get the
-escaping wrong.
+Avassa's application specification reference, on `upgrade-from`: when the
+version changes, the entries are checked in order and the first whose
+`version-regexp` matches the running version is used. A regexp that does not
+compile makes the upgrade fail when it is needed, long after the spec was
+written; the reference's own examples (`"2\\.4\\..*"`) show how easy it is
+to get the escaping wrong.
 
 ## Example
 ```yaml fail

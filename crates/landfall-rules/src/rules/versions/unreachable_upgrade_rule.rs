@@ -47,10 +47,10 @@ capped (8 MiB of automata, 20 million search steps), past which the later
 entries are not checked.
 
 ## Why
-Seed 003 (Avassa applications, `upgrade-from`): "The list entries are
-checked in the given order. If the application's current version matches
-the version-regexp in the list entry, it is used, and the rest of the list
-entries are ignored." A general entry written before a specific one
+Avassa's application specification reference, on `upgrade-from`: "The list
+entries are checked in the given order. If the application's current version
+matches the version-regexp in the list entry, it is used, and the rest of
+the list entries are ignored." A general entry written before a specific one
 (`2\..*` before `2\.4\..*`) silently turns the specific upgrade procedure
 off: upgrades from 2.4.x would run the general one.
 
@@ -330,7 +330,7 @@ impl Rule for UnreachableUpgradeRule {
                         ))
                         .with_note(
                             "entries are tried in order and the first whose versionRegexp matches \
-                             the whole running version is used (seed 003)",
+                             the whole running version is used",
                         ),
                     );
                 }

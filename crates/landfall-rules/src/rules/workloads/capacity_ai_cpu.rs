@@ -17,7 +17,7 @@ Cron workloads are left to `scaling-metric`, which reports their whole
 `scaling` block.
 
 ## Why
-Seed 002, Control Plane workload reference: "Capacity AI is not available
+The Control Plane workload reference: "Capacity AI is not available
 if CPU Utilization is selected because dynamic allocation of CPU resources
 cannot be accomplished while scaling replicas based on the usage of its
 CPU." Capacity AI lowers a container's CPU to what it uses; scaling on CPU

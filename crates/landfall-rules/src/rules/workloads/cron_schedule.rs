@@ -40,9 +40,9 @@ not every 90 minutes), and a day of month that never occurs in the months
 selected (`0 0 30 2 *`).
 
 ## Why
-Seed 002, Control Plane workload reference: a cron workload runs on
-`job.schedule`, a cron expression; seed 001, Scaleway Serverless
-Containers: schedules are "UNIX formatted" cron, "5 4 * * 0" meaning 04:05
+The Control Plane workload reference: a cron workload runs on
+`job.schedule`, a cron expression; Scaleway's Serverless Containers API
+reference: schedules are "UNIX formatted" cron, "5 4 * * 0" meaning 04:05
 every Sunday, in UTC. A schedule the scheduler rejects fails at deploy
 time; one it accepts but reads differently (seconds taken for minutes, a
 step that does not carry over) runs at the wrong times without a word.

@@ -19,7 +19,7 @@ That `spec.job` is there exactly when the workload is a cron workload:
 - a serverless or standard workload has no `job`.
 
 ## Why
-Seed 002, Control Plane workload reference: cron workloads "must" be
+The Control Plane workload reference: cron workloads "must" be
 configured with `job.schedule`, and the `job` settings (schedule,
 concurrency policy, restart policy, history limit, deadline, suspend) only
 describe a workload that "runs on a schedule and is expected to complete".

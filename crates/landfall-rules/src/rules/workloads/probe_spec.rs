@@ -24,7 +24,7 @@ Each readiness, liveness and startup probe of each container:
   does not parse is left to `invalid-quantity`.
 
 ## Why
-Seed 002, Control Plane workload reference: the failure threshold "must be
+The Control Plane workload reference: the failure threshold "must be
 between 1 and 20 inclusive, default is 3", and probes follow the
 Kubernetes probe semantics it refers to. A probe on a port the container
 does not expose checks nothing the platform routes to (and on most targets

@@ -24,8 +24,8 @@ Cron workloads are left to `scaling-metric`, which reports their whole
 ## Why
 A replica count cannot be negative, and a workload cannot keep more
 replicas running at least than it may run at most: a platform would either
-reject the workload or silently pick one of the two bounds. Seed 002,
-Control Plane workload reference, bounds `autoscaling.minScale` by the
+reject the workload or silently pick one of the two bounds. The
+Control Plane workload reference bounds `autoscaling.minScale` by the
 maximum scale, inclusive.
 
 ## Example

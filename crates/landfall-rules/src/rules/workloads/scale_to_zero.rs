@@ -21,7 +21,7 @@ That `minScale: 0` (scale to zero) is only written where it can work:
   `concurrency` on a serverless workload, the serverless default.
 
 ## Why
-Seed 002, Control Plane workload reference: "the scale to zero
+The Control Plane workload reference: "the scale to zero
 functionality is only available for Serverless workloads, and only when
 using the rps or concurrency scaling strategies". A workload at zero
 replicas is woken by an incoming request: only a request-driven metric can

@@ -24,7 +24,7 @@ That `spec.scaling` fits the workload type:
 is omitted nothing is checked here.
 
 ## Why
-Seed 002, Control Plane workload reference: "Autoscale by concurrent
+The Control Plane workload reference: "Autoscale by concurrent
 requests" is available to serverless workloads only, "Autoscale by request
 latency" to standard workloads only, and "when using the latency scaling
 strategy, you must choose a metric percentile". A cron workload "runs on a

@@ -23,7 +23,7 @@ That the ports a workload exposes fit its type:
   container, or none.
 
 ## Why
-Seed 002, Control Plane workload reference: "Serverless workloads must
+The Control Plane workload reference: "Serverless workloads must
 expose one HTTP port", cron workloads are "unable to expose any ports",
 only standard workloads "allow multiple exposed ports", and "if a workload
 has more than one container, only one can serve traffic". A serverless
