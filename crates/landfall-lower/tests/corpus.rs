@@ -134,7 +134,8 @@ fn plan_of(files: &[&(String, String)], selector: &ScopeSelector) -> (Option<Pla
         .map(|d| {
             let (start, _) = db.range(d.span);
             format!(
-                "{}[{}] {}:{}:{}: {}\n",
+                "{}{}[{}] {}:{}:{}: {}\n",
+                if d.is_suppressed() { "suppressed " } else { "" },
                 d.severity.as_str(),
                 d.rule,
                 db.file(d.span.file).name(),
@@ -144,7 +145,7 @@ fn plan_of(files: &[&(String, String)], selector: &ScopeSelector) -> (Option<Pla
             )
         })
         .collect();
-    let blocked = findings.iter().any(Diagnostic::is_error);
+    let blocked = findings.iter().any(|d| d.is_error() && !d.is_suppressed());
     (if blocked { None } else { plan }, listed)
 }
 
