@@ -5,7 +5,6 @@ use super::Rule;
 mod invalid_version;
 mod invalid_version_regexp;
 mod regexp;
-mod scalar;
 mod unreachable_upgrade_rule;
 
 /// The rules of this group, in the order of `rules.md`.
