@@ -8,6 +8,8 @@ mod node;
 mod parse;
 pub mod rules;
 mod scalar;
+mod spans;
 
 pub use node::{Document, Entry, Node, Style, Value};
 pub use parse::{Limits, ParsedFile, decode, oversized, parse, quoted_len};
+pub use spans::{ScalarSpans, value_range_span};

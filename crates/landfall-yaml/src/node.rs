@@ -38,6 +38,18 @@ pub struct Entry {
 }
 
 /// A node and its byte range `start..end` in the file.
+///
+/// The range starts at the node's first byte: its `&anchor` or `!tag` when
+/// it has one (the YAML node includes its properties), else its quote, its
+/// block header (`|`, `>`), its bracket, its first `-` or key, or its first
+/// character. It ends at its last byte: a closing quote or bracket, a block
+/// collection's last child, a block scalar's last non-blank character (the
+/// line breaks its chomping keeps come after). An empty scalar is an empty
+/// range just after the `:`, `-` or `?` that introduced it. A node copied
+/// by an alias keeps the span of the node it copies. [`ScalarSpans`] maps a
+/// range of a scalar's value to its source.
+///
+/// [`ScalarSpans`]: crate::ScalarSpans
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     pub start: u32,

@@ -60,6 +60,7 @@ pub fn parse(file: FileId, text: &str, limits: &Limits) -> ParsedFile {
         documents: Vec::new(),
         diagnostics: Vec::new(),
         root: None,
+        last_end: 0,
     };
     builder.run();
     parsed.documents = builder.documents;
@@ -126,6 +127,12 @@ struct Builder<'a> {
     documents: Vec<Document>,
     diagnostics: Vec<Diagnostic>,
     root: Option<Node>,
+    /// One past the last byte of the text read so far: the end of the
+    /// last node (an alias's own `*name`, not the anchored node it
+    /// copies), or of the last collection opening. Events of empty
+    /// scalars, indentless sequences and block scalars are placed by the
+    /// parser on the next token; they are placed from here instead.
+    last_end: u32,
 }
 
 impl Builder<'_> {
@@ -177,7 +184,7 @@ impl Builder<'_> {
     fn event(&mut self, event: Event<'_>, start: u32, end: u32) -> Result<(), Stop> {
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
-            Event::DocumentStart(_) => {
+            Event::DocumentStart(explicit) => {
                 if self.documents.len() >= self.limits.max_documents {
                     self.diagnostics.push(Diagnostic::new(
                         &INPUT_LIMIT,
@@ -187,8 +194,13 @@ impl Builder<'_> {
                     return Err(Stop);
                 }
                 self.anchors.clear();
+                // An implicit start is placed on the document's content.
+                if explicit {
+                    self.last_end = end.max(start);
+                }
             }
             Event::DocumentEnd => {
+                self.last_end = self.last_end.max(end);
                 if let Some(root) = self.root.take() {
                     self.documents.push(Document {
                         index: self.documents.len(),
@@ -197,27 +209,27 @@ impl Builder<'_> {
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
-                // The parser's end of a quoted scalar runs on over trailing
-                // blanks and a comment; the closing quote is the real end.
-                let end = match style {
-                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
-                        quoted_end(self.text, start).unwrap_or(end)
-                    }
-                    _ => end,
-                };
+                let has_properties = anchor != 0 || tag.is_some();
+                let (start, end) = self.scalar_extent(&text, style, has_properties, start, end);
                 let node = self.scalar(&text, style, tag.as_deref(), start, end);
+                self.last_end = end;
                 self.complete(node, anchor)?;
             }
             Event::Alias(id) => {
                 let node = self.alias(id, start, end)?;
+                // The copy keeps the anchored node's spans; the text read
+                // so far ends after this `*name`.
+                self.last_end = end;
                 self.complete(node, 0)?;
             }
             Event::SequenceStart(anchor, tag) => {
                 self.collection_tag(tag.as_deref(), "seq", start, end);
                 self.enter(start, end)?;
+                let (start, flow) =
+                    self.collection_start(anchor != 0 || tag.is_some(), true, start, end);
                 self.stack.push(Frame::Seq {
                     start,
-                    flow: end > start,
+                    flow,
                     anchor,
                     items: Vec::new(),
                 });
@@ -225,9 +237,11 @@ impl Builder<'_> {
             Event::MappingStart(anchor, tag) => {
                 self.collection_tag(tag.as_deref(), "map", start, end);
                 self.enter(start, end)?;
+                let (start, flow) =
+                    self.collection_start(anchor != 0 || tag.is_some(), false, start, end);
                 self.stack.push(Frame::Map {
                     start,
-                    flow: end > start,
+                    flow,
                     anchor,
                     entries: Vec::new(),
                     key: None,
@@ -238,45 +252,192 @@ impl Builder<'_> {
                 let Some(frame) = self.stack.pop() else {
                     return Ok(());
                 };
-                // A flow collection ends after its bracket; the event's own
-                // end runs on over a trailing comment.
-                let end = match self.text.as_bytes().get(start as usize) {
-                    Some(b']' | b'}') => start + 1,
-                    _ => end,
+                let (s, flow) = match &frame {
+                    Frame::Seq { start, flow, .. } | Frame::Map { start, flow, .. } => {
+                        (*start, *flow)
+                    }
                 };
+                let stop = if flow {
+                    // The event starts at the bracket, or at a trailing
+                    // comma before it; its end runs on over blanks and a
+                    // comment.
+                    let at = self.skip(start, b",");
+                    match self.text.as_bytes().get(at as usize) {
+                        Some(b']' | b'}') => at + 1,
+                        _ => end,
+                    }
+                } else {
+                    // A block collection ends with its last child's text.
+                    self.last_end
+                };
+                let stop = stop.max(s);
                 let (node, anchor) = match frame {
-                    Frame::Seq {
-                        start: s,
-                        flow,
-                        anchor,
-                        items,
-                    } => {
-                        let stop = if flow {
-                            end
-                        } else {
-                            items.last().map_or(s, |n| n.end)
-                        };
-                        (node(s, stop, Value::Seq(items)), anchor)
-                    }
+                    Frame::Seq { anchor, items, .. } => (node(s, stop, Value::Seq(items)), anchor),
                     Frame::Map {
-                        start: s,
-                        flow,
-                        anchor,
-                        entries,
-                        ..
-                    } => {
-                        let stop = if flow {
-                            end
-                        } else {
-                            entries.last().map_or(s, |e| e.value.end.max(e.key.end))
-                        };
-                        (node(s, stop, Value::Map(entries)), anchor)
-                    }
+                        anchor, entries, ..
+                    } => (node(s, stop, Value::Map(entries)), anchor),
                 };
+                self.last_end = stop;
                 self.complete(node, anchor)?;
             }
         }
         Ok(())
+    }
+
+    /// The first byte at or after `from` that is not a blank, a line break,
+    /// a byte order mark, a comment or one of `also`: the next token when
+    /// `from` lies between tokens.
+    fn skip(&self, from: u32, also: &[u8]) -> u32 {
+        let bytes = self.text.as_bytes();
+        let mut i = from as usize;
+        while i < bytes.len() {
+            match bytes[i] {
+                b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+                b'#' => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                // U+FEFF, the byte order mark, as UTF-8.
+                0xEF if bytes[i..].starts_with(&[0xEF, 0xBB, 0xBF]) => i += 3,
+                b if also.contains(&b) => i += 1,
+                _ => break,
+            }
+        }
+        i as u32
+    }
+
+    /// One past the last byte of `start..end` that is not a blank or a
+    /// line break: an event's span runs on over the blanks after it.
+    fn trim_end(&self, start: u32, end: u32) -> u32 {
+        let bytes = self.text.as_bytes();
+        let mut end = end.max(start) as usize;
+        while end > start as usize
+            && matches!(bytes.get(end - 1), Some(b' ' | b'\t' | b'\r' | b'\n'))
+        {
+            end -= 1;
+        }
+        end as u32
+    }
+
+    /// Where a scalar's node starts and ends: at its properties or its
+    /// first character (a quote, `|`, `>`), and at its last character.
+    fn scalar_extent(
+        &self,
+        text: &str,
+        style: ScalarStyle,
+        has_properties: bool,
+        start: u32,
+        end: u32,
+    ) -> (u32, u32) {
+        let bytes = self.text.as_bytes();
+        match style {
+            // The parser's end of a quoted scalar runs on over trailing
+            // blanks and a comment; the closing quote is the real end.
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                (start, quoted_end(self.text, start).unwrap_or(end))
+            }
+            ScalarStyle::Literal | ScalarStyle::Folded => {
+                // Without properties the parser starts a block scalar at
+                // its content: its indicator is the next token after the
+                // text read so far (past the `:`, `-` or `?` before it).
+                let header =
+                    if has_properties || matches!(bytes.get(start as usize), Some(b'|' | b'>')) {
+                        start
+                    } else {
+                        let at = self.skip(self.last_end, b":-?.");
+                        match bytes.get(at as usize) {
+                            Some(b'|' | b'>') if at <= start => at,
+                            _ => start,
+                        }
+                    };
+                let indicator = self.text[header as usize..]
+                    .find(['|', '>'])
+                    .map_or(header as usize, |i| header as usize + i);
+                // `|`, then its indentation and chomping indicators.
+                let header_end = indicator
+                    + 1
+                    + bytes[(indicator + 1).min(bytes.len())..]
+                        .iter()
+                        .take_while(|b| matches!(b, b'0'..=b'9' | b'+' | b'-'))
+                        .count();
+                // The content ends at its last non-blank character; the
+                // line breaks after it (which chomping may keep in the
+                // value) are not part of the node's span.
+                let header_end = header_end as u32;
+                let content_start = self.text[header_end as usize..]
+                    .find('\n')
+                    .map_or(header_end, |i| header_end + i as u32 + 1);
+                let content_end = self.trim_end(content_start, end);
+                if content_end > content_start {
+                    (header, content_end)
+                } else {
+                    (header, header_end)
+                }
+            }
+            ScalarStyle::Plain if text.is_empty() => {
+                if has_properties {
+                    // Only `&anchor` or `!tag`: the span is theirs.
+                    return (start, self.trim_end(start, end));
+                }
+                // Nothing is written: an empty span after the indicator
+                // that introduced it (the parser puts it on the next
+                // token), or after the text read so far.
+                let at = self.skip(self.last_end, b"");
+                let is_key = matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
+                let after = match bytes.get(at as usize) {
+                    Some(b'-' | b'?') if is_indicator(bytes, at) => at + 1,
+                    Some(b':') if !is_key => at + 1,
+                    _ => self.last_end,
+                };
+                (after, after)
+            }
+            ScalarStyle::Plain => (start, end),
+        }
+    }
+
+    /// Where a collection starts and whether it is a flow one. The
+    /// parser starts a collection at its properties, its bracket, or its
+    /// first key or `-`, except a sequence written at its key's
+    /// indentation (`key:\n- a`), which it starts after the first `- `.
+    fn collection_start(
+        &mut self,
+        has_properties: bool,
+        seq: bool,
+        start: u32,
+        end: u32,
+    ) -> (u32, bool) {
+        let bytes = self.text.as_bytes();
+        // The bracket, or the first child, after the properties.
+        let mut content = start;
+        while has_properties && matches!(bytes.get(content as usize), Some(b'&' | b'!')) {
+            while (content as usize) < bytes.len()
+                && !matches!(bytes[content as usize], b' ' | b'\t' | b'\r' | b'\n')
+            {
+                content += 1;
+            }
+            content = self.skip(content, b"");
+        }
+        // A flow collection's event covers its bracket; a block one's
+        // ends before its first child, which may be a flow collection.
+        let flow = matches!(bytes.get(content as usize), Some(b'[' | b'{')) && content < end;
+        let start = if seq && !flow && !has_properties && bytes.get(start as usize) != Some(&b'-') {
+            let at = self.skip(self.last_end, b":?");
+            match bytes.get(at as usize) {
+                Some(b'-') if at <= start => at,
+                _ => start,
+            }
+        } else {
+            start
+        };
+        self.last_end = if flow {
+            content + 1
+        } else if has_properties {
+            self.trim_end(start, content.min(end))
+        } else {
+            start
+        };
+        (start, flow)
     }
 
     fn enter(&mut self, start: u32, end: u32) -> Result<(), Stop> {
@@ -562,6 +723,15 @@ fn find_key(
             .collect()
     });
     index.get(text).copied()
+}
+
+/// Whether the `-` or `?` at `at` is an indicator: followed by a blank, a
+/// line break or the end of the text.
+fn is_indicator(bytes: &[u8], at: u32) -> bool {
+    matches!(
+        bytes.get(at as usize + 1),
+        None | Some(b' ' | b'\t' | b'\r' | b'\n')
+    )
 }
 
 fn node(start: u32, end: u32, value: Value) -> Node {

@@ -5,9 +5,7 @@ use std::collections::HashSet;
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity, Span};
 use landfall_model::{LoadedDocument, Spanned, variable_references};
 
-use super::support::{
-    Binding, Variables, literal_length, setting_label, valid_workloads, value_span,
-};
+use super::support::{Binding, Variables, literal_length, setting_label, valid_workloads};
 use crate::context::{Context, DocumentContext, EffectivePlatform};
 use crate::rules::Rule;
 
@@ -114,9 +112,8 @@ pub struct EnvValueLength;
 
 /// The finding for a value of `length` characters; `expanded` names the
 /// `${NAME}`s whose values made it that long, with where they are defined.
-fn finding<'t>(
+fn finding(
     platform: &EffectivePlatform,
-    text: impl Fn(Span) -> &'t str + Copy,
     name: &Spanned<String>,
     value: &Spanned<String>,
     length: usize,
@@ -135,7 +132,7 @@ fn finding<'t>(
     };
     let mut d = Diagnostic::new(
         &META,
-        value_span(text(value.span), value),
+        value.span,
         format!(
             "the value of `{}` is {length} characters long{once}; the platform allows at most {}{default}",
             name.value, max.value
@@ -145,7 +142,7 @@ fn finding<'t>(
     for (var, span, len) in expanded {
         d = d.with_label(*span, format!("`{var}` is {len} characters long"));
     }
-    d = setting_label(d, max.span, text, "the platform's limit");
+    d = setting_label(d, max.span, "the platform's limit");
     d.with_help(
         "put long values (certificates, JSON documents) in a file: an Application config mounted with a `config://` volume",
     )
@@ -178,14 +175,7 @@ impl Rule for EnvValueLength {
                 }
                 let length = literal_length(&value.value);
                 if i64::try_from(length).unwrap_or(i64::MAX) > max {
-                    out.push(finding(
-                        ctx.platform,
-                        |s| ctx.text(s),
-                        name,
-                        value,
-                        length,
-                        &[],
-                    ));
+                    out.push(finding(ctx.platform, name, value, length, &[]));
                 }
             }
         }
@@ -217,21 +207,14 @@ impl Rule for EnvValueLength {
                             let len = v.value.chars().count();
                             length += len;
                             if len > 0 && labelled.insert(r.name) {
-                                let span = value_span(ctx.text(v.span), v);
+                                let span = v.span;
                                 expanded.push((var.name.value.as_str(), span, len));
                             }
                         }
                     }
                     length += literal_length(text.get(at..).unwrap_or_default());
                     if i64::try_from(length).unwrap_or(i64::MAX) > max {
-                        out.push(finding(
-                            ctx.platform,
-                            |s| ctx.text(s),
-                            name,
-                            value,
-                            length,
-                            &expanded,
-                        ));
+                        out.push(finding(ctx.platform, name, value, length, &expanded));
                     }
                 }
             }

@@ -7,7 +7,8 @@ use std::ops::Range;
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
 
-use super::support::{inner_span, value_span};
+use landfall_yaml::value_range_span;
+
 use crate::context::DocumentContext;
 use crate::rules::Rule;
 
@@ -286,12 +287,12 @@ impl Rule for InvalidCidr {
                 };
                 let text = ctx.text(entry.span);
                 let value = entry.value.as_str();
-                let whole = value_span(text, entry);
+                let whole = entry.span;
                 let at = |range: Range<usize>| {
                     if range.is_empty() {
                         whole
                     } else {
-                        inner_span(text, entry, range)
+                        value_range_span(text, entry.span, value, range)
                     }
                 };
                 let (span, message, label, help) = match error {

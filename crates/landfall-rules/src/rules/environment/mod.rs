@@ -56,10 +56,8 @@ mod tests {
             let _ = super::support::literal_length(s);
             let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
             let value = Spanned::new(s.clone(), Span::new(FileId(0), 3, 3 + len));
-            let whole = super::support::value_span(s, &value);
-            assert!(whole.start <= whole.end && whole.end <= 3 + len);
             for end in 0..=s.len() {
-                let span = super::support::inner_span(s, &value, 0..end);
+                let span = landfall_yaml::value_range_span(s, value.span, s, 0..end);
                 assert!(span.start <= span.end && span.end <= 3 + len, "{s:?}");
             }
         }

@@ -7,7 +7,9 @@ use std::ops::Range;
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
 
-use super::support::{inner_span, setting_label, value_span};
+use landfall_yaml::value_range_span;
+
+use super::support::setting_label;
 use crate::context::DocumentContext;
 use crate::rules::Rule;
 
@@ -179,7 +181,7 @@ impl Rule for MountPath {
                 let Some(path) = &volume.path else { continue };
                 let p = path.value.as_str();
                 let text = ctx.text(path.span);
-                let whole = value_span(text, path);
+                let whole = path.span;
                 if !seen.insert(p) {
                     // `duplicate-name` reports the second one.
                     continue;
@@ -205,7 +207,7 @@ impl Rule for MountPath {
                     out.push(
                         Diagnostic::new(
                             &META,
-                            inner_span(text, path, range),
+                            value_range_span(text, path.span, p, range),
                             format!("mount path `{p}` has a `..` segment"),
                         )
                         .with_span_label("`..`")
@@ -249,7 +251,6 @@ impl Rule for MountPath {
                         .reserved_mount_paths
                         .get(i)
                         .and_then(|r| r.span),
-                    |s| ctx.text(s),
                     "reserved here",
                 );
                 out.push(

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity, Span};
 use landfall_model::{LoadedDocument, Spanned, variable_references};
 
-use super::support::{Binding, Variables, valid_workloads, value_span};
+use super::support::{Binding, Variables, valid_workloads};
 use crate::context::{Context, DocumentContext};
 use crate::rules::Rule;
 
@@ -249,7 +249,7 @@ impl Rule for PlaintextSecret {
     fn check_document(
         &self,
         doc: &LoadedDocument,
-        ctx: &DocumentContext,
+        _ctx: &DocumentContext,
         out: &mut Vec<Diagnostic>,
     ) {
         let Some(workload) = doc.doc.as_workload() else {
@@ -268,7 +268,7 @@ impl Rule for PlaintextSecret {
                 out.push(
                     Diagnostic::new(
                         &META,
-                        value_span(ctx.text(value.span), value),
+                        value.span,
                         format!("`{n}` looks like a secret ({word}), but its value is written in plain text"),
                     )
                     .with_span_label("plain text")
@@ -333,7 +333,7 @@ impl Rule for PlaintextSecret {
                     for &(_, var, v) in &plain {
                         if labelled.insert(var) {
                             d = d.with_label(
-                                value_span(ctx.text(v.span), v),
+                                v.span,
                                 format!("`{var}` is written in plain text here"),
                             );
                         }

@@ -4,7 +4,7 @@
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
 
-use super::support::{setting_label, value_span};
+use super::support::setting_label;
 use crate::context::DocumentContext;
 use crate::rules::Rule;
 
@@ -132,7 +132,7 @@ impl Rule for ReservedEnv {
                 if let Some(setting) = reserved.iter().find(|r| r.value == n) {
                     let mut d = Diagnostic::new(
                         &META,
-                        value_span(ctx.text(name.span), name),
+                        name.span,
                         format!(
                             "`{n}` is a reserved environment variable: the platform sets it itself"
                         ),
@@ -141,12 +141,7 @@ impl Rule for ReservedEnv {
                     .with_help(format!(
                         "rename the variable; `{n}` cannot be set in a container's env"
                     ));
-                    d = setting_label(
-                        d,
-                        setting.span,
-                        |s| ctx.text(s),
-                        "reserved by the platform here",
-                    );
+                    d = setting_label(d, setting.span, "reserved by the platform here");
                     if !written {
                         d = d.with_note(
                             "`K_SERVICE`, `K_CONFIGURATION` and `K_REVISION` are reserved by the default platform; a Platform document's `reservedEnv` replaces the list",
@@ -157,7 +152,7 @@ impl Rule for ReservedEnv {
                     out.push(
                         Diagnostic::new(
                             &META,
-                            value_span(ctx.text(name.span), name),
+                            name.span,
                             format!("`{n}` starts with `{LANDFALL_PREFIX}`, which landfall reserves for the variables it sets"),
                         )
                         .with_span_label("reserved prefix")

@@ -1,85 +1,18 @@
-//! Helpers shared by the environment and volume rules: spans inside string
-//! values, the Workloads of a project, the variables of an Application
+//! Helpers shared by the environment and volume rules: the Workloads of a
+//! project, the variables of an Application
 //! looked up by name, and what a `${NAME}` is bound to.
-
-use std::collections::HashMap;
-use std::ops::Range;
 
 use landfall_diagnostics::{Diagnostic, Span};
 use landfall_model::{Application, LoadedDocument, Spanned, Variable, VariableSource, Workload};
-use landfall_yaml::quoted_len;
+use std::collections::HashMap;
 
 use crate::context::Context;
 
-/// The span of a string value, trimmed to its closing quote when it is
-/// quoted: the parser's span of a quoted scalar in block context can run on
-/// over the rest of the line (comments included).
-pub fn value_span(source_text: &str, value: &Spanned<String>) -> Span {
-    let span = value.span;
-    // A block scalar's span starts at its content, which may itself start
-    // with a quote: then the source repeats the value's first line, which a
-    // quoted scalar's source never does (a value starting with its own
-    // quote character is written with that quote escaped).
-    let first_line = value.value.split('\n').next().unwrap_or_default();
-    if source_text.starts_with(['"', '\''])
-        && value.value.get(..1) == source_text.get(..1)
-        && source_text.starts_with(first_line)
-    {
-        return span;
-    }
-    quoted_span(source_text, span)
-}
-
-/// `span`, trimmed to the closing quote when `source_text` (its text) is a
-/// quoted scalar; for platform settings, whose spans come without a value.
-pub fn quoted_span(source_text: &str, span: Span) -> Span {
-    match quoted_len(source_text).and_then(|len| u32::try_from(len).ok()) {
-        Some(len) if span.start + len <= span.end => {
-            Span::new(span.file, span.start, span.start + len)
-        }
-        _ => span,
-    }
-}
-
-/// The span of the bytes `range` of a string value in its source, when the
-/// scalar is written plain or quoted without escapes, so that the source
-/// text is the value itself (plus its quotes). Otherwise (escapes, folded
-/// lines, block scalars) the whole value's span: never a wrong place.
-pub fn inner_span(source_text: &str, value: &Spanned<String>, range: Range<usize>) -> Span {
-    let whole = value_span(source_text, value);
-    let text = source_text
-        .get(..(whole.end - whole.start) as usize)
-        .unwrap_or(source_text);
-    let v = value.value.as_str();
-    let offset = if text == v {
-        Some(0)
-    } else if text.len() == v.len() + 2
-        && quoted_len(text) == Some(text.len())
-        && text.get(1..text.len() - 1) == Some(v)
-    {
-        Some(1)
-    } else {
-        None
-    };
-    match offset {
-        Some(offset) if range.start <= range.end && range.end <= v.len() => {
-            let at = |i: usize| u32::try_from(offset + i).map_or(whole.end, |i| whole.start + i);
-            Span::new(whole.file, at(range.start), at(range.end))
-        }
-        _ => whole,
-    }
-}
-
 /// Adds a secondary label on a platform setting when it was written in a
-/// Platform document; `text` gives the source text of a span.
-pub fn setting_label<'t>(
-    d: Diagnostic,
-    span: Option<Span>,
-    text: impl Fn(Span) -> &'t str,
-    message: &str,
-) -> Diagnostic {
+/// Platform document.
+pub fn setting_label(d: Diagnostic, span: Option<Span>, message: &str) -> Diagnostic {
     match span {
-        Some(span) => d.with_label(quoted_span(text(span), span), message),
+        Some(span) => d.with_label(span, message),
         None => d,
     }
 }
@@ -169,75 +102,6 @@ pub fn literal_length(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use landfall_diagnostics::FileId;
-
-    fn value(text: &str, start: u32, len: u32) -> Spanned<String> {
-        Spanned::new(text.to_string(), Span::new(FileId(0), start, start + len))
-    }
-
-    #[test]
-    fn quoted_values_are_trimmed_to_their_closing_quote() {
-        let v = value("a b", 10, 30);
-        assert_eq!(
-            value_span("\"a b\"  # comment", &v),
-            Span::new(FileId(0), 10, 15)
-        );
-        assert_eq!(
-            value_span("'a b'  # comment", &v),
-            Span::new(FileId(0), 10, 15)
-        );
-        let v = value("it's \"x\"", 10, 30);
-        assert_eq!(
-            value_span("'it''s \"x\"' # c", &v),
-            Span::new(FileId(0), 10, 21)
-        );
-        assert_eq!(
-            value_span("\"it's \\\"x\\\"\" # c", &v),
-            Span::new(FileId(0), 10, 22)
-        );
-        assert_eq!(value_span("plain # c", &v), v.span);
-        assert_eq!(value_span("\"unclosed", &v), v.span);
-        // A literal block scalar whose content starts with a quote.
-        let block = value("\"a\" b\nc\n", 10, 30);
-        assert_eq!(value_span("\"a\" b\n  c\n", &block), block.span);
-        // Quoted values that start with their own quote character.
-        let v = value("\"x", 10, 30);
-        assert_eq!(value_span(r#""\"x" # c"#, &v), Span::new(FileId(0), 10, 15));
-        let v = value("'x", 10, 30);
-        assert_eq!(value_span("'''x' # c", &v), Span::new(FileId(0), 10, 15));
-        let quoted = value("a..b", 10, 30);
-        assert_eq!(
-            inner_span("\"a..b\"  # c", &quoted, 1..3),
-            Span::new(FileId(0), 12, 14)
-        );
-    }
-
-    #[test]
-    fn inner_spans_follow_quotes_and_fall_back_on_escapes() {
-        let plain = value("a..b", 10, 4);
-        assert_eq!(
-            inner_span("a..b", &plain, 1..3),
-            Span::new(FileId(0), 11, 13)
-        );
-        let quoted = value("a..b", 10, 6);
-        assert_eq!(
-            inner_span("\"a..b\"", &quoted, 1..3),
-            Span::new(FileId(0), 12, 14)
-        );
-        assert_eq!(
-            inner_span("'a..b'", &quoted, 1..3),
-            Span::new(FileId(0), 12, 14)
-        );
-        let escaped = value("a\tb", 10, 6);
-        assert_eq!(inner_span("\"a\\tb\"", &escaped, 1..2), escaped.span);
-        let escaped = value("a\tb", 10, 12);
-        assert_eq!(
-            inner_span("\"a\\tb\" # c", &escaped, 1..2),
-            Span::new(FileId(0), 10, 16)
-        );
-        // A range past the value falls back too.
-        assert_eq!(inner_span("a..b", &plain, 1..9), plain.span);
-    }
 
     #[test]
     fn escapes_shorten_the_value() {

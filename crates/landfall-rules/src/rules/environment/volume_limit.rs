@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
 
-use super::support::{setting_label, value_span};
+use super::support::setting_label;
 use crate::context::DocumentContext;
 use crate::rules::Rule;
 
@@ -135,7 +135,7 @@ impl Rule for VolumeLimit {
                     && first_past.is_none()
                     && i64::try_from(distinct.len()).unwrap_or(i64::MAX) > max.value
                 {
-                    first_past = Some((value_span(ctx.text(uri.span), uri), distinct.len()));
+                    first_past = Some((uri.span, distinct.len()));
                 }
             }
         }
@@ -158,7 +158,7 @@ impl Rule for VolumeLimit {
             ),
         )
         .with_span_label(format!("volume {number}, past the limit"));
-        d = setting_label(d, max.span, |s| ctx.text(s), "the platform's limit");
+        d = setting_label(d, max.span, "the platform's limit");
         out.push(d.with_help(
             "mount fewer volumes; a URI mounted by several containers counts once, so containers can share one",
         ));

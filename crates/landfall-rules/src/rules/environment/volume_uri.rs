@@ -6,7 +6,9 @@ use std::ops::Range;
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity, code_list, did_you_mean};
 use landfall_model::{LoadedDocument, Spanned};
 
-use super::support::{inner_span, valid_workloads, value_span};
+use landfall_yaml::value_range_span;
+
+use super::support::valid_workloads;
 use crate::context::{Context, DocumentContext};
 use crate::rules::Rule;
 
@@ -248,7 +250,7 @@ impl Rule for VolumeUri {
                     out.push(
                         Diagnostic::new(
                             &META,
-                            inner_span(ctx.text(uri.span), uri, range),
+                            value_range_span(ctx.text(uri.span), uri.span, &uri.value, range),
                             format!("no config `{name}` in Application `{app_name}`"),
                         )
                         .with_span_label("unknown config")
@@ -282,7 +284,7 @@ fn uri_finding(uri: &Spanned<String>, text: &str, error: UriError) -> Diagnostic
                 }
                 _ => format!("volume URI `{value}` has no scheme"),
             };
-            Diagnostic::new(&META, value_span(text, uri), message)
+            Diagnostic::new(&META, uri.span, message)
                 .with_span_label("expected `SCHEME://NAME`")
                 .with_help(help)
         }
@@ -291,7 +293,7 @@ fn uri_finding(uri: &Spanned<String>, text: &str, error: UriError) -> Diagnostic
             let rest = &value[range.end + 3..];
             Diagnostic::new(
                 &META,
-                inner_span(text, uri, range),
+                value_range_span(text, uri.span, &uri.value, range),
                 format!("unknown volume scheme `{scheme}://`"),
             )
             .with_span_label("not scratch, secret, config or volume")
@@ -301,7 +303,7 @@ fn uri_finding(uri: &Spanned<String>, text: &str, error: UriError) -> Diagnostic
             let scheme = value.trim_end_matches("://");
             Diagnostic::new(
                 &META,
-                value_span(text, uri),
+                uri.span,
                 format!("volume URI `{value}` has no name after the scheme"),
             )
             .with_span_label("no name")
@@ -314,7 +316,7 @@ fn uri_finding(uri: &Spanned<String>, text: &str, error: UriError) -> Diagnostic
             let name = value[range.start..].trim_start_matches('/');
             Diagnostic::new(
                 &META,
-                inner_span(text, uri, range),
+                value_range_span(text, uri.span, &uri.value, range),
                 format!("the name in volume URI `{value}` starts with `/`"),
             )
             .with_span_label("a name, not a path")

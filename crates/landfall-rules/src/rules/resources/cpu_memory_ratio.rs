@@ -5,7 +5,7 @@ use landfall_model::LoadedDocument;
 
 use super::support::{
     QuantityKind, container_anchor, container_cpu, container_label, container_memory, less,
-    scalar_span, show_bytes, show_millicores, show_millicores_up,
+    show_bytes, show_millicores, show_millicores_up,
 };
 use crate::context::DocumentContext;
 use crate::rules::Rule;
@@ -151,12 +151,11 @@ impl Rule for CpuMemoryRatio {
             let message =
                 format!("{memory_phrase} needs at least {needed_shown} CPU, got {cpu_phrase}");
             let mut d = match (cpu.written, memory.written) {
-                (Some(c), _) => Diagnostic::new(&META, scalar_span(ctx, c), message)
+                (Some(c), _) => Diagnostic::new(&META, c.span, message)
                     .with_span_label(format!("needs at least {needed_shown}")),
-                (None, Some(m)) => Diagnostic::new(&META, scalar_span(ctx, m), message)
-                    .with_span_label(format!(
-                        "needs at least {needed_shown} CPU, the default is {got_shown}"
-                    )),
+                (None, Some(m)) => Diagnostic::new(&META, m.span, message).with_span_label(
+                    format!("needs at least {needed_shown} CPU, the default is {got_shown}"),
+                ),
                 (None, None) => Diagnostic::new(&META, container_anchor(container), message)
                     .with_span_label(format!(
                         "{} gets the default {got_shown} CPU and {memory_shown} of memory",
@@ -164,7 +163,7 @@ impl Rule for CpuMemoryRatio {
                     )),
             };
             if let (Some(_), Some(m)) = (cpu.written, memory.written) {
-                d = d.with_label(scalar_span(ctx, m), format!("{memory_shown} of memory"));
+                d = d.with_label(m.span, format!("{memory_shown} of memory"));
             }
             if let Some(span) = ratio.span {
                 d = d.with_label(span, format!("at most {} MiB per millicore", ratio.value));

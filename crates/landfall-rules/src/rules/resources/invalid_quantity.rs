@@ -3,7 +3,9 @@
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::{Document, LoadedDocument, Scalar, Spanned};
 
-use super::support::{Problem, QuantityKind, parse_duration_value, parse_resource, span_in_value};
+use landfall_yaml::value_range_span;
+
+use super::support::{Problem, QuantityKind, parse_duration_value, parse_resource};
 use crate::context::DocumentContext;
 use crate::rules::Rule;
 
@@ -203,12 +205,16 @@ fn duration(
 }
 
 fn report(ctx: &DocumentContext, value: &Spanned<Scalar>, problem: Problem) -> Diagnostic {
-    let span = span_in_value(
-        ctx.text(value.span),
-        value.span,
-        &value.value.text,
-        problem.offset,
-    );
+    // The character at the problem's offset; the whole value when there is
+    // none (a problem with the value as a whole, or at its end).
+    let text = value.value.text.as_str();
+    let at = problem
+        .offset
+        .and_then(|o| Some(o..o + text.get(o..)?.chars().next()?.len_utf8()));
+    let span = match at {
+        Some(range) => value_range_span(ctx.text(value.span), value.span, text, range),
+        None => value.span,
+    };
     Diagnostic::new(&META, span, problem.message)
         .with_span_label(problem.label)
         .with_help(problem.help)

@@ -4,7 +4,7 @@
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::{LoadedDocument, variable_references};
 
-use super::support::{in_port_range, value_span};
+use super::support::in_port_range;
 use crate::context::DocumentContext;
 use crate::rules::Rule;
 
@@ -106,7 +106,7 @@ impl Rule for PortEnvMismatch {
     fn check_document(
         &self,
         doc: &LoadedDocument,
-        ctx: &DocumentContext,
+        _ctx: &DocumentContext,
         out: &mut Vec<Diagnostic>,
     ) {
         let Some(workload) = doc.doc.as_workload() else {
@@ -139,7 +139,7 @@ impl Rule for PortEnvMismatch {
             };
             let mut d = Diagnostic::new(
                 &META,
-                value_span(ctx.text(value.span), value.span, &value.value),
+                value.span,
                 format!("PORT is set to \"{}\" but {exposes}", value.value),
             )
             .with_span_label(format!("not {exposed}"))

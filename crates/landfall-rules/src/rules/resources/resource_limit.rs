@@ -6,7 +6,7 @@ use landfall_model::{Container, LoadedDocument};
 
 use super::support::{
     QuantityKind, Resource, container_anchor, container_cpu, container_label, container_memory,
-    less, scalar_span, show_bytes, show_millicores,
+    less, show_bytes, show_millicores,
 };
 use crate::context::{DocumentContext, Setting};
 use crate::rules::Rule;
@@ -118,7 +118,6 @@ impl Rule for ResourceLimit {
         for container in &workload.containers {
             if let Some(cpu) = container_cpu(container) {
                 check(
-                    ctx,
                     out,
                     container,
                     cpu,
@@ -129,7 +128,6 @@ impl Rule for ResourceLimit {
             }
             if let Some(memory) = container_memory(container) {
                 check(
-                    ctx,
                     out,
                     container,
                     memory,
@@ -143,7 +141,6 @@ impl Rule for ResourceLimit {
 }
 
 fn check(
-    ctx: &DocumentContext,
     out: &mut Vec<Diagnostic>,
     container: &Container,
     value: Resource,
@@ -178,7 +175,7 @@ fn check(
             }
             let d = Diagnostic::new(
                 &META,
-                scalar_span(ctx, written),
+                written.span,
                 format!("{what} {shown} is {relation} the platform's {word} of {limit}"),
             )
             .with_span_label(format!("{relation} {limit}"));

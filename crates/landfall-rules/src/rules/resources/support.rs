@@ -7,7 +7,6 @@ use landfall_diagnostics::Span;
 use landfall_model::defaults;
 use landfall_model::{Container, Scalar, Spanned, Workload};
 
-use crate::context::DocumentContext;
 use landfall_model::quantity::{
     Quantity, format_bytes, format_millicores, parse_duration, parse_quantity,
 };
@@ -271,62 +270,6 @@ fn duration_problem(text: &str, offset: usize, fallback: String) -> (String, Str
     (label, help)
 }
 
-/// Where the text of a scalar's value starts in its source (0 for plain
-/// scalars, 1 after the quote of quoted ones without escapes) and the span
-/// of the scalar itself, quotes included; `None` when the value cannot be
-/// found verbatim (escapes, block scalars, numbers written differently).
-/// The node's span may run past the closing quote (up to a trailing
-/// comment), so the scalar's own end is found from the value.
-fn locate(source: &str, span: Span, value: &str) -> Option<(usize, Span)> {
-    let (base, len) = if source.starts_with(['"', '\'']) {
-        let quote = source.as_bytes()[0];
-        let inner = source.get(1..)?;
-        if !inner.starts_with(value) || inner.as_bytes().get(value.len()) != Some(&quote) {
-            return None;
-        }
-        (1, value.len() + 2)
-    } else if source.starts_with(value) && !value.is_empty() {
-        (0, value.len())
-    } else {
-        return None;
-    };
-    let end = u32::try_from(span.start as usize + len).ok()?;
-    (end <= span.end).then(|| (base, Span::new(span.file, span.start, end)))
-}
-
-/// The span of a scalar value (quotes included, nothing after them).
-pub(super) fn value_span(source: &str, span: Span, value: &str) -> Span {
-    locate(source, span, value).map_or(span, |(_, s)| s)
-}
-
-/// The span of a written quantity or duration, quotes included.
-pub(super) fn scalar_span(ctx: &DocumentContext, scalar: &Spanned<Scalar>) -> Span {
-    value_span(ctx.text(scalar.span), scalar.span, &scalar.value.text)
-}
-
-/// The span of the character at `offset` in the value of a scalar whose
-/// node covers `span` and whose source text is `source`. Plain scalars
-/// map one to one, quoted ones without escapes after their quote; for
-/// anything else (escapes, block scalars, numbers), or an offset at the
-/// end of the value, the whole value is the span.
-pub(super) fn span_in_value(source: &str, span: Span, value: &str, offset: Option<usize>) -> Span {
-    let Some((base, whole)) = locate(source, span, value) else {
-        return span;
-    };
-    let Some(offset) = offset else {
-        return whole;
-    };
-    let Some(ch) = value.get(offset..).and_then(|rest| rest.chars().next()) else {
-        return whole;
-    };
-    let start = whole.start as usize + base + offset;
-    let end = start + ch.len_utf8();
-    match (u32::try_from(start), u32::try_from(end)) {
-        (Ok(start), Ok(end)) if end <= whole.end => Span::new(span.file, start, end),
-        _ => whole,
-    }
-}
-
 /// A container's CPU or memory: the value and, when written, where.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Resource<'a> {
@@ -526,7 +469,6 @@ spec:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use landfall_diagnostics::FileId;
 
     fn string(text: &str) -> Scalar {
         Scalar {
@@ -640,45 +582,6 @@ mod tests {
         assert_eq!(e.label, "a duration cannot be negative");
         let e = parse_duration_value("timeout", &string("soon")).unwrap_err();
         assert_eq!(e.offset, Some(0));
-    }
-
-    #[test]
-    fn offsets_map_into_plain_and_quoted_scalars() {
-        let file = FileId(0);
-        let span = Span::new(file, 10, 15);
-        let at = |source, value, offset| span_in_value(source, span, value, offset);
-        assert_eq!(at("512MB", "512MB", Some(4)), Span::new(file, 14, 15));
-        let quoted = Span::new(file, 10, 17);
-        assert_eq!(
-            span_in_value("\"512MB\"", quoted, "512MB", Some(4)),
-            Span::new(file, 15, 16)
-        );
-        assert_eq!(
-            span_in_value("'512MB'", quoted, "512MB", Some(3)),
-            Span::new(file, 14, 15)
-        );
-        // At the end of the value, or through escapes: the whole value.
-        assert_eq!(at("512MB", "512MB", Some(5)), span);
-        assert_eq!(at("512MB", "512MB", None), span);
-        // A quoted scalar whose node runs on to a comment.
-        let long = Span::new(file, 10, 30);
-        assert_eq!(
-            span_in_value("\"1Gi\"  # a comment", long, "1Gi", Some(1)),
-            Span::new(file, 12, 13)
-        );
-        assert_eq!(
-            span_in_value("\"30\"  # a comment", long, "30", Some(2)),
-            Span::new(file, 10, 14)
-        );
-        assert_eq!(
-            value_span("\"3000\"  # a comment", long, "3000"),
-            Span::new(file, 10, 16)
-        );
-        assert_eq!(at("\"\"", "", Some(0)), Span::new(file, 10, 12));
-        assert_eq!(at("\"a\\tb\"", "a\tb", Some(1)), span);
-        assert_eq!(at("512MB", "512MB", None), span);
-        // Never a span that splits a character.
-        assert_eq!(at("5µs", "5µs", Some(2)), Span::new(file, 10, 14));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
 
-use super::support::{parse_duration_value, scalar_span};
+use super::support::parse_duration_value;
 use crate::context::DocumentContext;
 use crate::rules::Rule;
 
@@ -102,7 +102,7 @@ impl Rule for TimeoutRange {
     fn check_document(
         &self,
         doc: &LoadedDocument,
-        ctx: &DocumentContext,
+        _ctx: &DocumentContext,
         out: &mut Vec<Diagnostic>,
     ) {
         let Some(workload) = doc.doc.as_workload() else {
@@ -136,7 +136,7 @@ impl Rule for TimeoutRange {
         out.push(
             Diagnostic::new(
                 &META,
-                scalar_span(ctx, timeout),
+                timeout.span,
                 format!("timeout {shown} is {relation} of {bound}"),
             )
             .with_span_label(format!("{relation} of {bound}"))

@@ -3,10 +3,10 @@
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
 
-use super::scalar::{scalar_span, span_in_scalar};
 use super::shown;
 use crate::context::DocumentContext;
 use crate::rules::Rule;
+use landfall_yaml::{ScalarSpans, value_range_span};
 
 pub static META: RuleMeta = RuleMeta {
     id: "invalid-version",
@@ -135,7 +135,8 @@ impl Rule for InvalidVersion {
             out.push(
                 Diagnostic::new(
                     &META,
-                    scalar_span(ctx.text(version.span), version.span),
+                    ScalarSpans::new(ctx.text(version.span), text)
+                        .map_or(version.span, |s| s.scalar_span(version.span)),
                     "the version is empty",
                 )
                 .with_span_label("empty version")
@@ -146,7 +147,7 @@ impl Rule for InvalidVersion {
         let Some((at, c)) = text.char_indices().find(|&(_, c)| !allowed(c)) else {
             return;
         };
-        let span = span_in_scalar(
+        let span = value_range_span(
             ctx.text(version.span),
             version.span,
             text,

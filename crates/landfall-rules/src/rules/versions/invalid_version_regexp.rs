@@ -1,15 +1,16 @@
 //! `invalid-version-regexp`: an `upgradeFrom` versionRegexp that does not
 //! compile.
 
-use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
+use landfall_diagnostics::{Diagnostic, RuleMeta, Severity, Span};
 use landfall_model::LoadedDocument;
 
 use std::collections::HashMap;
+use std::ops::Range;
 
-use super::scalar::{scalar_span, skip_properties, span_in_scalar};
 use crate::context::DocumentContext;
 use crate::regexp::{MAX_PATTERN_CHARS, NEST_LIMIT, RegexpError, compile_error_cached};
 use crate::rules::Rule;
+use landfall_yaml::{ScalarSpans, Style};
 
 pub static META: RuleMeta = RuleMeta {
     id: "invalid-version-regexp",
@@ -152,30 +153,26 @@ impl Rule for InvalidVersionRegexp {
             let Some(Some(error)) = compiled.get(pattern) else {
                 continue;
             };
-            let source = ctx.text(regexp.span);
+            let spans = ScalarSpans::new(ctx.text(regexp.span), pattern);
+            let at =
+                |range: &Range<usize>| pattern_span(spans.as_ref(), regexp.span, pattern, range);
             let message = format!(
                 "upgradeFrom[{i}].versionRegexp does not compile: {}",
                 error.message
             );
             let mut d = match &error.at {
-                Some(range) => Diagnostic::new(
-                    &META,
-                    span_in_scalar(source, regexp.span, pattern, range.clone()),
-                    message,
-                )
-                .with_span_label(if error.limit {
-                    "nested too deep".to_string()
-                } else {
-                    error.message.clone()
-                }),
-                None => Diagnostic::new(&META, scalar_span(source, regexp.span), message)
+                Some(range) => {
+                    Diagnostic::new(&META, at(range), message).with_span_label(if error.limit {
+                        "nested too deep".to_string()
+                    } else {
+                        error.message.clone()
+                    })
+                }
+                None => Diagnostic::new(&META, scalar(spans.as_ref(), regexp.span), message)
                     .with_span_label("this regexp"),
             };
             if let Some(also) = &error.also {
-                d = d.with_label(
-                    span_in_scalar(source, regexp.span, pattern, also.clone()),
-                    "first written here",
-                );
+                d = d.with_label(at(also), "first written here");
             }
             d = if error.limit {
                 d.with_help(format!(
@@ -188,7 +185,9 @@ impl Rule for InvalidVersionRegexp {
                      write a literal `.`, `(`, `[`, `*` or `+` with a backslash: '2\\.4\\..*'",
                 )
             };
-            let double_quoted = source[skip_properties(source)..].starts_with('"');
+            let double_quoted = spans
+                .as_ref()
+                .is_some_and(|s| s.style() == Style::DoubleQuoted);
             if double_quoted && error.message.contains("escape") {
                 d = d.with_note(
                     "in a double-quoted YAML string a regexp backslash is written `\\\\`; \
@@ -198,6 +197,39 @@ impl Rule for InvalidVersionRegexp {
             out.push(d);
         }
     }
+}
+
+/// The scalar a regexp is written in, without its `&anchor` or `!tag`.
+fn scalar(spans: Option<&ScalarSpans>, node: Span) -> Span {
+    spans.map_or(node, |s| s.scalar_span(node))
+}
+
+/// Where `range` of the pattern was written. A parse error gives an empty
+/// range where something is missing: it points at the character it stands
+/// before, or at the last one at the end of the pattern.
+fn pattern_span(
+    spans: Option<&ScalarSpans>,
+    node: Span,
+    pattern: &str,
+    range: &Range<usize>,
+) -> Span {
+    let range = if range.is_empty() {
+        let next = pattern
+            .get(range.start..)
+            .and_then(|rest| rest.chars().next());
+        match next {
+            Some(c) => range.start..range.start + c.len_utf8(),
+            None => match pattern.char_indices().next_back() {
+                Some((at, c)) => at..at + c.len_utf8(),
+                None => return scalar(spans, node),
+            },
+        }
+    } else {
+        range.clone()
+    };
+    spans
+        .and_then(|s| s.span(node, range))
+        .unwrap_or_else(|| scalar(spans, node))
 }
 
 #[cfg(test)]

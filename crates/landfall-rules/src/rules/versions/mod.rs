@@ -4,7 +4,6 @@ use super::Rule;
 
 mod invalid_version;
 mod invalid_version_regexp;
-mod scalar;
 mod unreachable_upgrade_rule;
 
 /// The rules of this group, in the order of `rules.md`.

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
 
-use super::scalar::scalar_span;
 use super::shown;
 use crate::context::DocumentContext;
 use crate::regexp::{Budget, Memo, Search, Versions, search, versions_cached};
 use crate::rules::Rule;
+use landfall_yaml::ScalarSpans;
 
 pub static META: RuleMeta = RuleMeta {
     id: "unreachable-upgrade-rule",
@@ -276,10 +276,10 @@ impl Rule for UnreachableUpgradeRule {
             .map(|r| r.version_regexp.as_ref().map(|p| p.value.clone()))
             .collect();
         let span_of = |index: usize| {
-            app.upgrade_from[index]
-                .version_regexp
-                .as_ref()
-                .map(|r| scalar_span(ctx.text(r.span), r.span))
+            app.upgrade_from[index].version_regexp.as_ref().map(|r| {
+                ScalarSpans::new(ctx.text(r.span), &r.value)
+                    .map_or(r.span, |s| s.scalar_span(r.span))
+            })
         };
         for (index, verdict) in verdicts(&patterns).iter() {
             let index = *index;
@@ -442,7 +442,8 @@ mod tests {
         );
         assert!(found[0].help.as_deref().unwrap_or("").contains("`|-`"));
         let at = &text[found[0].span.start as usize..found[0].span.end as usize];
-        assert_eq!(at, "2\\..*");
+        // The block scalar, from its header to its last character.
+        assert_eq!(at, "|\n        2\\..*");
     }
 
     #[test]

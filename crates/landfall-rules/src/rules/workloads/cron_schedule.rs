@@ -3,7 +3,6 @@
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
 
-use super::support;
 use crate::context::DocumentContext;
 use crate::cron;
 use crate::rules::Rule;
@@ -131,9 +130,14 @@ impl Rule for CronSchedule {
             return;
         };
         let span = if error.start == error.end {
-            support::whole_value(ctx, schedule)
+            schedule.span
         } else {
-            support::inner_span(ctx, schedule, error.start, error.end)
+            landfall_yaml::value_range_span(
+                ctx.text(schedule.span),
+                schedule.span,
+                &schedule.value,
+                error.start..error.end,
+            )
         };
         let mut diagnostic =
             Diagnostic::new(&META, span, error.message).with_span_label(error.label);

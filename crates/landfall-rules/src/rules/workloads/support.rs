@@ -65,55 +65,6 @@ fn key_before(text: &str, value_start: usize, key: &str) -> Option<(usize, usize
     None
 }
 
-/// Where the characters of a string value start in the source, when they
-/// are written one to one (a plain scalar, or a quoted one without
-/// escapes); `None` otherwise.
-pub fn string_origin(ctx: &DocumentContext, value: &Spanned<String>) -> Option<usize> {
-    let raw = ctx.text(value.span);
-    let start = value.span.start as usize;
-    match raw.chars().next() {
-        // The node's span may run on past the closing quote (over trailing
-        // blanks and a comment), so look for the closing quote itself.
-        Some(quote @ ('"' | '\'')) => {
-            let inner = raw.get(1..)?;
-            let closes = inner.strip_prefix(value.value.as_str())?.starts_with(quote);
-            closes.then_some(start + 1)
-        }
-        _ => (raw.trim_end() == value.value).then_some(start),
-    }
-}
-
-/// The span of bytes `start..end` of a string value, or the whole value
-/// when its characters do not map one to one to the source.
-pub fn inner_span(
-    ctx: &DocumentContext,
-    value: &Spanned<String>,
-    start: usize,
-    end: usize,
-) -> Span {
-    match string_origin(ctx, value) {
-        Some(origin) => Span::new(
-            value.span.file,
-            (origin + start) as u32,
-            (origin + end) as u32,
-        ),
-        None => value.span,
-    }
-}
-
-/// The span of a string value, quotes included, ending at its closing
-/// quote.
-pub fn whole_value(ctx: &DocumentContext, value: &Spanned<String>) -> Span {
-    match string_origin(ctx, value) {
-        Some(origin) if origin > value.span.start as usize => Span::new(
-            value.span.file,
-            value.span.start,
-            (origin + value.value.len() + 1) as u32,
-        ),
-        _ => value.span,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::key_before;
