@@ -4,8 +4,14 @@
 //! asserted:
 //! - inline expectations: a line that ends in `# error: [rule]` (or
 //!   `warning`, `info`; several rules separated by commas) must get exactly
-//!   those findings starting on it, and no other line may get any, so a
-//!   passing case is simply one without expectations;
+//!   those findings starting on it, with that severity, and no other line
+//!   may get any, so a passing case is simply one without expectations.
+//!   Each id is one finding: a rule that fires twice on the line is listed
+//!   twice (`# error: [duplicate-key, duplicate-key]`) or counted
+//!   (`# error: [duplicate-key x2]`). Findings of several severities on one
+//!   line take a marker each (`# error: [schema] # warning: [ambiguous-scalar]`).
+//!   What is compared is the number of findings per (file, line, rule,
+//!   severity): see [`compare`];
 //! - an insta snapshot beside the case (`case.snap`) holding the inputs and
 //!   the rendered human and JSON output;
 //! - every SARIF region (result, related location, suppression) covers
@@ -14,7 +20,7 @@
 //!
 //! `cargo insta review` (or `INSTA_UPDATE=always`) updates snapshots.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use landfall_check::{CheckInput, Stage, check, registry, stage_of};
@@ -48,6 +54,10 @@ fn main() {
     trials.push(Trial::test(
         "every_rule_has_a_failing_case",
         every_rule_has_a_failing_case,
+    ));
+    trials.push(Trial::test(
+        "the_harness_compares_severity_and_count",
+        the_harness_compares_severity_and_count,
     ));
     libtest_mimic::run(&args, trials).exit();
 }
@@ -114,26 +124,38 @@ fn case_files(dir: &Path) -> Vec<(String, String)> {
     files
 }
 
-struct Expected {
+/// One finding as the expectations name it: file, line (1-based), rule id
+/// and severity.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Finding {
     file: String,
     line: u32,
     rule: String,
+    severity: String,
 }
 
-fn expectations(name: &str, text: &str) -> Vec<Expected> {
+const SEVERITIES: [&str; 3] = ["error", "warning", "info"];
+
+/// The findings the inline comments of a file expect, one entry per
+/// finding: `[a, a]` and `[a x2]` are two findings of `a`.
+fn expectations(name: &str, text: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     for (index, line) in text.lines().enumerate() {
-        for severity in ["error", "warning", "info"] {
+        for severity in SEVERITIES {
             let marker = format!("# {severity}: [");
-            if let Some(at) = line.find(&marker) {
+            for (at, _) in line.match_indices(&marker) {
                 let rest = &line[at + marker.len()..];
                 let list = rest.split(']').next().unwrap_or_default();
-                for rule in list.split(',') {
-                    out.push(Expected {
-                        file: name.to_string(),
-                        line: index as u32 + 1,
-                        rule: rule.trim().to_string(),
-                    });
+                for item in list.split(',') {
+                    let (rule, count) = rule_and_count(item.trim());
+                    for _ in 0..count {
+                        out.push(Finding {
+                            file: name.to_string(),
+                            line: index as u32 + 1,
+                            rule: rule.to_string(),
+                            severity: severity.to_string(),
+                        });
+                    }
                 }
             }
         }
@@ -141,15 +163,67 @@ fn expectations(name: &str, text: &str) -> Vec<Expected> {
     out
 }
 
+/// `rule` or `rule xN` (N findings of the rule; `×` works as well as `x`).
+fn rule_and_count(item: &str) -> (&str, usize) {
+    if let Some((rule, count)) = item.rsplit_once([' ', '\t'])
+        && let Some(digits) = count.strip_prefix('x').or_else(|| count.strip_prefix('×'))
+        && let Ok(count) = digits.parse::<usize>()
+    {
+        return (rule.trim_end(), count);
+    }
+    (item, 1)
+}
+
+/// How many findings there are of each (file, line, rule, severity).
+fn counts(findings: &[Finding]) -> BTreeMap<&Finding, usize> {
+    let mut counts = BTreeMap::new();
+    for finding in findings {
+        *counts.entry(finding).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// Compares expected and actual findings as counts per (file, line, rule,
+/// severity): a finding reported twice where it is expected once, or as a
+/// warning where an error is expected, is a difference. The error lists
+/// what is missing and what is unexpected, each with its count.
+fn compare(expected: &[Finding], actual: &[Finding]) -> Result<(), String> {
+    let expected = counts(expected);
+    let actual = counts(actual);
+    let difference = |from: &BTreeMap<&Finding, usize>, to: &BTreeMap<&Finding, usize>| {
+        from.iter()
+            .filter_map(|(finding, &n)| {
+                let other = to.get(finding).copied().unwrap_or(0);
+                (n > other).then(|| {
+                    format!(
+                        "{}:{}: {}[{}] x{}",
+                        finding.file,
+                        finding.line,
+                        finding.severity,
+                        finding.rule,
+                        n - other
+                    )
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    let missing = difference(&expected, &actual);
+    let unexpected = difference(&actual, &expected);
+    if missing.is_empty() && unexpected.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "inline expectations differ\n  expected but not found: {missing:?}\n  found but not expected: {unexpected:?}"
+    ))
+}
+
 fn run_case(dir: &Path) -> Result<(), Failed> {
     let files = case_files(dir);
     let mut db = SourceDb::new();
     let mut inputs = Vec::new();
-    let mut expected = BTreeSet::new();
+    let mut expected = Vec::new();
     for (name, text) in &files {
-        for e in expectations(name, text) {
-            expected.insert((e.file, e.line, e.rule));
-        }
+        expected.extend(expectations(name, text));
         let file = db.add(name.clone(), text.clone());
         // Policy files are read because the Platform lists them, as a
         // directory walk would (it reads only YAML files).
@@ -163,17 +237,18 @@ fn run_case(dir: &Path) -> Result<(), Failed> {
     let outcome = check(&mut db, &inputs);
     // A suppressed finding is kept (for JSON and SARIF) but not reported:
     // its line needs no expectation.
-    let actual: BTreeSet<(String, u32, String)> = outcome
+    let actual: Vec<Finding> = outcome
         .diagnostics
         .iter()
         .filter(|d| !d.is_suppressed())
         .map(|d| {
             let (start, _) = db.range(d.span);
-            (
-                db.file(d.span.file).name().to_string(),
-                start.line,
-                d.rule.to_string(),
-            )
+            Finding {
+                file: db.file(d.span.file).name().to_string(),
+                line: start.line,
+                rule: d.rule.to_string(),
+                severity: d.severity.as_str().to_string(),
+            }
         })
         .collect();
 
@@ -210,13 +285,8 @@ fn run_case(dir: &Path) -> Result<(), Failed> {
     }));
 
     check_sarif_regions(&outcome.diagnostics, &db)?;
-    if actual != expected {
-        let missing: Vec<_> = expected.difference(&actual).collect();
-        let unexpected: Vec<_> = actual.difference(&expected).collect();
-        return Err(format!(
-            "inline expectations differ\n  expected but not found: {missing:?}\n  found but not expected: {unexpected:?}\n{human}"
-        )
-        .into());
+    if let Err(difference) = compare(&expected, &actual) {
+        return Err(format!("{difference}\n{human}").into());
     }
     assertion.map_err(|_| Failed::from("snapshot differs (run `cargo insta review`)"))
 }
@@ -339,4 +409,72 @@ fn every_rule_has_a_failing_case() -> Result<(), Failed> {
         )
         .into())
     }
+}
+
+/// The comparison itself: a wrong expectation must fail.
+fn the_harness_compares_severity_and_count() -> Result<(), Failed> {
+    let finding = |line: u32, rule: &str, severity: &str| Finding {
+        file: "case.yaml".into(),
+        line,
+        rule: rule.into(),
+        severity: severity.into(),
+    };
+    let error = finding(3, "duplicate-key", "error");
+    let twice = [error.clone(), error.clone()];
+    // Equal counts pass, in any order.
+    let two_rules = [error.clone(), finding(3, "schema", "error")];
+    let reversed = [finding(3, "schema", "error"), error.clone()];
+    compare(&two_rules, &reversed)?;
+    compare(&twice, &twice)?;
+    // Reported twice, expected once.
+    let once_not_twice = compare(std::slice::from_ref(&error), &twice)
+        .err()
+        .ok_or("a finding reported twice where one is expected passed")?;
+    if !once_not_twice
+        .contains("found but not expected: [\"case.yaml:3: error[duplicate-key] x1\"]")
+    {
+        return Err(once_not_twice.into());
+    }
+    // Expected twice, reported once.
+    if compare(&twice, std::slice::from_ref(&error)).is_ok() {
+        return Err("one finding where two are expected passed".into());
+    }
+    // A warning where an error is expected.
+    let warning = finding(3, "duplicate-key", "warning");
+    let wrong_severity = compare(std::slice::from_ref(&error), std::slice::from_ref(&warning))
+        .err()
+        .ok_or("a warning where an error is expected passed")?;
+    if !wrong_severity
+        .contains("expected but not found: [\"case.yaml:3: error[duplicate-key] x1\"]")
+    {
+        return Err(wrong_severity.into());
+    }
+    // Another line.
+    if compare(
+        std::slice::from_ref(&error),
+        &[finding(4, "duplicate-key", "error")],
+    )
+    .is_ok()
+    {
+        return Err("a finding on another line passed".into());
+    }
+
+    // The syntax: repeated ids and `xN` count; each marker its severity.
+    let text = "a: 1\nb: 2 # error: [duplicate-key, duplicate-key, schema]\nc: NO # error: [schema x2] # warning: [ambiguous-scalar]\nd: 1 # info: [unused-variable ×3]\n";
+    let parsed = expectations("case.yaml", text);
+    let expected = [
+        finding(2, "duplicate-key", "error"),
+        finding(2, "duplicate-key", "error"),
+        finding(2, "schema", "error"),
+        finding(3, "schema", "error"),
+        finding(3, "schema", "error"),
+        finding(3, "ambiguous-scalar", "warning"),
+        finding(4, "unused-variable", "info"),
+        finding(4, "unused-variable", "info"),
+        finding(4, "unused-variable", "info"),
+    ];
+    if counts(&parsed) != counts(&expected) {
+        return Err(format!("parsed {parsed:?}").into());
+    }
+    Ok(())
 }

@@ -1640,3 +1640,251 @@ fn false_facts(expr: &Expr) -> Vec<String> {
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The `exists` guard logic: which reads of optional fields type-check,
+    //! through every way a guard flows (`and`, `or` after a negation,
+    //! `where`, `at` and `message` after the condition that reported).
+
+    use landfall_diagnostics::SourceDb;
+
+    use crate::{PolicySet, PolicySource};
+
+    /// The `policy-type` messages of a policy file (any other finding fails).
+    fn type_errors(policy: &str) -> Vec<String> {
+        let mut db = SourceDb::new();
+        let file = db.add("acme.policy", policy);
+        let (set, diagnostics) = PolicySet::compile(&[PolicySource { file, text: policy }], &[]);
+        let messages: Vec<String> = diagnostics
+            .iter()
+            .map(|d| {
+                assert_eq!(d.rule, "policy-type", "{}", d.message);
+                d.message.clone()
+            })
+            .collect();
+        // A rule with an error is left out; one without runs.
+        assert_eq!(set.is_empty(), !messages.is_empty(), "{messages:?}");
+        messages
+    }
+
+    /// A one-rule policy over workloads.
+    fn rule(body: &str) -> String {
+        format!("rule r: error\n  {body}\n")
+    }
+
+    const TIMEOUT_MAY_BE_MISSING: &str =
+        "`workload.timeout` is optional and has no default: it may be missing";
+
+    #[test]
+    fn an_optional_field_read_without_a_guard_is_a_type_error() {
+        assert_eq!(
+            type_errors(&rule("require workload.timeout <= 60s")),
+            [TIMEOUT_MAY_BE_MISSING]
+        );
+    }
+
+    #[test]
+    fn exists_on_the_left_of_and_guards_the_right() {
+        assert_eq!(
+            type_errors(&rule(
+                "deny exists(workload.timeout) and workload.timeout > 60s"
+            )),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn a_guard_on_the_right_of_and_comes_too_late() {
+        assert_eq!(
+            type_errors(&rule(
+                "deny workload.timeout > 60s and exists(workload.timeout)"
+            )),
+            [TIMEOUT_MAY_BE_MISSING]
+        );
+    }
+
+    #[test]
+    fn not_exists_on_the_left_of_or_guards_the_right() {
+        assert_eq!(
+            type_errors(&rule(
+                "require not exists(workload.timeout) or workload.timeout <= 60s"
+            )),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn exists_on_the_left_of_or_does_not_guard_the_right() {
+        // The right of `or` runs when the left is false: the field is missing.
+        assert_eq!(
+            type_errors(&rule(
+                "require exists(workload.timeout) or workload.timeout <= 60s"
+            )),
+            [TIMEOUT_MAY_BE_MISSING]
+        );
+    }
+
+    #[test]
+    fn a_negated_guard_guards_nothing_on_the_right_of_and() {
+        assert_eq!(
+            type_errors(&rule(
+                "deny not exists(workload.timeout) and workload.timeout > 60s"
+            )),
+            [TIMEOUT_MAY_BE_MISSING]
+        );
+    }
+
+    #[test]
+    fn a_double_negation_is_a_guard() {
+        assert_eq!(
+            type_errors(&rule(
+                "deny not (not exists(workload.timeout)) and workload.timeout > 60s"
+            )),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn guards_joined_by_and_both_hold() {
+        assert_eq!(
+            type_errors(&rule(
+                "deny exists(workload.timeout) and exists(workload.scaling.metric) and workload.timeout > 60s and workload.scaling.metric == \"cpu\""
+            )),
+            Vec::<String>::new()
+        );
+        // `not (A and B) or …`: the right runs when both exist.
+        assert_eq!(
+            type_errors(&rule(
+                "require not (exists(workload.timeout) and exists(workload.scaling.metric)) or workload.timeout <= 60s"
+            )),
+            Vec::<String>::new()
+        );
+        // `not (A or B) or …`: the right runs when either exists, so this
+        // one may be missing.
+        assert_eq!(
+            type_errors(&rule(
+                "require not (exists(workload.scaling.metric) or exists(workload.timeout)) or workload.timeout <= 60s"
+            )),
+            [TIMEOUT_MAY_BE_MISSING]
+        );
+        // Negated guards joined by `or`: false only when both exist.
+        assert_eq!(
+            type_errors(&rule(
+                "require not exists(workload.timeout) or not exists(workload.scaling.metric) or workload.timeout <= 60s"
+            )),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn a_guard_of_one_field_does_not_guard_another() {
+        assert_eq!(
+            type_errors(&rule(
+                "deny exists(workload.scaling.metric) and workload.timeout > 60s"
+            )),
+            [TIMEOUT_MAY_BE_MISSING]
+        );
+    }
+
+    #[test]
+    fn a_field_of_an_optional_object_needs_the_object_guarded() {
+        // `schedule` is required in `job`, which is optional.
+        assert_eq!(
+            type_errors(&rule("require workload.job.schedule != \"\"")),
+            ["`workload.job.schedule` is missing when `workload.job` is, which is optional"]
+        );
+        assert_eq!(
+            type_errors(&rule(
+                "require not exists(workload.job) or workload.job.schedule != \"\""
+            )),
+            Vec::<String>::new()
+        );
+        // A guard of the field itself implies its object.
+        assert_eq!(
+            type_errors(&rule(
+                "deny exists(workload.job.schedule) and workload.job.schedule == \"* * * * *\""
+            )),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn an_optional_field_of_a_guarded_object_needs_its_own_guard() {
+        assert_eq!(
+            type_errors(&rule(
+                "deny exists(workload.job) and workload.job.activeDeadlineSeconds > 60"
+            )),
+            [
+                "`workload.job.activeDeadlineSeconds` is optional and has no default: it may be missing"
+            ]
+        );
+        assert_eq!(
+            type_errors(&rule(
+                "deny exists(workload.job.activeDeadlineSeconds) and workload.job.activeDeadlineSeconds > 60"
+            )),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn fields_with_defaults_and_collections_need_no_guard() {
+        // `scaling` may be missing, `minScale` has a default; an absent
+        // list reads as empty; a key of a mapping reads as null.
+        assert_eq!(
+            type_errors(
+                "rule r: error\n  for container in workload.containers\n  require workload.scaling.minScale >= 1 and container.resources.memory <= 2Gi and workload.metadata.labels.team != \"x\"\n"
+            ),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn a_where_guard_holds_for_what_follows_it() {
+        assert_eq!(
+            type_errors(
+                "rule r: error\n  for w in workloads where exists(w.timeout)\n  require w.timeout <= 60s\n"
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            type_errors(
+                "rule r: error\n  for w in workloads where w.scaling.minScale > 1\n  require w.timeout <= 60s\n"
+            ),
+            ["`w.timeout` is optional and has no default: it may be missing"]
+        );
+    }
+
+    #[test]
+    fn what_the_reporting_condition_implies_guards_at_and_message() {
+        // `deny` reports when its condition is true.
+        assert_eq!(
+            type_errors(&rule(
+                "deny exists(workload.timeout) and workload.timeout > 60s\n  at workload.timeout\n  message \"timeout {workload.timeout}\""
+            )),
+            Vec::<String>::new()
+        );
+        // `require` reports when its condition is false: then the field exists.
+        assert_eq!(
+            type_errors(&rule(
+                "require not exists(workload.timeout) or workload.timeout <= 60s\n  message \"timeout {workload.timeout}\""
+            )),
+            Vec::<String>::new()
+        );
+        // A condition that implies nothing guards nothing.
+        assert_eq!(
+            type_errors(&rule(
+                "require workload.scaling.minScale >= 2\n  message \"timeout {workload.timeout}\""
+            )),
+            [TIMEOUT_MAY_BE_MISSING]
+        );
+    }
+
+    #[test]
+    fn exists_takes_a_field_path() {
+        assert_eq!(
+            type_errors(&rule("deny exists(workload)")),
+            ["`exists` takes a path to a field, such as `exists(workload.timeout)`"]
+        );
+    }
+}

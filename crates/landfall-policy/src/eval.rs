@@ -859,3 +859,318 @@ fn show_tree(tree: &Tree, out: &mut String) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The evaluator over small projects: comparisons, quantities, missing
+    //! fields, boolean logic and rules that cannot be evaluated, each by the
+    //! findings it gives.
+
+    use landfall_diagnostics::{Diagnostic, Severity, SourceDb};
+    use landfall_model::Envelope;
+    use landfall_yaml::Limits;
+
+    use crate::{PolicySet, PolicySource};
+
+    /// A finding as the tests compare it: rule, severity, line:column of
+    /// its span in the specs, message.
+    type Found = (String, Severity, String, String);
+
+    /// Compiles `policy` (which must type-check), reads `specs` (valid
+    /// landfall documents) as the pipeline does, and evaluates.
+    fn diagnostics(policy: &str, specs: &str) -> (SourceDb, Vec<Diagnostic>) {
+        let mut db = SourceDb::new();
+        let policy_file = db.add("acme.policy", policy);
+        let (set, problems) = PolicySet::compile(
+            &[PolicySource {
+                file: policy_file,
+                text: policy,
+            }],
+            &[],
+        );
+        let problems: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(problems, Vec::<&str>::new());
+        let file = db.add("specs.yaml", specs);
+        let parsed = landfall_yaml::parse(file, specs, &Limits::default());
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let mut documents = Vec::new();
+        let mut views = Vec::new();
+        for document in &parsed.documents {
+            let Envelope::Landfall(kind) = landfall_model::classify(file, &document.root) else {
+                panic!("not a landfall document: {:?}", document.root);
+            };
+            let (loaded, _) =
+                landfall_model::build(file, specs, document.index, kind, &document.root, true);
+            views.push(set.view(kind, &document.root));
+            documents.push(loaded);
+        }
+        let (project, _) = landfall_model::resolve(documents);
+        let found = set.evaluate(&project, &views);
+        (db, found)
+    }
+
+    /// The findings, sorted by place then rule.
+    fn evaluate(policy: &str, specs: &str) -> Vec<Found> {
+        let (db, found) = diagnostics(policy, specs);
+        let mut found: Vec<Found> = found
+            .into_iter()
+            .map(|d| {
+                let (start, _) = db.range(d.span);
+                (
+                    d.rule.to_string(),
+                    d.severity,
+                    format!("{}:{}", start.line, start.column),
+                    d.message,
+                )
+            })
+            .collect();
+        found.sort_by(|a, b| (&a.2, &a.0).cmp(&(&b.2, &b.0)));
+        found
+    }
+
+    /// The messages of the findings, in order.
+    fn messages(policy: &str, specs: &str) -> Vec<String> {
+        evaluate(policy, specs)
+            .into_iter()
+            .map(|(_, _, _, message)| message)
+            .collect()
+    }
+
+    const APP: &str = "apiVersion: landfall.dev/v1\nkind: Application\nmetadata: {name: shop}\nspec: {version: \"1.0.0\"}\n";
+
+    /// The application and one workload `name` with `spec` (YAML lines
+    /// indented by two spaces).
+    fn workload(name: &str, spec: &str) -> String {
+        format!(
+            "{APP}---\napiVersion: landfall.dev/v1\nkind: Workload\nmetadata: {{name: {name}, application: shop}}\nspec:\n{spec}"
+        )
+    }
+
+    fn container(extra: &str) -> String {
+        format!("  containers:\n    - name: main\n      image: \"nginx:1.27\"\n{extra}")
+    }
+
+    #[test]
+    fn a_require_reports_where_at_points_with_the_rule_s_severity() {
+        let policy = "rule two: warning\n  require workload.scaling.minScale >= 2\n  at workload.scaling.minScale\n";
+        let specs = workload(
+            "api",
+            &format!(
+                "  type: standard\n  scaling: {{minScale: 1}}\n{}",
+                container("")
+            ),
+        );
+        assert_eq!(
+            evaluate(policy, &specs),
+            [(
+                "policy/two".to_string(),
+                Severity::Warning,
+                "11:23".to_string(),
+                "`workload.scaling.minScale >= 2` does not hold".to_string()
+            )]
+        );
+        let specs = specs.replace("minScale: 1", "minScale: 2");
+        assert_eq!(evaluate(policy, &specs), []);
+    }
+
+    #[test]
+    fn comparisons_of_numbers_strings_and_lists() {
+        let specs = workload(
+            "api",
+            &format!(
+                "  type: standard\n  scaling: {{minScale: 2, maxScale: 4}}\n{}",
+                container("")
+            ),
+        );
+        // Once per Workload, and once per container of it.
+        let holds = |condition: &str| {
+            let policy = format!("rule c: error\n  deny {condition}\n");
+            !messages(&policy, &specs).is_empty()
+        };
+        let holds_for_container = |condition: &str| {
+            let policy = format!(
+                "rule c: error\n  for container in workload.containers\n  deny {condition}\n"
+            );
+            !messages(&policy, &specs).is_empty()
+        };
+        assert!(holds(
+            "workload.scaling.minScale < workload.scaling.maxScale"
+        ));
+        assert!(holds("workload.scaling.maxScale == 4"));
+        assert!(holds("workload.scaling.maxScale != 3"));
+        assert!(!holds("workload.scaling.maxScale > 4"));
+        assert!(holds("workload.scaling.maxScale >= 4"));
+        assert!(holds(
+            "workload.scaling.minScale * 2 == workload.scaling.maxScale"
+        ));
+        assert!(holds("workload.scaling.maxScale / 8 == 0.5"));
+        assert!(holds("workload.type == \"standard\""));
+        assert!(!holds("workload.type != \"standard\""));
+        assert!(holds("workload.type in [\"standard\", \"serverless\"]"));
+        assert!(!holds("workload.type in [\"cron\"]"));
+        assert!(holds("workload.metadata.name + \"-x\" == \"api-x\""));
+        assert!(holds("workload.containers.size() == 1"));
+        assert!(holds_for_container(
+            "container.image.startsWith(\"nginx:\")"
+        ));
+        assert!(holds_for_container(
+            "container.image.matches('^nginx:[0-9.]+$')"
+        ));
+        assert!(!holds_for_container(
+            "container.image.endsWith(\":latest\")"
+        ));
+    }
+
+    #[test]
+    fn quantities_compare_by_value_within_their_kind() {
+        let specs = workload(
+            "api",
+            &format!(
+                "  type: standard\n  timeout: 90s\n{}",
+                container("      resources: {cpu: \"0.5\", memory: 512Mi}\n")
+            ),
+        );
+        let holds = |condition: &str| {
+            let policy = format!(
+                "rule q: error\n  for container in workload.containers\n  deny {condition}\n"
+            );
+            !messages(&policy, &specs).is_empty()
+        };
+        assert!(holds("container.resources.memory == 536870912"));
+        assert!(holds("container.resources.memory == 512Mi"));
+        assert!(holds("container.resources.memory < 1G"));
+        assert!(!holds("container.resources.memory > 512Mi"));
+        // CPU in cores and millicores; `m` is millicores beside a CPU.
+        assert!(holds("container.resources.cpu == 500m"));
+        assert!(holds(
+            "container.resources.cpu > 250m and container.resources.cpu < 1"
+        ));
+        assert!(holds("container.resources.cpu * 2 == 1"));
+        assert!(holds("container.resources.memory / 256Mi == 2"));
+        // Durations: 90s is 1m30s.
+        let timeout = |condition: &str| {
+            let policy =
+                format!("rule t: error\n  deny exists(workload.timeout) and {condition}\n");
+            !messages(&policy, &specs).is_empty()
+        };
+        assert!(timeout("workload.timeout == 1m30s"));
+        assert!(timeout("workload.timeout > 1m"));
+        assert!(!timeout("workload.timeout > 2m"));
+    }
+
+    #[test]
+    fn a_message_shows_values_as_written() {
+        let policy = "rule mem: error\n  for container in workload.containers\n  require container.resources.memory <= 256Mi\n  message \"{workload.metadata.name}/{container.name} asks for {container.resources.memory}\"\n";
+        let specs = workload(
+            "api",
+            &format!(
+                "  type: standard\n{}",
+                container("      resources: {memory: 1Gi}\n")
+            ),
+        );
+        assert_eq!(messages(policy, &specs), ["api/main asks for 1Gi"]);
+    }
+
+    #[test]
+    fn missing_fields_read_as_defaults_empty_or_null() {
+        // No `scaling`, no `resources`, no labels, no env.
+        let specs = workload("api", &format!("  type: standard\n{}", container("")));
+        // Once per Workload, and once per container of it.
+        let holds = |condition: &str| {
+            let policy = format!("rule m: error\n  deny {condition}\n");
+            !messages(&policy, &specs).is_empty()
+        };
+        let holds_for_container = |condition: &str| {
+            let policy = format!(
+                "rule m: error\n  for container in workload.containers\n  deny {condition}\n"
+            );
+            !messages(&policy, &specs).is_empty()
+        };
+        assert!(holds("workload.scaling.minScale == 1"));
+        assert!(holds_for_container("container.resources.memory == 128Mi"));
+        assert!(holds_for_container("container.resources.cpu == 50m"));
+        assert!(holds_for_container("container.env.size() == 0"));
+        assert!(holds("workload.metadata.labels.team == null"));
+        assert!(!holds("workload.metadata.labels.team != null"));
+        // An ordering with null is false both ways.
+        assert!(!holds("workload.scaling.minScale < null"));
+        assert!(!holds("workload.scaling.minScale >= null"));
+        // A default is not written: `exists` is false.
+        assert!(!holds("exists(workload.scaling.minScale)"));
+        assert!(!holds("exists(workload.timeout)"));
+        assert!(holds("not exists(workload.timeout)"));
+    }
+
+    #[test]
+    fn a_finding_at_an_unwritten_default_says_so() {
+        let policy = "rule two: error\n  require workload.scaling.minScale >= 2\n  at workload.scaling.minScale\n";
+        let specs = workload("api", &format!("  type: standard\n{}", container("")));
+        let (db, found) = diagnostics(policy, &specs);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "`workload.scaling.minScale >= 2` does not hold"
+        );
+        assert_eq!(
+            found[0].notes,
+            ["the value is not written: it is the spec's default"]
+        );
+        // Nothing of `scaling` is written: the finding points at the
+        // document, by its name.
+        let (start, _) = db.range(found[0].span);
+        assert_eq!((start.line, start.column), (8, 18));
+    }
+
+    #[test]
+    fn boolean_logic() {
+        let specs = workload("api", &format!("  type: standard\n{}", container("")));
+        let holds = |condition: &str| {
+            let policy = format!("rule b: error\n  deny {condition}\n");
+            !messages(&policy, &specs).is_empty()
+        };
+        let (t, f) = ("workload.type == \"standard\"", "workload.type == \"cron\"");
+        assert!(holds(&format!("{t} and {t}")));
+        assert!(!holds(&format!("{t} and {f}")));
+        assert!(!holds(&format!("{f} and {t}")));
+        assert!(holds(&format!("{f} or {t}")));
+        assert!(holds(&format!("{t} or {f}")));
+        assert!(!holds(&format!("{f} or {f}")));
+        assert!(holds(&format!("not ({f})")));
+        assert!(!holds(&format!("not ({t})")));
+        assert!(holds(&format!("not ({f} and {t}) and ({f} or {t})")));
+        // `and` does not read its right side when the left is false: the
+        // guard keeps the absent field from being read.
+        assert!(!holds("exists(workload.timeout) and workload.timeout > 1s"));
+        assert!(holds(
+            "not exists(workload.timeout) or workload.timeout > 1s"
+        ));
+    }
+
+    #[test]
+    fn a_rule_runs_once_per_element_and_where_filters() {
+        let specs = format!(
+            "{}---\napiVersion: landfall.dev/v1\nkind: Workload\nmetadata: {{name: worker, application: shop}}\nspec:\n  type: standard\n  scaling: {{minScale: 3, maxScale: 3}}\n{}",
+            workload("api", &format!("  type: standard\n{}", container(""))),
+            container("")
+        );
+        let policy = "rule one: info\n  for w in workloads where w.scaling.minScale == 1\n  deny true\n  message \"{w.metadata.name} runs one replica\"\n";
+        let found = evaluate(policy, &specs);
+        assert_eq!(
+            found
+                .iter()
+                .map(|f| (f.1, f.3.as_str()))
+                .collect::<Vec<_>>(),
+            [(Severity::Info, "api runs one replica")]
+        );
+    }
+
+    #[test]
+    fn a_division_by_zero_is_a_finding_of_the_rule() {
+        let policy = "rule ratio: error\n  require workload.scaling.maxScale / (workload.scaling.minScale - 1) > 1\n";
+        let specs = workload("api", &format!("  type: standard\n{}", container("")));
+        assert_eq!(
+            messages(policy, &specs),
+            ["rule `ratio` could not be evaluated: division by zero"]
+        );
+    }
+}
