@@ -36,8 +36,11 @@ pub fn probe_once(
         ProbeAction::Exec { command } => {
             let mut args = vec!["exec".to_string(), container.name.clone()];
             args.extend(command.iter().cloned());
-            let output =
-                executor.execute(&EngineCommand::new(engine, args), secrets, Some(timeout))?;
+            // An engine that cannot run the probe fails it like a probe
+            // that fails: readiness says why.
+            let output = executor
+                .execute(&EngineCommand::new(engine, args), secrets, Some(timeout))
+                .map_err(|error| error.to_string())?;
             match output.status {
                 Some(0) => Ok(()),
                 Some(code) => Err(format!("`{}` exited with {code}", command.join(" "))),

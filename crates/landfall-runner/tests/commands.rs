@@ -8,8 +8,8 @@ use std::path::Path;
 use landfall_plan::Plan;
 use landfall_runner::observe::{ObservedContainer, ObservedScope};
 use landfall_runner::{
-    Desired, EngineCommand, EngineKind, Executor, Progress, RecordingExecutor, Runner, Secrets,
-    Silent, Step, reconcile,
+    Desired, EngineCommand, EngineKind, Executor, Progress, RecordingExecutor, Runner, RunnerError,
+    Secrets, Silent, Step, reconcile,
 };
 
 fn fixture(name: &str) -> Plan {
@@ -351,6 +351,9 @@ fn only_local_plans_run() {
     let mut plan = fixture("shop-local.plan.json");
     plan.scope.target = landfall_plan::Target::Kubernetes;
     let error = Desired::new(&plan, EngineKind::Podman, Path::new("/s"), &secrets()).unwrap_err();
+    let RunnerError::InvalidPlan(error) = error else {
+        panic!("not an invalid plan: {error:?}");
+    };
     assert_eq!(
         error,
         "scope `shop/local` has target `kubernetes` (ScopeType `local`): the local runner only runs scopes whose ScopeType has `target: local`"
@@ -367,6 +370,8 @@ fn a_missing_secret_names_its_reference_and_hand_edited_plans_are_checked() {
         &Secrets::new(Vec::new(), []),
     )
     .unwrap_err();
+    assert!(matches!(error, RunnerError::Secret(_)), "{error:?}");
+    let error = error.to_string();
     assert!(
         error.starts_with("secret `orders-db-tls` has no value"),
         "{error}"
@@ -374,6 +379,9 @@ fn a_missing_secret_names_its_reference_and_hand_edited_plans_are_checked() {
     let mut plan = fixture("shop-local.plan.json");
     plan.workloads[0].containers[0].image = "--privileged".into();
     let error = Desired::new(&plan, EngineKind::Podman, Path::new("/s"), &secrets()).unwrap_err();
+    let RunnerError::InvalidPlan(error) = error else {
+        panic!("not an invalid plan: {error:?}");
+    };
     assert_eq!(
         error,
         "container `api` of workload `api` has no valid image: `--privileged`"
@@ -381,6 +389,8 @@ fn a_missing_secret_names_its_reference_and_hand_edited_plans_are_checked() {
     let mut plan = fixture("shop-local.plan.json");
     plan.workloads[0].name = "API;rm".into();
     let error = Desired::new(&plan, EngineKind::Podman, Path::new("/s"), &secrets()).unwrap_err();
+    assert!(matches!(error, RunnerError::InvalidPlan(_)), "{error:?}");
+    let error = error.to_string();
     assert!(
         error.starts_with("workload name `API;rm` is not a DNS label"),
         "{error}"
@@ -784,7 +794,7 @@ impl landfall_runner::Executor for SlowRuns {
         command: &EngineCommand,
         _: &Secrets,
         _: Option<std::time::Duration>,
-    ) -> Result<landfall_runner::exec::Output, String> {
+    ) -> Result<landfall_runner::exec::Output, RunnerError> {
         use std::sync::atomic::Ordering::SeqCst;
         let is_run = command.args.first().is_some_and(|a| a == "run");
         let is_create = command.args.get(1).is_some_and(|a| a == "create");
@@ -901,6 +911,8 @@ fn a_secret_name_podman_cannot_hold_is_refused_before_anything_runs() {
     else {
         panic!("a name podman refuses was accepted");
     };
+    assert!(matches!(error, RunnerError::InvalidPlan(_)), "{error:?}");
+    let error = error.to_string();
     assert!(
         error.contains("leave no room in a podman secret name of at most 64 characters"),
         "{error}"
@@ -922,7 +934,7 @@ impl Executor for PortTakenOnce {
         command: &EngineCommand,
         secrets: &Secrets,
         timeout: Option<std::time::Duration>,
-    ) -> Result<landfall_runner::exec::Output, String> {
+    ) -> Result<landfall_runner::exec::Output, RunnerError> {
         let output = self.recording.execute(command, secrets, timeout)?;
         let line = command.to_string();
         if line.starts_with("podman run --detach --name shop-local-api-0-")
