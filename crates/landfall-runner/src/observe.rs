@@ -576,7 +576,8 @@ struct InspectedBinding {
 }
 
 /// Parses `inspect` output: podman's JSON array, or docker's one JSON
-/// object per line.
+/// object per line. `Err` says why the text cannot be read; the caller,
+/// which knows the command, makes it a [`RunnerError::EngineOutput`].
 pub fn parse_inspect(text: &str) -> Result<Vec<ObservedContainer>, String> {
     let trimmed = text.trim_start();
     let items: Vec<Inspected> = if trimmed.starts_with('[') {

@@ -13,7 +13,9 @@ use crate::exec::Executor;
 use crate::observe::ObservedContainer;
 use crate::secrets::Secrets;
 
-/// One attempt; `Err` says what failed.
+/// One attempt; `Err` says what failed. A failed probe is a verdict, not
+/// an error of the runner: the readiness wait counts them and reports a
+/// [`crate::RunnerError::NotReady`] with the last one's words.
 pub fn probe_once(
     probe: &Probe,
     container: &ObservedContainer,
