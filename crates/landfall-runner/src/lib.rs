@@ -6,7 +6,8 @@
 //! from the engine's labels, [`reconcile`] turns the two into [`Step`]s
 //! (pure, so `--dry-run` and snapshot tests see exactly what would run),
 //! and [`Runner`] carries them out through an [`Executor`], probing
-//! readiness itself.
+//! readiness itself. What stops any of them is a [`RunnerError`], by kind,
+//! so the command line can tell a failing engine from a plan it refuses.
 
 pub mod desired;
 pub mod engine;
