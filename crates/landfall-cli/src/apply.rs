@@ -38,14 +38,14 @@ pub fn run(args: &ApplyArgs) -> ExitCode {
 }
 
 fn apply(args: &ApplyArgs) -> Result<ExitCode, (u8, String)> {
-    let cannot_run = |message: String| (crate::EXIT_CANNOT_RUN, message);
     let plan = local::load_plan(&args.paths, args.scope.as_deref())?;
-    let engine = args.engine.engine().map_err(cannot_run)?;
-    let state_dir = local::state_dir().map_err(cannot_run)?;
-    let secrets = local::secrets(&state_dir, args.secrets_file.as_deref()).map_err(cannot_run)?;
+    let engine = args.engine.engine().map_err(local::stopped)?;
+    let state_dir = local::state_dir().map_err(local::stopped)?;
+    let secrets =
+        local::secrets(&state_dir, args.secrets_file.as_deref()).map_err(local::stopped)?;
     // A plan the runner refuses (another target, a secret without a
-    // value, a bad name) is input that cannot run: exit status 2.
-    landfall_runner::Desired::new(&plan, engine, &state_dir, &secrets).map_err(cannot_run)?;
+    // value, a bad name) is refused before the engine is asked anything.
+    landfall_runner::Desired::new(&plan, engine, &state_dir, &secrets).map_err(local::stopped)?;
     let reporter = Reporter::new();
     let runner = Runner {
         engine,
@@ -56,15 +56,15 @@ fn apply(args: &ApplyArgs) -> Result<ExitCode, (u8, String)> {
     };
     let scope = format!("{}/{}", plan.application.name, plan.scope.name);
     if args.dry_run {
-        let (_, _, steps) = runner.plan_steps(&plan).map_err(cannot_run)?;
+        let (_, _, steps) = runner.plan_steps(&plan).map_err(local::stopped)?;
         let mut text = steps.render();
         text.push_str(&format!("# {scope}: {} changes\n", steps.changes()));
         crate::output::write_stdout(text.as_bytes());
         return Ok(ExitCode::SUCCESS);
     }
-    let report = runner
-        .apply(&plan)
-        .map_err(|message| (crate::EXIT_FINDINGS, message))?;
+    // The engine failing, the scope locked, a replica that did not become
+    // ready: the apply could not run to its end (exit status 2).
+    let report = runner.apply(&plan).map_err(local::stopped)?;
     let mut text = String::new();
     for (workload, port, host) in &report.endpoints {
         text.push_str(&format!("{workload}: port {port} on {host}\n"));

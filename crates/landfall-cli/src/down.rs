@@ -19,19 +19,23 @@ pub struct DownArgs {
 }
 
 pub fn run(args: &DownArgs) -> ExitCode {
+    // Whatever stops it (a bad --scope, the engine, the lock), `down`
+    // could not run: exit status 2.
     let result = (|| -> Result<String, String> {
         let (application, scope) = local::parse_scope(&args.scope)?;
-        let engine = args.engine.engine()?;
+        let engine = args.engine.engine().map_err(|e| e.to_string())?;
         let secrets = Secrets::new(Vec::new(), []);
         let reporter = Reporter::new();
         let runner = Runner {
             engine,
             executor: &ProcessExecutor,
             secrets: &secrets,
-            state_dir: local::state_dir()?,
+            state_dir: local::state_dir().map_err(|e| e.to_string())?,
             progress: &reporter,
         };
-        let report = runner.down(&application, &scope, args.volumes)?;
+        let report = runner
+            .down(&application, &scope, args.volumes)
+            .map_err(|e| e.to_string())?;
         let count = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         let mut text = format!(
             "{}: removed {}, {}, {}, {}\n",
@@ -56,7 +60,7 @@ pub fn run(args: &DownArgs) -> ExitCode {
         }
         Err(message) => {
             eprintln!("error: {message}");
-            ExitCode::from(crate::EXIT_FINDINGS)
+            ExitCode::from(crate::EXIT_CANNOT_RUN)
         }
     }
 }

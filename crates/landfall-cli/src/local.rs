@@ -10,7 +10,7 @@ use clap::ValueEnum;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use landfall_diagnostics::render_human;
 use landfall_plan::Plan;
-use landfall_runner::{EngineKind, Progress, Secrets, detect_engine};
+use landfall_runner::{EngineKind, Progress, RunnerError, Secrets, detect_engine};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Engine {
@@ -27,7 +27,7 @@ pub struct EngineArgs {
 }
 
 impl EngineArgs {
-    pub fn engine(&self) -> Result<EngineKind, String> {
+    pub fn engine(&self) -> Result<EngineKind, RunnerError> {
         match self.engine {
             Some(Engine::Podman) => Ok(EngineKind::Podman),
             Some(Engine::Docker) => Ok(EngineKind::Docker),
@@ -46,7 +46,17 @@ pub fn parse_scope(text: &str) -> Result<(String, String), String> {
     }
 }
 
-pub fn state_dir() -> Result<PathBuf, String> {
+/// What a runner error that stopped a command exits with: `2`, the
+/// command could not run. Every kind counts (the engine missing or
+/// failing, the scope locked, a plan file or secret the runner refuses,
+/// the state directory, a workload that did not become ready); exit
+/// status `1` is kept for findings in the specs and for a job that ran and
+/// failed (`landfall run`).
+pub fn stopped(error: RunnerError) -> (u8, String) {
+    (crate::EXIT_CANNOT_RUN, error.to_string())
+}
+
+pub fn state_dir() -> Result<PathBuf, RunnerError> {
     landfall_runner::state::state_dir(
         std::env::var("XDG_STATE_HOME").ok().as_deref(),
         std::env::var("HOME").ok().as_deref(),
@@ -55,12 +65,12 @@ pub fn state_dir() -> Result<PathBuf, String> {
 
 /// Secrets from `--secrets-file` and `LANDFALL_SECRET_*`, keyed with the
 /// state directory's digest key.
-pub fn secrets(state_dir: &Path, file: Option<&Path>) -> Result<Secrets, String> {
+pub fn secrets(state_dir: &Path, file: Option<&Path>) -> Result<Secrets, RunnerError> {
     let key = landfall_runner::state::digest_key(state_dir)?;
     let mut secrets = Secrets::new(key, std::env::vars());
     if let Some(file) = file {
         let text = std::fs::read_to_string(file)
-            .map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
+            .map_err(|e| RunnerError::io(format!("cannot read `{}`", file.display()), e))?;
         secrets.read_file(&file.display().to_string(), &text)?;
     }
     Ok(secrets)

@@ -84,7 +84,7 @@ fn observe_local(plan: &Plan) -> RunningState {
     };
     let state_dir = match local::state_dir() {
         Ok(dir) => dir,
-        Err(message) => return unknown(message),
+        Err(error) => return unknown(error.to_string()),
     };
     // Observing reads labels and names only: no secret value is needed.
     let secrets = landfall_runner::Secrets::new(Vec::new(), std::iter::empty());
@@ -97,7 +97,7 @@ fn observe_local(plan: &Plan) -> RunningState {
     };
     match runner.observe_plan(plan) {
         Ok(observed) => RunningState::Observed(observed),
-        Err(message) => unknown(format!("{} did not answer: {message}", engine.program())),
+        Err(error) => unknown(format!("{} did not answer: {error}", engine.program())),
     }
 }
 

@@ -42,10 +42,10 @@ pub fn run(args: &RunArgs) -> ExitCode {
                 plan.application.name, plan.scope.name
             )));
         }
-        let engine = args.engine.engine().map_err(cannot_run)?;
-        let state_dir = local::state_dir().map_err(cannot_run)?;
+        let engine = args.engine.engine().map_err(local::stopped)?;
+        let state_dir = local::state_dir().map_err(local::stopped)?;
         let secrets =
-            local::secrets(&state_dir, args.secrets_file.as_deref()).map_err(cannot_run)?;
+            local::secrets(&state_dir, args.secrets_file.as_deref()).map_err(local::stopped)?;
         let reporter = Reporter::new();
         let runner = Runner {
             engine,
@@ -55,9 +55,11 @@ pub fn run(args: &RunArgs) -> ExitCode {
             progress: &reporter,
         };
         let mut print = |text: &str| crate::output::write_stdout(text.as_bytes());
+        // The job's own exit status is its verdict (1 below when it is
+        // not 0); a runner error means it could not run (2).
         let status = runner
             .run_job(&plan, workload, &mut print)
-            .map_err(cannot_run)?;
+            .map_err(local::stopped)?;
         Ok((workload.to_string(), status))
     })();
     match result {

@@ -27,17 +27,19 @@ pub struct StatusArgs {
 pub fn run(args: &StatusArgs) -> ExitCode {
     let result = (|| -> Result<String, String> {
         let (application, scope) = local::parse_scope(&args.scope)?;
-        let engine = args.engine.engine()?;
+        let engine = args.engine.engine().map_err(|e| e.to_string())?;
         // Status reads labels and probes; it needs no secret values.
         let secrets = Secrets::new(Vec::new(), []);
         let runner = Runner {
             engine,
             executor: &ProcessExecutor,
             secrets: &secrets,
-            state_dir: local::state_dir()?,
+            state_dir: local::state_dir().map_err(|e| e.to_string())?,
             progress: &Silent,
         };
-        let status = runner.status(&application, &scope)?;
+        let status = runner
+            .status(&application, &scope)
+            .map_err(|e| e.to_string())?;
         Ok(match args.format {
             StatusFormat::Json => status.to_json(),
             StatusFormat::Human => status.render(&args.scope),

@@ -11,6 +11,7 @@ use landfall_plan::{
 use sha2::{Digest, Sha256};
 
 use crate::engine::{EngineCommand, EngineKind, cpus};
+use crate::error::RunnerError;
 use crate::names::*;
 use crate::secrets::{Secrets, hex};
 
@@ -119,8 +120,8 @@ impl Desired {
         engine: EngineKind,
         state_dir: &Path,
         secrets: &Secrets,
-    ) -> Result<Desired, String> {
-        validate(plan)?;
+    ) -> Result<Desired, RunnerError> {
+        validate(plan).map_err(RunnerError::InvalidPlan)?;
         let names = ScopeNames::new(&plan.application.name, &plan.scope.name);
         let scope_dir = state_dir
             .join(&plan.application.name)
@@ -180,11 +181,11 @@ impl Desired {
             let digest = secrets.digest(value);
             let name = names.secret(&s.reference, &digest);
             if engine.has_secrets() && name.len() > SECRET_NAME_MAX {
-                return Err(format!(
+                return Err(RunnerError::InvalidPlan(format!(
                     "secret `{}`: the application and scope names (`{}`) leave no room in a {engine} secret name of at most {SECRET_NAME_MAX} characters; shorten them",
                     s.reference,
                     names.owner()
-                ));
+                )));
             }
             let (create, file) = if engine.has_secrets() {
                 let mut args = vec!["secret".to_string(), "create".to_string()];
@@ -286,7 +287,11 @@ impl Desired {
             .expect("validate checks that every config mounted is declared")
     }
 
-    fn build_workload(&self, plan: &Plan, workload: &Workload) -> Result<DesiredWorkload, String> {
+    fn build_workload(
+        &self,
+        plan: &Plan,
+        workload: &Workload,
+    ) -> Result<DesiredWorkload, RunnerError> {
         let first = &workload.containers[0];
         let fixed_host_port = workload
             .containers
@@ -623,6 +628,7 @@ fn push_labels(args: &mut Vec<String>, labels: &[(String, String)]) {
 
 /// A plan file is input: check what the command lines rely on, so that a
 /// hand-edited plan cannot smuggle an option in as an image or a name.
+/// `Err` says what is wrong ([`RunnerError::InvalidPlan`]).
 fn validate(plan: &Plan) -> Result<(), String> {
     if plan.scope.target != Target::Local {
         let target = match plan.scope.target {

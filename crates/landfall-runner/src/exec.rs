@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::engine::EngineCommand;
+use crate::error::RunnerError;
 use crate::secrets::Secrets;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -25,13 +26,15 @@ impl Output {
 }
 
 pub trait Executor: Sync {
-    /// Runs the command to its end, or kills it after `timeout`.
+    /// Runs the command to its end, or kills it after `timeout`. `Err`
+    /// only when it could not run at all; a command that ran and failed
+    /// is an `Output` with its status.
     fn execute(
         &self,
         command: &EngineCommand,
         secrets: &Secrets,
         timeout: Option<Duration>,
-    ) -> Result<Output, String>;
+    ) -> Result<Output, RunnerError>;
 }
 
 /// Spawns the engine's command-line program.
@@ -44,7 +47,7 @@ impl Executor for ProcessExecutor {
         command: &EngineCommand,
         secrets: &Secrets,
         timeout: Option<Duration>,
-    ) -> Result<Output, String> {
+    ) -> Result<Output, RunnerError> {
         let program = command.engine.program();
         let mut process = Command::new(program);
         process
@@ -60,14 +63,22 @@ impl Executor for ProcessExecutor {
             process.env(variable, secrets.get(reference)?.expose());
         }
         let mut child = process.spawn().map_err(|error| {
-            format!("cannot start `{program}`: {error} (is {program} installed and on PATH?)")
+            if error.kind() == std::io::ErrorKind::NotFound {
+                RunnerError::EngineMissing {
+                    program: Some(program.to_string()),
+                }
+            } else {
+                RunnerError::io(format!("cannot start `{program}`"), error)
+            }
         })?;
         if let Some(reference) = &command.stdin_secret {
             let value = secrets.get(reference)?;
             let mut stdin = child.stdin.take().expect("stdin is piped");
             stdin
                 .write_all(value.expose().as_bytes())
-                .map_err(|error| format!("cannot hand a secret to `{program}`: {error}"))?;
+                .map_err(|error| {
+                    RunnerError::io(format!("cannot hand a secret to `{program}`"), error)
+                })?;
         }
         // Read both pipes on threads, so a full pipe never blocks the child.
         let mut stdout = child.stdout.take().expect("stdout is piped");
@@ -83,11 +94,11 @@ impl Executor for ProcessExecutor {
             text
         });
         let status = match timeout {
-            None => child.wait().map_err(|e| e.to_string())?.code(),
+            None => child.wait().map_err(|e| waiting(program, e))?.code(),
             Some(timeout) => {
                 let deadline = Instant::now() + timeout;
                 loop {
-                    if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+                    if let Some(status) = child.try_wait().map_err(|e| waiting(program, e))? {
                         break status.code();
                     }
                     if Instant::now() >= deadline {
@@ -107,6 +118,10 @@ impl Executor for ProcessExecutor {
             stderr: secrets.redact(&String::from_utf8_lossy(&stderr)),
         })
     }
+}
+
+fn waiting(program: &str, error: std::io::Error) -> RunnerError {
+    RunnerError::io(format!("cannot wait for `{program}`"), error)
 }
 
 /// Answers each command with the first scripted answer whose prefix its
@@ -158,7 +173,7 @@ impl Executor for RecordingExecutor {
         command: &EngineCommand,
         _secrets: &Secrets,
         _timeout: Option<Duration>,
-    ) -> Result<Output, String> {
+    ) -> Result<Output, RunnerError> {
         let line = command.to_string();
         self.lines.lock().expect("not poisoned").push(line.clone());
         Ok(self

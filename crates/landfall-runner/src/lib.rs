@@ -6,10 +6,12 @@
 //! from the engine's labels, [`reconcile`] turns the two into [`Step`]s
 //! (pure, so `--dry-run` and snapshot tests see exactly what would run),
 //! and [`Runner`] carries them out through an [`Executor`], probing
-//! readiness itself.
+//! readiness itself. What stops any of them is a [`RunnerError`], by kind,
+//! so the command line can tell a failing engine from a plan it refuses.
 
 pub mod desired;
 pub mod engine;
+pub mod error;
 pub mod exec;
 pub mod names;
 pub mod observe;
@@ -24,6 +26,7 @@ pub mod status;
 
 pub use desired::Desired;
 pub use engine::{EngineCommand, EngineKind};
+pub use error::RunnerError;
 pub use exec::{Executor, ProcessExecutor, RecordingExecutor};
 pub use observe::{ObservedScope, observe};
 pub use reconcile::{ApplySteps, Step, reconcile};
@@ -34,12 +37,12 @@ pub use status::Status;
 
 /// The engine to use when none is named: podman if its command is found
 /// on `PATH`, else docker.
-pub fn detect_engine(path: Option<&std::ffi::OsStr>) -> Result<EngineKind, String> {
+pub fn detect_engine(path: Option<&std::ffi::OsStr>) -> Result<EngineKind, RunnerError> {
     let path = path.unwrap_or_default();
     for kind in [EngineKind::Podman, EngineKind::Docker] {
         if std::env::split_paths(path).any(|dir| dir.join(kind.program()).is_file()) {
             return Ok(kind);
         }
     }
-    Err("neither podman nor docker is on PATH: install one, or name it with --engine".into())
+    Err(RunnerError::EngineMissing { program: None })
 }

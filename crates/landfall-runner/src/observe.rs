@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::desired::Desired;
 use crate::engine::{EngineCommand, EngineKind};
+use crate::error::RunnerError;
 use crate::exec::Executor;
 use crate::names::*;
 use crate::secrets::Secrets;
@@ -286,7 +287,7 @@ pub fn observe_before_acting(
     engine: EngineKind,
     desired: &Desired,
     secrets_made: bool,
-) -> Result<(ObservedScope, Kinds), String> {
+) -> Result<(ObservedScope, Kinds), RunnerError> {
     let first = Kinds {
         containers: true,
         networks: false,
@@ -332,7 +333,7 @@ pub fn observe(
     secrets: &Secrets,
     engine: EngineKind,
     names: &ScopeNames,
-) -> Result<ObservedScope, String> {
+) -> Result<ObservedScope, RunnerError> {
     observe_kinds(executor, secrets, engine, names, Kinds::ALL)
 }
 
@@ -345,13 +346,13 @@ pub fn observe_kinds(
     engine: EngineKind,
     names: &ScopeNames,
     kinds: Kinds,
-) -> Result<ObservedScope, String> {
-    let run = |command: EngineCommand| -> Result<String, String> {
-        let output = executor.execute(&command, secrets, None)?;
+) -> Result<ObservedScope, RunnerError> {
+    let run = |command: &EngineCommand| -> Result<String, RunnerError> {
+        let output = executor.execute(command, secrets, None)?;
         if output.success() {
             Ok(output.stdout)
         } else {
-            Err(format!("`{command}` failed: {}", output.stderr.trim()))
+            Err(RunnerError::engine(command, &output))
         }
     };
     let lines = |text: String| -> Vec<String> {
@@ -365,26 +366,28 @@ pub fn observe_kinds(
         lines
     };
     let (containers, networks, volumes, secrets_found) = std::thread::scope(|s| {
-        let containers = s.spawn(|| -> Result<Vec<ObservedContainer>, String> {
+        let containers = s.spawn(|| -> Result<Vec<ObservedContainer>, RunnerError> {
             if !kinds.containers {
                 return Ok(Vec::new());
             }
-            let ids = lines(run(list_containers(engine, names))?);
+            let ids = lines(run(&list_containers(engine, names))?);
             inspect(executor, secrets, engine, &ids)
         });
         let networks = s.spawn(|| {
             if !kinds.networks {
                 return Ok(Vec::new());
             }
-            run(list_networks(engine, names)).map(lines)
+            run(&list_networks(engine, names)).map(lines)
         });
-        let volumes = s.spawn(|| -> Result<(Vec<String>, Vec<String>), String> {
+        let volumes = s.spawn(|| -> Result<(Vec<String>, Vec<String>), RunnerError> {
             if !kinds.volumes {
                 return Ok((Vec::new(), Vec::new()));
             }
-            let listed = run(list_volumes(engine, names))?;
+            let list = list_volumes(engine, names);
+            let listed = run(&list)?;
             if engine == EngineKind::Podman {
-                return parse_volume_inspect(&listed);
+                return parse_volume_inspect(&listed)
+                    .map_err(|reason| RunnerError::unreadable(&list, reason));
             }
             let listed = lines(listed);
             if listed.is_empty() {
@@ -392,16 +395,18 @@ pub fn observe_kinds(
             }
             let mut args = vec!["volume".to_string(), "inspect".to_string()];
             args.extend(listed);
-            parse_volume_inspect(&run(EngineCommand::new(engine, args))?)
+            let inspect = EngineCommand::new(engine, args);
+            parse_volume_inspect(&run(&inspect)?)
+                .map_err(|reason| RunnerError::unreadable(&inspect, reason))
         });
-        let secrets_found = s.spawn(|| -> Result<Vec<String>, String> {
+        let secrets_found = s.spawn(|| -> Result<Vec<String>, RunnerError> {
             if !kinds.secrets || !engine.has_secrets() {
                 return Ok(Vec::new());
             }
             // podman 4 cannot filter secrets by label; the scope's secret
             // names share a prefix no other landfall scope's names can have.
             let prefix = names.secret_prefix();
-            let candidates: Vec<String> = lines(run(list_secrets(engine))?)
+            let candidates: Vec<String> = lines(run(&list_secrets(engine))?)
                 .into_iter()
                 .filter(|name| name.starts_with(&prefix))
                 .collect();
@@ -412,7 +417,9 @@ pub fn observe_kinds(
             // `shop-local/secret-x`.
             let mut args = vec!["secret".to_string(), "inspect".to_string()];
             args.extend(candidates);
-            parse_secret_inspect(&run(EngineCommand::new(engine, args))?, names)
+            let inspect = EngineCommand::new(engine, args);
+            parse_secret_inspect(&run(&inspect)?, names)
+                .map_err(|reason| RunnerError::unreadable(&inspect, reason))
         });
         (
             containers.join().expect("observer thread"),
@@ -437,16 +444,16 @@ pub fn inspect(
     secrets: &Secrets,
     engine: EngineKind,
     ids: &[String],
-) -> Result<Vec<ObservedContainer>, String> {
+) -> Result<Vec<ObservedContainer>, RunnerError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let command = inspect_containers(engine, ids);
     let output = executor.execute(&command, secrets, None)?;
     if !output.success() {
-        return Err(format!("`{}` failed: {}", command, output.stderr.trim()));
+        return Err(RunnerError::engine(&command, &output));
     }
-    parse_inspect(&output.stdout)
+    parse_inspect(&output.stdout).map_err(|reason| RunnerError::unreadable(&command, reason))
 }
 
 #[derive(Deserialize)]
@@ -569,7 +576,8 @@ struct InspectedBinding {
 }
 
 /// Parses `inspect` output: podman's JSON array, or docker's one JSON
-/// object per line.
+/// object per line. `Err` says why the text cannot be read; the caller,
+/// which knows the command, makes it a [`RunnerError::EngineOutput`].
 pub fn parse_inspect(text: &str) -> Result<Vec<ObservedContainer>, String> {
     let trimmed = text.trim_start();
     let items: Vec<Inspected> = if trimmed.starts_with('[') {

@@ -9,6 +9,7 @@ use std::net::{Ipv4Addr, TcpListener};
 use std::sync::Mutex;
 
 use crate::engine::EngineCommand;
+use crate::error::RunnerError;
 
 /// The loopback address every port is published on.
 const LOOPBACK: &str = "127.0.0.1";
@@ -24,7 +25,7 @@ pub type Published = Vec<(u16, String)>;
 /// `command` with a free host port in every `--publish 127.0.0.1::PORT`,
 /// and every port it publishes. A command that publishes nothing comes
 /// back as it is.
-pub fn pick_host_ports(command: &EngineCommand) -> Result<(EngineCommand, Published), String> {
+pub fn pick_host_ports(command: &EngineCommand) -> Result<(EngineCommand, Published), RunnerError> {
     let mut concrete = command.clone();
     let mut published = Vec::new();
     let mut args = concrete.args.iter_mut().peekable();
@@ -45,9 +46,9 @@ pub fn pick_host_ports(command: &EngineCommand) -> Result<(EngineCommand, Publis
         };
         let host = match host {
             "" => free_port()?,
-            fixed => fixed
-                .parse::<u16>()
-                .map_err(|_| format!("`{value}` is not a port to publish"))?,
+            fixed => fixed.parse::<u16>().map_err(|_| {
+                RunnerError::InvalidPlan(format!("`{value}` is not a port to publish"))
+            })?,
         };
         *value = format!("{LOOPBACK}:{host}:{port}");
         published.push((port, format!("{LOOPBACK}:{host}")));
@@ -65,18 +66,26 @@ pub fn port_taken(stderr: &str) -> bool {
 
 /// A port no socket of this machine listens on now, and that this process
 /// has not handed out before.
-fn free_port() -> Result<u16, String> {
+fn free_port() -> Result<u16, RunnerError> {
     let mut handed_out = HANDED_OUT.lock().expect("not poisoned");
     for _ in 0..64 {
         let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .and_then(|listener| listener.local_addr())
-            .map_err(|error| format!("cannot find a free port on {LOOPBACK}: {error}"))?
+            .map_err(|error| {
+                RunnerError::io(format!("cannot find a free port on {LOOPBACK}"), error)
+            })?
             .port();
         if handed_out.insert(port) {
             return Ok(port);
         }
     }
-    Err(format!("cannot find a free port on {LOOPBACK}"))
+    Err(RunnerError::io(
+        format!("cannot find a free port on {LOOPBACK}"),
+        std::io::Error::new(
+            std::io::ErrorKind::AddrInUse,
+            "every port offered was handed out before",
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -13,7 +13,9 @@ use crate::exec::Executor;
 use crate::observe::ObservedContainer;
 use crate::secrets::Secrets;
 
-/// One attempt; `Err` says what failed.
+/// One attempt; `Err` says what failed. A failed probe is a verdict, not
+/// an error of the runner: the readiness wait counts them and reports a
+/// [`crate::RunnerError::NotReady`] with the last one's words.
 pub fn probe_once(
     probe: &Probe,
     container: &ObservedContainer,
@@ -36,8 +38,11 @@ pub fn probe_once(
         ProbeAction::Exec { command } => {
             let mut args = vec!["exec".to_string(), container.name.clone()];
             args.extend(command.iter().cloned());
-            let output =
-                executor.execute(&EngineCommand::new(engine, args), secrets, Some(timeout))?;
+            // An engine that cannot run the probe fails it like a probe
+            // that fails: readiness says why.
+            let output = executor
+                .execute(&EngineCommand::new(engine, args), secrets, Some(timeout))
+                .map_err(|error| error.to_string())?;
             match output.status {
                 Some(0) => Ok(()),
                 Some(code) => Err(format!("`{}` exited with {code}", command.join(" "))),

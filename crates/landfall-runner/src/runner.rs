@@ -9,6 +9,7 @@ use landfall_plan::{Plan, Probe};
 
 use crate::desired::Desired;
 use crate::engine::{EngineCommand, EngineKind};
+use crate::error::RunnerError;
 use crate::exec::{Executor, Output};
 use crate::names::{LABEL_READINESS, LABEL_ROLE, ScopeNames};
 use crate::observe::{
@@ -99,16 +100,20 @@ pub struct DownReport {
 }
 
 impl Runner<'_> {
-    fn run(&self, command: &EngineCommand, timeout: Option<Duration>) -> Result<Output, String> {
+    fn run(
+        &self,
+        command: &EngineCommand,
+        timeout: Option<Duration>,
+    ) -> Result<Output, RunnerError> {
         self.executor.execute(command, self.secrets, timeout)
     }
 
-    fn must(&self, command: &EngineCommand) -> Result<Output, String> {
+    fn must(&self, command: &EngineCommand) -> Result<Output, RunnerError> {
         let output = self.run(command, None)?;
         if output.success() {
             Ok(output)
         } else {
-            Err(format!("`{command}` failed: {}", output.stderr.trim()))
+            Err(RunnerError::engine(command, &output))
         }
     }
 
@@ -118,7 +123,7 @@ impl Runner<'_> {
     /// a killed apply's command that ran late, or one the apply did not
     /// list first (see [`observe_before_acting`]). A container of the
     /// wanted name is replaced.
-    fn converge(&self, command: &EngineCommand) -> Result<bool, String> {
+    fn converge(&self, command: &EngineCommand) -> Result<bool, RunnerError> {
         let output = self.run(command, None)?;
         if output.success() {
             return Ok(true);
@@ -140,14 +145,25 @@ impl Runner<'_> {
             }
             _ => {}
         }
-        Err(format!("`{command}` failed: {}", output.stderr.trim()))
+        Err(RunnerError::engine(command, &output))
     }
 
     /// The steps an apply of `plan` would take now (`apply --dry-run`):
     /// the same observation in the same order as [`Runner::apply`], so
     /// the same decisions.
-    pub fn plan_steps(&self, plan: &Plan) -> Result<(Desired, ObservedScope, ApplySteps), String> {
+    pub fn plan_steps(
+        &self,
+        plan: &Plan,
+    ) -> Result<(Desired, ObservedScope, ApplySteps), RunnerError> {
         let desired = Desired::new(plan, self.engine, &self.state_dir, self.secrets)?;
+        self.steps_of(desired)
+    }
+
+    /// [`Runner::plan_steps`] of a plan made concrete already.
+    fn steps_of(
+        &self,
+        desired: Desired,
+    ) -> Result<(Desired, ObservedScope, ApplySteps), RunnerError> {
         let (mut observed, rest, mut steps) = self.before_acting(&desired, false)?;
         observed.absorb(self.observe_kinds(&desired, rest)?);
         steps.plan_cleanup(&desired, &observed);
@@ -161,7 +177,7 @@ impl Runner<'_> {
         &self,
         desired: &Desired,
         fresh: bool,
-    ) -> Result<(ObservedScope, Kinds, ApplySteps), String> {
+    ) -> Result<(ObservedScope, Kinds, ApplySteps), RunnerError> {
         let (observed, rest) =
             observe_before_acting(self.executor, self.secrets, self.engine, desired, fresh)?;
         let steps = reconcile_before_cleanup(desired, &observed);
@@ -187,7 +203,7 @@ impl Runner<'_> {
         &self,
         desired: &Desired,
         fresh: bool,
-    ) -> Result<(ObservedScope, Kinds, ApplySteps, usize), String> {
+    ) -> Result<(ObservedScope, Kinds, ApplySteps, usize), RunnerError> {
         if !fresh {
             let (observed, rest, steps) = self.before_acting(desired, false)?;
             let found_in_place = self.prepare(&steps.prepare)?;
@@ -234,7 +250,7 @@ impl Runner<'_> {
         Ok((observed, rest, steps, found_in_place))
     }
 
-    fn observe_kinds(&self, desired: &Desired, kinds: Kinds) -> Result<ObservedScope, String> {
+    fn observe_kinds(&self, desired: &Desired, kinds: Kinds) -> Result<ObservedScope, RunnerError> {
         observe_kinds(
             self.executor,
             self.secrets,
@@ -246,7 +262,7 @@ impl Runner<'_> {
 
     /// What runs for the plan's scope, in the terms of `landfall plan`'s
     /// diff. Reads the engine and the state directory; changes nothing.
-    pub fn observe_plan(&self, plan: &Plan) -> Result<landfall_plan::Observed, String> {
+    pub fn observe_plan(&self, plan: &Plan) -> Result<landfall_plan::Observed, RunnerError> {
         let names = ScopeNames::new(&plan.application.name, &plan.scope.name);
         let observed = observe(self.executor, self.secrets, self.engine, &names)?;
         let scope_dir = self
@@ -272,7 +288,7 @@ impl Runner<'_> {
     }
 
     /// Brings the scope to the plan: idempotent, resumable after a kill.
-    pub fn apply(&self, plan: &Plan) -> Result<ApplyReport, String> {
+    pub fn apply(&self, plan: &Plan) -> Result<ApplyReport, RunnerError> {
         let _lock = ScopeLock::acquire(
             &self.state_dir,
             &plan.application.name,
@@ -287,7 +303,7 @@ impl Runner<'_> {
             // What only the cleanup at the end reads is listed while the
             // workloads move (their `run`s leave the engine idle now and
             // then; the short prepare commands do not).
-            let later = scope.spawn(|| -> Result<ObservedScope, String> {
+            let later = scope.spawn(|| -> Result<ObservedScope, RunnerError> {
                 // One kind after another: side by side they would all
                 // compete with the first `run` for the engine's locks.
                 let mut found = ObservedScope::default();
@@ -299,7 +315,7 @@ impl Runner<'_> {
             let moving = Moving::new(&observed.containers);
             // Workloads are independent in a plan: each moves on its own
             // thread (a spinner each), and the apply fails if any fails.
-            let failures: Vec<String> = std::thread::scope(|scope| {
+            let failures: Vec<RunnerError> = std::thread::scope(|scope| {
                 let handles: Vec<_> = steps
                     .workloads
                     .iter()
@@ -314,7 +330,7 @@ impl Runner<'_> {
                     .collect()
             });
             if !failures.is_empty() {
-                return Err(failures.join("\n"));
+                return Err(RunnerError::all(failures));
             }
             let mut endpoints = moving.endpoints.into_inner().expect("not poisoned");
             endpoints.sort();
@@ -348,7 +364,7 @@ impl Runner<'_> {
         desired: &Desired,
         workload: &WorkloadSteps,
         moving: &Moving,
-    ) -> Result<(), String> {
+    ) -> Result<(), RunnerError> {
         let started = Instant::now();
         if let Some(how) = &workload.how {
             self.progress.update(&workload.name, how);
@@ -356,7 +372,14 @@ impl Runner<'_> {
         for step in &workload.steps {
             if let Err(error) = self.step_of(&workload.name, step, moving) {
                 self.progress.finish(&workload.name, false, "failed");
-                return Err(format!("workload `{}`: {error}", workload.name));
+                return Err(match error {
+                    // It names its workload already.
+                    RunnerError::NotReady { .. } => error,
+                    error => RunnerError::Workload {
+                        workload: workload.name.clone(),
+                        error: Box::new(error),
+                    },
+                });
             }
         }
         let mut summary = match workload.changes() {
@@ -394,7 +417,7 @@ impl Runner<'_> {
 
     /// Runs a step outside any workload; `Ok(false)` when what it creates
     /// was found in place.
-    fn step(&self, step: &Step) -> Result<bool, String> {
+    fn step(&self, step: &Step) -> Result<bool, RunnerError> {
         self.step_of("", step, &Moving::default())
     }
 
@@ -404,7 +427,7 @@ impl Runner<'_> {
     /// locks make more of them wait, not go faster). Their lines are shown
     /// first, in the plan's order, whatever order they finish in. Returns
     /// how many were found in place.
-    fn prepare(&self, steps: &[Step]) -> Result<usize, String> {
+    fn prepare(&self, steps: &[Step]) -> Result<usize, RunnerError> {
         for step in steps {
             self.show("", step);
         }
@@ -414,7 +437,7 @@ impl Runner<'_> {
 
     /// [`Runner::prepare`] without showing the steps: whether each step
     /// created its object (`false`: found in place).
-    fn make(&self, steps: &[Step]) -> Result<Vec<bool>, String> {
+    fn make(&self, steps: &[Step]) -> Result<Vec<bool>, RunnerError> {
         let at_once = std::thread::available_parallelism().map_or(2, |n| n.get());
         a_few_at_a_time(steps, at_once, |step| {
             self.act("", step, &Moving::default())
@@ -423,7 +446,7 @@ impl Runner<'_> {
 
     /// Runs one step; replicas found ready add their ports to the
     /// endpoints. `Ok(false)` when what it creates was found in place.
-    fn step_of(&self, workload: &str, step: &Step, moving: &Moving) -> Result<bool, String> {
+    fn step_of(&self, workload: &str, step: &Step, moving: &Moving) -> Result<bool, RunnerError> {
         if let Step::Run(command) = step {
             let args: Vec<&str> = command.args.iter().take(4).map(String::as_str).collect();
             if let ["run", "--detach", "--name", name] = args.as_slice() {
@@ -443,7 +466,7 @@ impl Runner<'_> {
         name: &str,
         command: &EngineCommand,
         moving: &Moving,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, RunnerError> {
         let mut attempts = 0;
         loop {
             let (command, published) = pick_host_ports(command)?;
@@ -454,7 +477,9 @@ impl Runner<'_> {
                     started.insert(name.to_string(), published);
                     return Ok(created);
                 }
-                Err(error) if port_taken(&error) && attempts < PORT_ATTEMPTS => {
+                Err(RunnerError::Engine { stderr, .. })
+                    if port_taken(&stderr) && attempts < PORT_ATTEMPTS =>
+                {
                     attempts += 1;
                     // The engine made the container but could not start it.
                     self.must(&EngineCommand::new(self.engine, ["rm", "--force", name]))?;
@@ -481,7 +506,7 @@ impl Runner<'_> {
     }
 
     /// Carries out one step without showing it (see [`Runner::step_of`]).
-    fn act(&self, workload: &str, step: &Step, moving: &Moving) -> Result<bool, String> {
+    fn act(&self, workload: &str, step: &Step, moving: &Moving) -> Result<bool, RunnerError> {
         let done = match step {
             Step::Run(command) => return self.converge(command),
             Step::TryRun(command) => {
@@ -506,6 +531,7 @@ impl Runner<'_> {
                 started_earlier,
                 on_failure,
             } => match self.await_ready(
+                workload,
                 containers,
                 startup.as_ref(),
                 readiness.as_ref(),
@@ -530,7 +556,12 @@ impl Runner<'_> {
                 ms,
                 on_failure,
             } => self
-                .stay_healthy(containers, readiness.as_ref(), Duration::from_millis(*ms))
+                .stay_healthy(
+                    workload,
+                    containers,
+                    readiness.as_ref(),
+                    Duration::from_millis(*ms),
+                )
                 .or_else(|error| self.fail(workload, containers, on_failure, error)),
             Step::RemoveDirs { dirs } => {
                 for dir in dirs {
@@ -559,19 +590,38 @@ impl Runner<'_> {
         workload: &str,
         containers: &[String],
         on_failure: &[EngineCommand],
-        error: String,
-    ) -> Result<(), String> {
-        let mut message = error;
-        for container in containers {
-            let logs = self.logs(container);
-            message.push_str(&format!("\n  last log lines of {container}:"));
-            if logs.trim().is_empty() {
-                message.push_str(" (none)");
+        error: RunnerError,
+    ) -> Result<(), RunnerError> {
+        // Only a replica that is not ready has log lines to tell why; an
+        // engine that failed (an `inspect`) says so itself. The logs are
+        // read before the replicas are removed.
+        let error = match error {
+            RunnerError::NotReady {
+                workload,
+                replica,
+                mut reason,
+            } => {
+                for container in containers {
+                    let logs = self.logs(container);
+                    reason.push_str(&format!("\n  last log lines of {container}:"));
+                    if logs.trim().is_empty() {
+                        reason.push_str(" (none)");
+                    }
+                    for line in logs.lines() {
+                        reason.push_str(&format!("\n    {line}"));
+                    }
+                }
+                if !on_failure.is_empty() {
+                    reason.push_str("\n  the failed replicas were removed; replicas of the running version, if any, still serve");
+                }
+                RunnerError::NotReady {
+                    workload,
+                    replica,
+                    reason,
+                }
             }
-            for line in logs.lines() {
-                message.push_str(&format!("\n    {line}"));
-            }
-        }
+            other => other,
+        };
         for command in on_failure {
             self.progress.update(
                 workload,
@@ -579,10 +629,7 @@ impl Runner<'_> {
             );
             let _ = self.run(command, Some(Duration::from_secs(60)));
         }
-        if !on_failure.is_empty() {
-            message.push_str("\n  the failed replicas were removed; replicas of the running version, if any, still serve");
-        }
-        Err(message)
+        Err(error)
     }
 
     /// The container's last log lines, secret values redacted.
@@ -601,7 +648,7 @@ impl Runner<'_> {
         }
     }
 
-    fn inspect(&self, containers: &[String]) -> Result<Vec<ObservedContainer>, String> {
+    fn inspect(&self, containers: &[String]) -> Result<Vec<ObservedContainer>, RunnerError> {
         inspect(self.executor, self.secrets, self.engine, containers)
     }
 
@@ -613,12 +660,13 @@ impl Runner<'_> {
     /// as in Kubernetes.
     fn await_ready(
         &self,
+        workload: &str,
         containers: &[String],
         startup: Option<&Probe>,
         readiness: Option<&Probe>,
         started_earlier: bool,
         moving: &Moving,
-    ) -> Result<Vec<ObservedContainer>, String> {
+    ) -> Result<Vec<ObservedContainer>, RunnerError> {
         let known: Option<Vec<ObservedContainer>> = {
             let started = moving.started.lock().expect("not poisoned");
             containers
@@ -636,13 +684,17 @@ impl Runner<'_> {
             None => self.inspect(containers)?,
         };
         if let Some(down) = observed.iter().find(|c| !c.running()) {
-            return Err(format!("{} is {}, not running", down.name, down.state));
+            return Err(not_ready(
+                workload,
+                &down.name,
+                format!("{} is {}, not running", down.name, down.state),
+            ));
         }
         // Each replica is probed on its own thread: their timings overlap.
         side_by_side(&observed, |container| {
             for (kind, probe) in [("startup", startup), ("readiness", readiness)] {
                 if let Some(probe) = probe {
-                    self.probe_until(container, kind, probe, started_earlier)?;
+                    self.probe_until(workload, container, kind, probe, started_earlier)?;
                 }
             }
             Ok(())
@@ -654,11 +706,12 @@ impl Runner<'_> {
     /// fails after `failure_threshold` failures in a row.
     fn probe_until(
         &self,
+        workload: &str,
         container: &ObservedContainer,
         kind: &str,
         probe: &Probe,
         started_earlier: bool,
-    ) -> Result<(), String> {
+    ) -> Result<(), RunnerError> {
         if !started_earlier {
             std::thread::sleep(Duration::from_millis(probe.initial_delay_ms));
         }
@@ -678,17 +731,25 @@ impl Runner<'_> {
                     passed = 0;
                     failed += 1;
                     if failed >= probe.failure_threshold.max(1) {
-                        return Err(format!(
-                            "{} is not ready: {kind} probe ({}) failed {failed} times; last: {error}",
-                            container.name,
-                            describe_probe(probe)
+                        return Err(not_ready(
+                            workload,
+                            &container.name,
+                            format!(
+                                "{} is not ready: {kind} probe ({}) failed {failed} times; last: {error}",
+                                container.name,
+                                describe_probe(probe)
+                            ),
                         ));
                     }
                     // A container that exited will not become ready.
                     if let Some(now) = self.inspect(std::slice::from_ref(&container.name))?.first()
                     {
                         if !now.running() {
-                            return Err(format!("{} is {}, not running", now.name, now.state));
+                            return Err(not_ready(
+                                workload,
+                                &now.name,
+                                format!("{} is {}, not running", now.name, now.state),
+                            ));
                         }
                     }
                 }
@@ -701,10 +762,11 @@ impl Runner<'_> {
     /// `failure_threshold` probes, or an exit, fails.
     fn stay_healthy(
         &self,
+        workload: &str,
         containers: &[String],
         readiness: Option<&Probe>,
         duration: Duration,
-    ) -> Result<(), String> {
+    ) -> Result<(), RunnerError> {
         let deadline = Instant::now() + duration;
         let period = readiness.map_or(Duration::from_millis(500), |p| {
             Duration::from_millis(p.period_ms.max(1))
@@ -714,9 +776,13 @@ impl Runner<'_> {
             let observed = self.inspect(containers)?;
             for container in &observed {
                 if !container.running() {
-                    return Err(format!(
-                        "{} stopped ({}) within its healthy time",
-                        container.name, container.state
+                    return Err(not_ready(
+                        workload,
+                        &container.name,
+                        format!(
+                            "{} stopped ({}) within its healthy time",
+                            container.name, container.state
+                        ),
                     ));
                 }
                 if let Some(probe) = readiness {
@@ -726,9 +792,13 @@ impl Runner<'_> {
                         Err(error) => {
                             *count += 1;
                             if *count >= probe.failure_threshold.max(1) {
-                                return Err(format!(
-                                    "{} became unhealthy within its healthy time: readiness probe failed {count} times; last: {error}",
-                                    container.name
+                                return Err(not_ready(
+                                    workload,
+                                    &container.name,
+                                    format!(
+                                        "{} became unhealthy within its healthy time: readiness probe failed {count} times; last: {error}",
+                                        container.name
+                                    ),
                                 ));
                             }
                         }
@@ -750,7 +820,7 @@ impl Runner<'_> {
         application: &str,
         scope: &str,
         with_volumes: bool,
-    ) -> Result<DownReport, String> {
+    ) -> Result<DownReport, RunnerError> {
         let _lock = ScopeLock::acquire(&self.state_dir, application, scope, "down")?;
         let names = ScopeNames::new(application, scope);
         let observed = observe(self.executor, self.secrets, self.engine, &names)?;
@@ -759,8 +829,9 @@ impl Runner<'_> {
         }
         let scope_dir = self.state_dir.join(application).join(scope);
         if scope_dir.exists() {
-            std::fs::remove_dir_all(&scope_dir)
-                .map_err(|e| format!("cannot remove {}: {e}", scope_dir.display()))?;
+            std::fs::remove_dir_all(&scope_dir).map_err(|e| {
+                RunnerError::io(format!("cannot remove {}", scope_dir.display()), e)
+            })?;
         }
         Ok(DownReport {
             containers: observed.containers.len(),
@@ -781,7 +852,7 @@ impl Runner<'_> {
     }
 
     /// What runs in the scope now, each running replica probed once.
-    pub fn status(&self, application: &str, scope: &str) -> Result<Status, String> {
+    pub fn status(&self, application: &str, scope: &str) -> Result<Status, RunnerError> {
         let names = ScopeNames::new(application, scope);
         let observed = observe_kinds(
             self.executor,
@@ -865,7 +936,24 @@ impl Runner<'_> {
         plan: &Plan,
         workload: &str,
         output: &mut dyn FnMut(&str),
-    ) -> Result<i32, String> {
+    ) -> Result<i32, RunnerError> {
+        // Which job is asked for is known from the plan alone: a name
+        // that is not one fails before the engine is asked anything.
+        let desired = Desired::new(plan, self.engine, &self.state_dir, self.secrets)?;
+        if !desired.jobs.iter().any(|j| j.name == workload) {
+            return Err(if desired.workloads.iter().any(|w| w.name == workload) {
+                RunnerError::NotAJob {
+                    name: workload.to_string(),
+                }
+            } else {
+                let mut known: Vec<String> = desired.jobs.iter().map(|j| j.name.clone()).collect();
+                known.sort();
+                RunnerError::NoSuchJob {
+                    name: workload.to_string(),
+                    known,
+                }
+            });
+        }
         let desired = {
             let _lock = ScopeLock::acquire(
                 &self.state_dir,
@@ -873,7 +961,7 @@ impl Runner<'_> {
                 &plan.scope.name,
                 "run",
             )?;
-            let (desired, _, steps) = self.plan_steps(plan)?;
+            let (desired, _, steps) = self.steps_of(desired)?;
             // The shared objects the job needs; the scope's workloads are
             // left as they are.
             for step in &steps.prepare {
@@ -881,19 +969,11 @@ impl Runner<'_> {
             }
             desired
         };
-        let Some(job) = desired.jobs.iter().find(|j| j.name == workload) else {
-            let known: Vec<&str> = desired.jobs.iter().map(|j| j.name.as_str()).collect();
-            return Err(if desired.workloads.iter().any(|w| w.name == workload) {
-                format!("workload `{workload}` is not a cron workload: `landfall apply` runs it")
-            } else if known.is_empty() {
-                format!("the plan has no cron workload `{workload}` (it has none)")
-            } else {
-                format!(
-                    "the plan has no cron workload `{workload}` (it has {})",
-                    known.join(", ")
-                )
-            });
-        };
+        let job = desired
+            .jobs
+            .iter()
+            .find(|j| j.name == workload)
+            .expect("the job was found above");
         let started = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
@@ -924,8 +1004,8 @@ impl Runner<'_> {
                 .lines()
                 .last()
                 .and_then(|l| l.trim().parse::<i32>().ok())
-                .ok_or_else(|| format!("`{wait}` printed no exit status"))?,
-            Some(_) => return Err(format!("`{wait}` failed: {}", waited.stderr.trim())),
+                .ok_or_else(|| RunnerError::unreadable(&wait, "no exit status".into()))?,
+            Some(_) => return Err(RunnerError::engine(&wait, &waited)),
             None => {
                 output(&format!(
                     "the job ran past its activeDeadlineSeconds ({} s): stopping it\n",
@@ -948,6 +1028,14 @@ impl Runner<'_> {
     }
 }
 
+fn not_ready(workload: &str, replica: &str, reason: String) -> RunnerError {
+    RunnerError::NotReady {
+        workload: workload.to_string(),
+        replica: Some(replica.to_string()),
+        reason,
+    }
+}
+
 /// Runs `work` on every item, at most `at_once` at a time, and returns
 /// the results in the items' order; the first error (in that order) if
 /// any failed, after all have ended. The first `at_once` items each start
@@ -955,11 +1043,11 @@ impl Runner<'_> {
 fn a_few_at_a_time<T: Sync, R: Send>(
     items: &[T],
     at_once: usize,
-    work: impl Fn(&T) -> Result<R, String> + Sync,
-) -> Result<Vec<R>, String> {
+    work: impl Fn(&T) -> Result<R, RunnerError> + Sync,
+) -> Result<Vec<R>, RunnerError> {
     let threads = at_once.clamp(1, items.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(threads);
-    let results: Vec<Mutex<Option<Result<R, String>>>> =
+    let results: Vec<Mutex<Option<Result<R, RunnerError>>>> =
         items.iter().map(|_| Mutex::new(None)).collect();
     std::thread::scope(|scope| {
         for first in 0..threads {
@@ -987,7 +1075,7 @@ fn a_few_at_a_time<T: Sync, R: Send>(
 /// all of them: their results, or the first error in the items' order.
 fn side_by_side<T: Sync, R: Send>(
     items: &[T],
-    work: impl Fn(&T) -> Result<R, String> + Sync,
-) -> Result<Vec<R>, String> {
+    work: impl Fn(&T) -> Result<R, RunnerError> + Sync,
+) -> Result<Vec<R>, RunnerError> {
     a_few_at_a_time(items, items.len(), work)
 }

@@ -10,6 +10,8 @@ use std::fmt;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::error::RunnerError;
+
 /// A secret's value. Deliberately neither `Display` nor a revealing `Debug`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretValue(String);
@@ -69,7 +71,7 @@ impl Secrets {
     /// Reads `REFERENCE=VALUE` lines (blank lines and `#` comments
     /// skipped; the value is everything after the first `=`, as written).
     /// Errors name the file and line, never a value.
-    pub fn read_file(&mut self, name: &str, text: &str) -> Result<(), String> {
+    pub fn read_file(&mut self, name: &str, text: &str) -> Result<(), RunnerError> {
         self.file = Some(name.to_string());
         for (index, line) in text.lines().enumerate() {
             let line = line.strip_suffix('\r').unwrap_or(line);
@@ -77,34 +79,34 @@ impl Secrets {
                 continue;
             }
             let Some((reference, value)) = line.split_once('=') else {
-                return Err(format!(
+                return Err(RunnerError::Secret(format!(
                     "{name}:{}: expected `REFERENCE=VALUE` (the line has no `=`)",
                     index + 1
-                ));
+                )));
             };
             let reference = reference.trim();
             if reference.is_empty() {
-                return Err(format!(
+                return Err(RunnerError::Secret(format!(
                     "{name}:{}: the reference before `=` is empty",
                     index + 1
-                ));
+                )));
             }
             if self
                 .entries
                 .insert(reference.to_string(), SecretValue(value.to_string()))
                 .is_some()
             {
-                return Err(format!(
+                return Err(RunnerError::Secret(format!(
                     "{name}:{}: secret `{reference}` is given twice",
                     index + 1
-                ));
+                )));
             }
         }
         Ok(())
     }
 
     /// The value of a reference, or a message saying where it was looked for.
-    pub fn get(&self, reference: &str) -> Result<&SecretValue, String> {
+    pub fn get(&self, reference: &str) -> Result<&SecretValue, RunnerError> {
         if let Some(value) = self.entries.get(reference) {
             return Ok(value);
         }
@@ -116,9 +118,9 @@ impl Secrets {
             Some(file) => format!("in {file} or "),
             None => "with --secrets-file or ".to_string(),
         };
-        Err(format!(
+        Err(RunnerError::Secret(format!(
             "secret `{reference}` has no value: set it {file}in the environment variable {variable}"
-        ))
+        )))
     }
 
     /// A keyed digest (HMAC-SHA-256, hex) of a value: it names secret
@@ -196,7 +198,7 @@ mod tests {
     fn a_missing_secret_names_the_reference_and_where_it_was_looked_for() {
         let secrets = Secrets::new(Vec::new(), []);
         assert_eq!(
-            secrets.get("orders-db-tls").unwrap_err(),
+            secrets.get("orders-db-tls").unwrap_err().to_string(),
             "secret `orders-db-tls` has no value: set it with --secrets-file or in the environment variable LANDFALL_SECRET_ORDERS_DB_TLS"
         );
     }
@@ -206,13 +208,17 @@ mod tests {
         let mut secrets = Secrets::new(Vec::new(), []);
         let error = secrets
             .read_file("s.env", "a=1\ncanary-value-without-equals\n")
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             error,
             "s.env:2: expected `REFERENCE=VALUE` (the line has no `=`)"
         );
         let mut secrets = Secrets::new(Vec::new(), []);
-        let error = secrets.read_file("s.env", "a=1\na=2\n").unwrap_err();
+        let error = secrets
+            .read_file("s.env", "a=1\na=2\n")
+            .unwrap_err()
+            .to_string();
         assert_eq!(error, "s.env:2: secret `a` is given twice");
     }
 

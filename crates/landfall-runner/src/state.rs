@@ -10,23 +10,28 @@ use std::path::{Path, PathBuf};
 
 use rustix::fs::{FlockOperation, flock};
 
+use crate::error::RunnerError;
+
 /// The state directory from the environment's values.
-pub fn state_dir(xdg_state_home: Option<&str>, home: Option<&str>) -> Result<PathBuf, String> {
+pub fn state_dir(xdg_state_home: Option<&str>, home: Option<&str>) -> Result<PathBuf, RunnerError> {
     match (xdg_state_home, home) {
         (Some(dir), _) if !dir.is_empty() => Ok(Path::new(dir).join("landfall")),
         (_, Some(home)) if !home.is_empty() => Ok(Path::new(home).join(".local/state/landfall")),
-        _ => Err("neither XDG_STATE_HOME nor HOME is set: landfall needs a state directory".into()),
+        _ => Err(RunnerError::State(
+            "neither XDG_STATE_HOME nor HOME is set: landfall needs a state directory".into(),
+        )),
     }
 }
 
-fn create_private_dir(dir: &Path) -> Result<(), String> {
-    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+fn create_private_dir(dir: &Path) -> Result<(), RunnerError> {
+    fs::create_dir_all(dir)
+        .map_err(|e| RunnerError::io(format!("cannot create {}", dir.display()), e))?;
     Ok(())
 }
 
 /// The key of [`crate::Secrets::digest`]: 32 random bytes, made once,
 /// readable by the owner only.
-pub fn digest_key(state_dir: &Path) -> Result<Vec<u8>, String> {
+pub fn digest_key(state_dir: &Path) -> Result<Vec<u8>, RunnerError> {
     create_private_dir(state_dir)?;
     let path = state_dir.join("secret-digest.key");
     match OpenOptions::new()
@@ -39,27 +44,30 @@ pub fn digest_key(state_dir: &Path) -> Result<Vec<u8>, String> {
             let mut key = vec![0u8; 32];
             File::open("/dev/urandom")
                 .and_then(|mut random| random.read_exact(&mut key))
-                .map_err(|e| format!("cannot read /dev/urandom: {e}"))?;
+                .map_err(|e| RunnerError::io("cannot read /dev/urandom", e))?;
             file.write_all(&key)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                .map_err(|e| RunnerError::io(format!("cannot write {}", path.display()), e))?;
             Ok(key)
         }
         Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
             // A concurrent first run may still be writing it.
             for _ in 0..50 {
-                let key =
-                    fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let key = fs::read(&path)
+                    .map_err(|e| RunnerError::io(format!("cannot read {}", path.display()), e))?;
                 if key.len() == 32 {
                     return Ok(key);
                 }
                 std::thread::sleep(std::time::Duration::from_millis(10));
             }
-            Err(format!(
+            Err(RunnerError::State(format!(
                 "{} is not a 32-byte key: remove it",
                 path.display()
-            ))
+            )))
         }
-        Err(error) => Err(format!("cannot create {}: {error}", path.display())),
+        Err(error) => Err(RunnerError::io(
+            format!("cannot create {}", path.display()),
+            error,
+        )),
     }
 }
 
@@ -78,7 +86,7 @@ impl ScopeLock {
         application: &str,
         scope: &str,
         command: &str,
-    ) -> Result<ScopeLock, String> {
+    ) -> Result<ScopeLock, RunnerError> {
         let dir = state_dir.join("locks");
         create_private_dir(&dir)?;
         let path = dir.join(format!("{application}.{scope}.lock"));
@@ -88,7 +96,7 @@ impl ScopeLock {
             .create(true)
             .truncate(false)
             .open(&path)
-            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+            .map_err(|e| RunnerError::io(format!("cannot open {}", path.display()), e))?;
         if flock(&file, FlockOperation::NonBlockingLockExclusive).is_err() {
             let mut holder = String::new();
             let _ = file.read_to_string(&mut holder);
@@ -98,10 +106,11 @@ impl ScopeLock {
             } else {
                 holder.to_string()
             };
-            return Err(format!(
-                "scope `{application}/{scope}` is locked by {holder}; wait for it to end (lock file {})",
-                path.display()
-            ));
+            return Err(RunnerError::Locked {
+                scope: format!("{application}/{scope}"),
+                holder,
+                lock: path,
+            });
         }
         let host = rustix::system::uname()
             .nodename()
@@ -116,7 +125,7 @@ impl ScopeLock {
             .set_len(0)
             .and_then(|()| file.seek(SeekFrom::Start(0)))
             .and_then(|_| file.write_all(record.as_bytes()));
-        written.map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        written.map_err(|e| RunnerError::io(format!("cannot write {}", path.display()), e))?;
         Ok(ScopeLock { _file: file })
     }
 }
@@ -126,14 +135,17 @@ impl ScopeLock {
 /// `true` when the directory was missing: the scope was never applied,
 /// or `down` emptied it since (or the state dir was removed by hand,
 /// which costs an apply time, not correctness: see `Runner::apply`).
-pub fn open_scope(scope_dir: &Path) -> Result<bool, String> {
+pub fn open_scope(scope_dir: &Path) -> Result<bool, RunnerError> {
     if let Some(parent) = scope_dir.parent() {
         create_private_dir(parent)?;
     }
     match fs::create_dir(scope_dir) {
         Ok(()) => Ok(true),
         Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(error) => Err(format!("cannot create {}: {error}", scope_dir.display())),
+        Err(error) => Err(RunnerError::io(
+            format!("cannot create {}", scope_dir.display()),
+            error,
+        )),
     }
 }
 
@@ -143,7 +155,7 @@ pub fn open_scope(scope_dir: &Path) -> Result<bool, String> {
 pub fn write_config(
     dir: &Path,
     files: &std::collections::BTreeMap<String, String>,
-) -> Result<(), String> {
+) -> Result<(), RunnerError> {
     if dir.is_dir() {
         return Ok(());
     }
@@ -167,18 +179,18 @@ pub fn write_config(
     })();
     result.map_err(|e| {
         let _ = fs::remove_dir_all(&temporary);
-        format!("cannot write config files to {}: {e}", dir.display())
+        RunnerError::io(format!("cannot write config files to {}", dir.display()), e)
     })
 }
 
 /// Writes a secret's value for docker, which has no local secrets: a file
 /// readable by the container's user inside a directory only the owner
 /// enters.
-pub fn write_secret_file(path: &Path, value: &str) -> Result<(), String> {
+pub fn write_secret_file(path: &Path, value: &str) -> Result<(), RunnerError> {
     let parent = path.parent().expect("secret files have a parent");
     create_private_dir(parent)?;
     fs::set_permissions(parent, fs::Permissions::from_mode(0o700))
-        .map_err(|e| format!("cannot restrict {}: {e}", parent.display()))?;
+        .map_err(|e| RunnerError::io(format!("cannot restrict {}", parent.display()), e))?;
     if path.exists() {
         return Ok(());
     }
@@ -193,7 +205,12 @@ pub fn write_secret_file(path: &Path, value: &str) -> Result<(), String> {
         file.write_all(value.as_bytes())?;
         fs::rename(&temporary, path)
     })();
-    result.map_err(|e| format!("cannot write a secret file in {}: {e}", parent.display()))
+    result.map_err(|e| {
+        RunnerError::io(
+            format!("cannot write a secret file in {}", parent.display()),
+            e,
+        )
+    })
 }
 
 /// Entries of `dir` that are not in `keep` (sorted), for removal.
@@ -232,6 +249,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let held = ScopeLock::acquire(dir.path(), "shop", "local", "apply").unwrap();
         let error = ScopeLock::acquire(dir.path(), "shop", "local", "down").unwrap_err();
+        let RunnerError::Locked { scope, lock, .. } = &error else {
+            panic!("not a lock error: {error:?}");
+        };
+        assert_eq!(scope, "shop/local");
+        assert_eq!(lock, &dir.path().join("locks/shop.local.lock"));
+        let error = error.to_string();
         assert!(
             error.starts_with("scope `shop/local` is locked by `landfall apply` (pid "),
             "{error}"

@@ -8,8 +8,8 @@ use std::path::Path;
 use landfall_plan::Plan;
 use landfall_runner::observe::{ObservedContainer, ObservedScope};
 use landfall_runner::{
-    Desired, EngineCommand, EngineKind, Executor, Progress, RecordingExecutor, Runner, Secrets,
-    Silent, Step, reconcile,
+    Desired, EngineCommand, EngineKind, Executor, Progress, RecordingExecutor, Runner, RunnerError,
+    Secrets, Silent, Step, reconcile,
 };
 
 fn fixture(name: &str) -> Plan {
@@ -351,6 +351,9 @@ fn only_local_plans_run() {
     let mut plan = fixture("shop-local.plan.json");
     plan.scope.target = landfall_plan::Target::Kubernetes;
     let error = Desired::new(&plan, EngineKind::Podman, Path::new("/s"), &secrets()).unwrap_err();
+    let RunnerError::InvalidPlan(error) = error else {
+        panic!("not an invalid plan: {error:?}");
+    };
     assert_eq!(
         error,
         "scope `shop/local` has target `kubernetes` (ScopeType `local`): the local runner only runs scopes whose ScopeType has `target: local`"
@@ -367,6 +370,8 @@ fn a_missing_secret_names_its_reference_and_hand_edited_plans_are_checked() {
         &Secrets::new(Vec::new(), []),
     )
     .unwrap_err();
+    assert!(matches!(error, RunnerError::Secret(_)), "{error:?}");
+    let error = error.to_string();
     assert!(
         error.starts_with("secret `orders-db-tls` has no value"),
         "{error}"
@@ -374,6 +379,9 @@ fn a_missing_secret_names_its_reference_and_hand_edited_plans_are_checked() {
     let mut plan = fixture("shop-local.plan.json");
     plan.workloads[0].containers[0].image = "--privileged".into();
     let error = Desired::new(&plan, EngineKind::Podman, Path::new("/s"), &secrets()).unwrap_err();
+    let RunnerError::InvalidPlan(error) = error else {
+        panic!("not an invalid plan: {error:?}");
+    };
     assert_eq!(
         error,
         "container `api` of workload `api` has no valid image: `--privileged`"
@@ -381,6 +389,8 @@ fn a_missing_secret_names_its_reference_and_hand_edited_plans_are_checked() {
     let mut plan = fixture("shop-local.plan.json");
     plan.workloads[0].name = "API;rm".into();
     let error = Desired::new(&plan, EngineKind::Podman, Path::new("/s"), &secrets()).unwrap_err();
+    assert!(matches!(error, RunnerError::InvalidPlan(_)), "{error:?}");
+    let error = error.to_string();
     assert!(
         error.starts_with("workload name `API;rm` is not a DNS label"),
         "{error}"
@@ -784,7 +794,7 @@ impl landfall_runner::Executor for SlowRuns {
         command: &EngineCommand,
         _: &Secrets,
         _: Option<std::time::Duration>,
-    ) -> Result<landfall_runner::exec::Output, String> {
+    ) -> Result<landfall_runner::exec::Output, RunnerError> {
         use std::sync::atomic::Ordering::SeqCst;
         let is_run = command.args.first().is_some_and(|a| a == "run");
         let is_create = command.args.get(1).is_some_and(|a| a == "create");
@@ -901,6 +911,8 @@ fn a_secret_name_podman_cannot_hold_is_refused_before_anything_runs() {
     else {
         panic!("a name podman refuses was accepted");
     };
+    assert!(matches!(error, RunnerError::InvalidPlan(_)), "{error:?}");
+    let error = error.to_string();
     assert!(
         error.contains("leave no room in a podman secret name of at most 64 characters"),
         "{error}"
@@ -922,7 +934,7 @@ impl Executor for PortTakenOnce {
         command: &EngineCommand,
         secrets: &Secrets,
         timeout: Option<std::time::Duration>,
-    ) -> Result<landfall_runner::exec::Output, String> {
+    ) -> Result<landfall_runner::exec::Output, RunnerError> {
         let output = self.recording.execute(command, secrets, timeout)?;
         let line = command.to_string();
         if line.starts_with("podman run --detach --name shop-local-api-0-")
@@ -983,4 +995,222 @@ fn a_host_port_taken_before_the_start_is_picked_again() {
         .map(|(_, port, host)| format!("{host}:{port}"))
         .unwrap();
     assert_eq!(host, published(api[2]));
+}
+
+/// An engine that fails: the error keeps its status and its own message,
+/// which leads; the whole command stays at hand for a verbose report.
+#[test]
+fn an_engine_failure_is_an_engine_error_with_its_status_and_stderr() {
+    let plan = shop_without_probes();
+    let state = tempfile::tempdir().unwrap();
+    let secrets = secrets();
+    let executor = RecordingExecutor::new().fail(
+        "podman network create",
+        "Error: unable to connect to Podman socket\n",
+    );
+    let error = runner(&executor, &secrets, state.path())
+        .apply(&plan)
+        .unwrap_err();
+    let RunnerError::Engine {
+        command,
+        status,
+        stderr,
+        ..
+    } = &error
+    else {
+        panic!("not an engine error: {error:?}");
+    };
+    assert_eq!(*status, Some(125));
+    assert_eq!(stderr, "Error: unable to connect to Podman socket");
+    assert!(
+        command.starts_with("podman network create --label "),
+        "{command}"
+    );
+    assert_eq!(error.command(), Some(command.as_str()));
+    assert_eq!(
+        error.to_string(),
+        "Error: unable to connect to Podman socket (`podman network create` exited with status 125)"
+    );
+
+    // `status` and `down` read the engine first: the same kind of error.
+    let executor = RecordingExecutor::new().fail("podman ps ", "Error: no podman\n");
+    let runner = runner(&executor, &secrets, state.path());
+    for error in [
+        runner.status("shop", "local").unwrap_err(),
+        runner.down("shop", "local", false).unwrap_err(),
+    ] {
+        assert!(
+            matches!(&error, RunnerError::Engine { status: Some(125), stderr, .. } if stderr == "Error: no podman"),
+            "{error:?}"
+        );
+    }
+}
+
+/// A failure inside a workload's steps names the workload.
+#[test]
+fn a_workload_s_engine_failure_names_the_workload() {
+    let plan = shop_without_probes();
+    let state = tempfile::tempdir().unwrap();
+    let secrets = secrets();
+    let executor = RecordingExecutor::new().fail(
+        "podman run --detach --name shop-local-api-",
+        "Error: no image\n",
+    );
+    let error = runner(&executor, &secrets, state.path())
+        .apply(&plan)
+        .unwrap_err();
+    let RunnerError::Workload {
+        workload,
+        error: inner,
+    } = &error
+    else {
+        panic!("not a workload's error: {error:?}");
+    };
+    assert_eq!(workload, "api");
+    assert!(matches!(**inner, RunnerError::Engine { .. }), "{inner:?}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("workload `api`: Error: no image (`podman run` exited with status 125)"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_held_lock_stops_apply_down_and_run_before_the_engine_is_asked() {
+    let plan = fixture("every-feature.plan.json");
+    let state = tempfile::tempdir().unwrap();
+    let secrets = secrets();
+    let _held = landfall_runner::state::ScopeLock::acquire(
+        state.path(),
+        &plan.application.name,
+        &plan.scope.name,
+        "apply",
+    )
+    .unwrap();
+    let executor = RecordingExecutor::new();
+    let runner = runner(&executor, &secrets, state.path());
+    let scope = format!("{}/{}", plan.application.name, plan.scope.name);
+    let lock = state.path().join(format!(
+        "locks/{}.{}.lock",
+        plan.application.name, plan.scope.name
+    ));
+    let errors = [
+        runner.apply(&plan).unwrap_err(),
+        runner
+            .down(&plan.application.name, &plan.scope.name, false)
+            .unwrap_err(),
+        runner
+            .run_job(&plan, "nightly-report", &mut |_| {})
+            .unwrap_err(),
+    ];
+    for error in errors {
+        let RunnerError::Locked {
+            scope: locked,
+            holder,
+            lock: path,
+        } = &error
+        else {
+            panic!("not a lock error: {error:?}");
+        };
+        assert_eq!(locked, &scope);
+        assert!(holder.starts_with("`landfall apply` (pid "), "{holder}");
+        assert_eq!(path, &lock);
+    }
+    assert_eq!(executor.lines(), Vec::<String>::new());
+}
+
+#[test]
+fn a_job_the_plan_does_not_have_fails_before_the_engine_is_asked() {
+    let plan = fixture("every-feature.plan.json");
+    let state = tempfile::tempdir().unwrap();
+    let secrets = secrets();
+    let executor = RecordingExecutor::new();
+    let runner = runner(&executor, &secrets, state.path());
+    let error = runner
+        .run_job(&plan, "nightly-reprot", &mut |_| {})
+        .unwrap_err();
+    let RunnerError::NoSuchJob { name, known } = &error else {
+        panic!("not a missing job: {error:?}");
+    };
+    assert_eq!(name, "nightly-reprot");
+    assert_eq!(known, &["nightly-report"]);
+    assert_eq!(
+        error.to_string(),
+        "the plan has no cron workload `nightly-reprot`; did you mean `nightly-report`? (it has nightly-report)"
+    );
+    let error = runner.run_job(&plan, "api", &mut |_| {}).unwrap_err();
+    assert!(
+        matches!(&error, RunnerError::NotAJob { name } if name == "api"),
+        "{error:?}"
+    );
+    assert_eq!(executor.lines(), Vec::<String>::new());
+    // Nor was the scope locked or its state directory touched.
+    assert!(!state.path().join("locks").exists());
+}
+
+#[test]
+fn an_invalid_plan_file_runs_nothing() {
+    let mut plan = fixture("shop-local.plan.json");
+    plan.workloads[0].containers[0].image = "--privileged".into();
+    let state = tempfile::tempdir().unwrap();
+    let secrets = secrets();
+    let executor = RecordingExecutor::new();
+    let runner = runner(&executor, &secrets, state.path());
+    for error in [
+        runner.apply(&plan).unwrap_err(),
+        runner.plan_steps(&plan).unwrap_err(),
+    ] {
+        assert!(
+            matches!(&error, RunnerError::InvalidPlan(message) if message == "container `api` of workload `api` has no valid image: `--privileged`"),
+            "{error:?}"
+        );
+    }
+    assert_eq!(executor.lines(), Vec::<String>::new());
+}
+
+/// A replica whose readiness probe keeps failing: `NotReady`, naming the
+/// workload and the replica, with its last log lines.
+#[test]
+fn a_replica_that_never_gets_ready_is_not_ready() {
+    let mut plan = shop_without_probes();
+    let api = plan.workloads.iter_mut().find(|w| w.name == "api").unwrap();
+    api.containers[0].probes.readiness = Some(landfall_plan::Probe {
+        action: landfall_plan::ProbeAction::Exec {
+            command: vec!["/bin/check".into()],
+        },
+        initial_delay_ms: 0,
+        period_ms: 1,
+        timeout_ms: 100,
+        success_threshold: 1,
+        failure_threshold: 2,
+    });
+    let state = tempfile::tempdir().unwrap();
+    let secrets = secrets();
+    let executor = RecordingExecutor::new().fail("podman exec ", "");
+    let error = runner(&executor, &secrets, state.path())
+        .apply(&plan)
+        .unwrap_err();
+    let RunnerError::NotReady {
+        workload,
+        replica,
+        reason,
+    } = &error
+    else {
+        panic!("not a readiness failure: {error:?}");
+    };
+    assert_eq!(workload, "api");
+    let replica = replica.as_deref().unwrap();
+    assert!(replica.starts_with("shop-local-api-0-"), "{replica}");
+    assert!(
+        reason.starts_with(&format!(
+            "{replica} is not ready: readiness probe (exec /bin/check every 1 ms after 0 ms, 2 failures fail) failed 2 times; last: `/bin/check` exited with 125"
+        )),
+        "{reason}"
+    );
+    assert!(
+        reason.contains(&format!("last log lines of {replica}: (none)")),
+        "{reason}"
+    );
+    assert!(error.to_string().starts_with("workload `api`: "), "{error}");
 }

@@ -515,3 +515,96 @@ fn lowering_commands_commit_the_allocators_arena_up_front_and_never_purge_and_ch
         assert_eq!(allocator_options(args), expected, "{args:?}");
     }
 }
+
+/// A stand-in for podman that fails every command as podman does when it
+/// cannot reach its service, and logs what it was asked.
+fn failing_podman(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = dir.join("engine.log");
+    let path = bin.join("podman");
+    std::fs::write(
+        &path,
+        format!(
+            "#!/bin/sh\necho \"podman $*\" >> '{}'\necho 'Error: unable to connect to Podman socket' >&2\nexit 125\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    let mut permissions = std::fs::metadata(&path).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&path, permissions).unwrap();
+    (bin, log)
+}
+
+/// An engine that fails, or is missing, is a command that could not run
+/// (exit status 2), never findings in the specs (1); the message leads
+/// with what the engine said.
+#[test]
+fn an_engine_that_fails_or_is_missing_cannot_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (bin, log) = failing_podman(dir.path());
+    let plan = repo_root().join("crates/landfall-runner/tests/fixtures/shop-local.plan.json");
+    let plan = plan.to_str().unwrap();
+    let landfall_with = |path: &Path, args: &[&str]| {
+        let output = landfall()
+            .args(args)
+            .env("PATH", path)
+            .env("XDG_STATE_HOME", dir.path().join("state"))
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+
+    let (status, stderr) = landfall_with(&bin, &["apply", plan, "--engine", "podman"]);
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("\nerror: Error: unable to connect to Podman socket (`podman "),
+        "{stderr}"
+    );
+    assert!(stderr.contains(" exited with status 125)"), "{stderr}");
+    for args in [
+        ["down", "--scope", "shop/local", "--engine", "podman"],
+        ["status", "--scope", "shop/local", "--engine", "podman"],
+    ] {
+        let (status, stderr) = landfall_with(&bin, &args);
+        assert_eq!(status, Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: Error: unable to connect to Podman socket (`podman ")
+                && stderr.ends_with(" exited with status 125)\n"),
+            "{args:?}: {stderr}"
+        );
+    }
+
+    // A job the plan does not have: refused before the engine is asked.
+    std::fs::remove_file(&log).unwrap();
+    let (status, stderr) = landfall_with(
+        &bin,
+        &["run", "shop/local/nightly", plan, "--engine", "podman"],
+    );
+    assert_eq!(status, Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        "error: the plan has no cron workload `nightly` (it has none)\n"
+    );
+    assert!(!log.exists(), "the engine was asked");
+
+    // No engine at all, named or looked for.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let (status, stderr) = landfall_with(&empty, &["apply", plan, "--engine", "podman"]);
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("error: cannot start `podman`: it is not on PATH (is podman installed?)"),
+        "{stderr}"
+    );
+    let (status, stderr) = landfall_with(&empty, &["down", "--scope", "shop/local"]);
+    assert_eq!(status, Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        "error: neither podman nor docker is on PATH: install one, or name it with --engine\n"
+    );
+}

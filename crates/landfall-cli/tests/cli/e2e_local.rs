@@ -729,7 +729,7 @@ fn a_failing_readiness_probe_leaves_the_old_version_serving() {
     let path = scope.write_plan(&plan);
     let output = scope.landfall(&["apply", path.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("error: workload `storefront`: "),
         "{stderr}"
@@ -811,7 +811,7 @@ fn a_killed_apply_converges_and_a_concurrent_apply_is_refused() {
     let started = Instant::now();
     let output = scope.landfall(&["apply", path.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(started.elapsed() < Duration::from_secs(5));
     assert!(
         stderr.contains(&format!(
@@ -958,7 +958,7 @@ fn secret_values_reach_the_containers_and_nothing_else() {
         secrets_arg,
     ]);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("password is <redacted>"), "{stderr}");
 
     apply(&["status", "--scope", &scope.name(), "--format", "json"]);
