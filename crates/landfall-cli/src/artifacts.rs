@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use landfall_plan::{Plan, Target};
+use landfall_plan::Plan;
 use landfall_targets::Artifact;
 
 /// The plan's file name inside an output directory.
@@ -60,12 +60,13 @@ pub fn write(plan: &Plan, path: &Path) -> Result<(), WriteError> {
     }
     // Everything is made before anything is written: a target that fails
     // leaves the directory as it was.
-    let mut files = match landfall_targets::emit(plan) {
+    let target = landfall_targets::target_of(plan);
+    let mut files = match target.emit(plan) {
         None => Vec::new(),
         Some(Ok(artifacts)) => artifacts,
         Some(Err(problems)) => {
             return Err(WriteError::Target {
-                target: target_name(plan.scope.target).to_string(),
+                target: target.name().to_string(),
                 problems: problems.0,
             });
         }
@@ -76,14 +77,6 @@ pub fn write(plan: &Plan, path: &Path) -> Result<(), WriteError> {
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     write_directory(path, &files)
-}
-
-fn target_name(target: Target) -> &'static str {
-    match target {
-        Target::Local => "local",
-        Target::Compose => "compose",
-        Target::Kubernetes => "kubernetes",
-    }
 }
 
 fn is_plan_file(path: &Path) -> bool {

@@ -12,7 +12,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use landfall_diagnostics::{ColorMode, render_human, render_json};
-use landfall_plan::{Change, Observed, Plan, RenderOptions, Target, diff, render_diff};
+use landfall_plan::{Change, Observed, Plan, RenderOptions, diff, render_diff};
+use landfall_targets::Observation;
 
 use crate::{Color, artifacts, local, lowering, output};
 
@@ -57,21 +58,19 @@ pub enum RunningState {
     },
 }
 
-/// Asks the plan's target what runs for its scope.
+/// Asks the plan's target what runs for its scope, as its registry entry
+/// says it can be asked.
 ///
-/// A `local` target is asked through the container engine's labels (the
-/// local runner's own view); no engine, or one that does not answer, is
-/// said and everything counts as to create. Compose and Kubernetes targets
-/// are never asked: landfall writes their files and does not see what
-/// runs from them.
+/// An engine-observed target (`local`) is asked through the container
+/// engine's labels (the local runner's own view); no engine, or one that
+/// does not answer, is said and everything counts as to create. Compose and
+/// Kubernetes targets are never asked: landfall writes their files and does
+/// not see what runs from them.
 fn observe_running_state(plan: &Plan) -> RunningState {
-    match plan.scope.target {
-        Target::Local => observe_local(plan),
-        Target::Compose => RunningState::Unknown {
-            reason: "landfall does not observe compose targets".to_string(),
-        },
-        Target::Kubernetes => RunningState::Unknown {
-            reason: "landfall does not observe kubernetes targets".to_string(),
+    match landfall_targets::target_of(plan).observation() {
+        Observation::Engine => observe_local(plan),
+        Observation::NotObserved { why } => RunningState::Unknown {
+            reason: why.to_string(),
         },
     }
 }

@@ -996,6 +996,10 @@ fn use_span(w: &model::Workload, name: &str, value: Span) -> Span {
         .map_or(value, |u| u.span)
 }
 
+/// The one place the model's target becomes the IR's. A match rather than a
+/// lookup by name: a target added to the model and not to the IR fails to
+/// compile here. That both spell each target alike (and agree with the
+/// registry in landfall-targets and both schemas) is a test there.
 fn lower_target(target: model::Target) -> Target {
     match target {
         model::Target::Local => Target::Local,

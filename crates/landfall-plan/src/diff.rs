@@ -413,11 +413,7 @@ pub fn render_diff(plan: &Plan, changes: &[Change], options: &RenderOptions) -> 
             text.to_string()
         }
     };
-    let target = match plan.scope.target {
-        crate::ir::Target::Local => "local",
-        crate::ir::Target::Compose => "compose",
-        crate::ir::Target::Kubernetes => "kubernetes",
-    };
+    let target = plan.scope.target;
     let mut out = String::new();
     let _ = writeln!(
         out,

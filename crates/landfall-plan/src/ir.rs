@@ -15,6 +15,8 @@
 //! is a new [`PLAN_VERSION`] and a new `schemas/plan.schema.json`.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -68,6 +70,9 @@ pub struct ScopeInfo {
     pub parameters: serde_json::Value,
 }
 
+/// Where the scope deploys. Each variant is a target registered in
+/// `landfall-targets` under [`Target::as_str`]; a test there holds the
+/// registry, this enum, the model's `Target` and both schemas to one list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Target {
@@ -75,6 +80,51 @@ pub enum Target {
     Compose,
     Kubernetes,
 }
+
+impl Target {
+    pub const ALL: &'static [Target] = &[Target::Local, Target::Compose, Target::Kubernetes];
+
+    /// The target's one name: the ScopeType's `spec.target` value, the
+    /// plan JSON's `scope.target` (a test holds serde to it) and what the
+    /// diff, `-o` and the runner print.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Local => "local",
+            Target::Compose => "compose",
+            Target::Kubernetes => "kubernetes",
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Target {
+    type Err = UnknownTarget;
+
+    fn from_str(name: &str) -> Result<Target, UnknownTarget> {
+        Target::ALL
+            .iter()
+            .copied()
+            .find(|t| t.as_str() == name)
+            .ok_or_else(|| UnknownTarget(name.to_string()))
+    }
+}
+
+/// A name that is no [`Target`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownTarget(pub String);
+
+impl fmt::Display for UnknownTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown target `{}`", self.0)
+    }
+}
+
+impl std::error::Error for UnknownTarget {}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -550,6 +600,27 @@ mod tests {
         assert_eq!(
             serde_json::from_str::<IntOrPercent>("1").unwrap(),
             IntOrPercent::Count(1)
+        );
+    }
+
+    #[test]
+    fn a_target_is_serialised_parsed_and_printed_by_its_one_name() {
+        for &target in Target::ALL {
+            let name = target.as_str();
+            assert_eq!(
+                serde_json::to_string(&target).unwrap(),
+                format!("\"{name}\"")
+            );
+            assert_eq!(
+                serde_json::from_str::<Target>(&format!("\"{name}\"")).unwrap(),
+                target
+            );
+            assert_eq!(name.parse::<Target>(), Ok(target));
+            assert_eq!(target.to_string(), name);
+        }
+        assert_eq!(
+            "podman".parse::<Target>(),
+            Err(UnknownTarget("podman".to_string()))
         );
     }
 

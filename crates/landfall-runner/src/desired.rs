@@ -631,11 +631,7 @@ fn push_labels(args: &mut Vec<String>, labels: &[(String, String)]) {
 /// `Err` says what is wrong ([`RunnerError::InvalidPlan`]).
 fn validate(plan: &Plan) -> Result<(), String> {
     if plan.scope.target != Target::Local {
-        let target = match plan.scope.target {
-            Target::Local => "local",
-            Target::Compose => "compose",
-            Target::Kubernetes => "kubernetes",
-        };
+        let target = plan.scope.target;
         return Err(format!(
             "scope `{}/{}` has target `{target}` (ScopeType `{}`): the local runner only runs scopes whose ScopeType has `target: local`",
             plan.application.name, plan.scope.name, plan.scope.scope_type

@@ -28,6 +28,7 @@ use landfall_plan::{
 };
 
 use crate::names::{self, LABEL_APPLICATION, LABEL_SCOPE, LABEL_SPEC_HASH, LABEL_WORKLOAD};
+use crate::target::{Observation, Target};
 use crate::yaml::{self, Yaml};
 use crate::{Artifact, Problems};
 
@@ -40,6 +41,25 @@ pub const JOBS_PROFILE: &str = "jobs";
 /// Restart policies the compose target accepts from the scope's
 /// `restartPolicy` parameter.
 const RESTART_POLICIES: &[&str] = &["always", "unless-stopped", "on-failure", "no"];
+
+/// The compose target in the registry ([`crate::targets`]).
+pub struct Compose;
+
+impl Target for Compose {
+    fn name(&self) -> &'static str {
+        "compose"
+    }
+
+    fn emit(&self, plan: &Plan) -> Option<Result<Vec<Artifact>, Problems>> {
+        Some(emit(plan))
+    }
+
+    fn observation(&self) -> Observation {
+        Observation::NotObserved {
+            why: "landfall does not observe compose targets",
+        }
+    }
+}
 
 /// The artifacts: `compose.yaml`, then the config files, by path.
 pub fn emit(plan: &Plan) -> Result<Vec<Artifact>, Problems> {

@@ -24,6 +24,7 @@ use landfall_plan::{
 use crate::names::{
     self, KubeSecret, LABEL_APPLICATION, LABEL_SCOPE, LABEL_SPEC_HASH, LABEL_WORKLOAD,
 };
+use crate::target::{Observation, Target};
 use crate::yaml::{self, Yaml};
 use crate::{Artifact, Problems};
 
@@ -36,6 +37,26 @@ pub const DEFAULT_VOLUME_SIZE: &str = "1Gi";
 /// The HorizontalPodAutoscaler's CPU utilisation target when the plan has none.
 pub const DEFAULT_CPU_TARGET: f64 = 80.0;
 
+/// The Kubernetes target in the registry ([`crate::targets`]).
+pub struct Kubernetes;
+
+impl Target for Kubernetes {
+    fn name(&self) -> &'static str {
+        "kubernetes"
+    }
+
+    fn emit(&self, plan: &Plan) -> Option<Result<Vec<Artifact>, Problems>> {
+        Some(emit(plan))
+    }
+
+    fn observation(&self) -> Observation {
+        Observation::NotObserved {
+            why: "landfall does not observe kubernetes targets",
+        }
+    }
+}
+
+/// The artifacts: the one manifest file.
 pub fn emit(plan: &Plan) -> Result<Vec<Artifact>, Problems> {
     let objects = objects(plan)?;
     Ok(vec![Artifact {

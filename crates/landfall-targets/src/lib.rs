@@ -1,5 +1,8 @@
 //! Targets: pure functions from a [`Plan`] to the files another tool runs.
 //!
+//! Each target is one module implementing [`Target`], listed once in
+//! [`targets`]:
+//! - [`local`]: nothing to write, the runner executes the plan;
 //! - [`compose`]: `compose.yaml` (and the config files it bind-mounts) for
 //!   docker-compose and podman-compose;
 //! - [`kubernetes`]: one multi-document `kubernetes.yaml` for `kubectl
@@ -11,12 +14,36 @@
 
 use std::fmt;
 
-use landfall_plan::{Plan, Target};
+use landfall_plan::Plan;
 
 pub mod compose;
 pub mod kubernetes;
+pub mod local;
 pub mod names;
+mod target;
 pub mod yaml;
+
+pub use target::{Observation, Target};
+
+/// Every target, once: the one list a new target is added to. A test holds
+/// the names to the plan IR's `Target`, the model's and both schemas.
+pub fn targets() -> &'static [&'static dyn Target] {
+    &[&local::Local, &compose::Compose, &kubernetes::Kubernetes]
+}
+
+/// The target a ScopeType's `spec.target` value (or a plan's
+/// `scope.target`) names.
+pub fn target(name: &str) -> Option<&'static dyn Target> {
+    targets().iter().copied().find(|t| t.name() == name)
+}
+
+/// The target of the plan's scope.
+pub fn target_of(plan: &Plan) -> &'static dyn Target {
+    let name = plan.scope.target.as_str();
+    // Every IR target is registered (the registry test holds the two lists
+    // equal), so this lookup cannot miss.
+    target(name).unwrap_or_else(|| panic!("target `{name}` is not registered"))
+}
 
 /// One file to write: a relative path (`/`-separated) and its contents.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,9 +91,5 @@ impl std::error::Error for Problems {}
 /// The artifacts of the plan's target, by path; `None` for the local target,
 /// which the runner executes instead of writing files.
 pub fn emit(plan: &Plan) -> Option<Result<Vec<Artifact>, Problems>> {
-    match plan.scope.target {
-        Target::Local => None,
-        Target::Compose => Some(compose::emit(plan)),
-        Target::Kubernetes => Some(kubernetes::emit(plan)),
-    }
+    target_of(plan).emit(plan)
 }

@@ -115,11 +115,7 @@ fn plan_every_scope(out: &Path) -> (Vec<Lowered>, String) {
                 .map(str::to_string)
                 .collect();
             files.sort();
-            let target = match plan.scope.target {
-                Target::Local => "local",
-                Target::Compose => "compose",
-                Target::Kubernetes => "kubernetes",
-            };
+            let target = plan.scope.target;
             summary.push_str(&format!(
                 "{tree_name} {scope}: {target}: {}\n",
                 files.join(", ")
