@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use landfall_check::{CheckInput, Preloaded, check_with_options, plan_check_options};
-use landfall_diagnostics::{Diagnostic, SourceDb};
+use landfall_diagnostics::SourceDb;
 use landfall_lower::{Lowered, ScopeSelector, lower_after_check, plan_diagnostics, select};
 use landfall_plan::Plan;
 use landfall_schema::plan_schema_errors;

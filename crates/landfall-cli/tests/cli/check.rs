@@ -3,6 +3,7 @@
 //! snapshotted.
 
 use std::io::{Read, Write};
+use std::path::Path;
 use std::process::Stdio;
 
 use crate::support::{landfall, project, repo_root, run, write};
