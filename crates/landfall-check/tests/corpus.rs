@@ -14,6 +14,11 @@
 //!
 //! `cargo insta review` (or `INSTA_UPDATE=always`) updates snapshots.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "the corpus test reads its cases from disk"
+)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

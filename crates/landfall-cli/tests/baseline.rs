@@ -1,6 +1,11 @@
 //! `--write-baseline` records today's findings by fingerprint, not line;
 //! `--baseline` reports only new ones and lists the fixed ones.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests write fixture trees and run the landfall binary"
+)]
+
 use std::path::Path;
 use std::process::Command;
 

@@ -2,6 +2,11 @@
 //! exactly what a check of the whole project reports for those files,
 //! although it checks only the files they need.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests write fixture trees and run the landfall binary"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -1,5 +1,10 @@
 //! The real binary: stdout, stderr and exit status, snapshotted.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests write fixture trees and run the landfall binary"
+)]
+
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -2,6 +2,11 @@
 //! default format, and diagnostics with spans for a config that cannot be
 //! used (exit status 2).
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests write fixture trees and run the landfall binary"
+)]
+
 use std::path::Path;
 use std::process::Command;
 

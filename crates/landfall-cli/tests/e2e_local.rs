@@ -9,6 +9,11 @@
 //! Without podman the tests say so and pass, unless `LANDFALL_E2E=require`
 //! (set by `.ci/run`): then they fail.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests write fixture trees and run the landfall binary"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::Mutex;

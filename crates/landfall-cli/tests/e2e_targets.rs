@@ -11,6 +11,11 @@
 //! podman fails the tests; without it they run when podman is there and
 //! say so when it is not.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests write fixture trees and run the landfall binary"
+)]
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

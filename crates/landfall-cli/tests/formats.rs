@@ -6,6 +6,11 @@
 //! (or found where `LANDFALL_SARIF_MULTITOOL` and `LANDFALL_PYTHONPATH`
 //! point). Without them these tests fail: they never pass unchecked.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests write fixture trees and run the landfall binary"
+)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -5,6 +5,10 @@
 //! One test, run serially: peak memory of child processes is read with
 //! getrusage(RUSAGE_CHILDREN), which reports the largest child so far.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests write fixture trees and run the landfall binary"
+)]
 // getrusage is the one way to read a child's peak RSS.
 #![allow(unsafe_code)]
 

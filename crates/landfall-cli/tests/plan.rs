@@ -1,5 +1,10 @@
 //! `landfall plan`, the real binary: stdout, stderr and exit status.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests write fixture trees and run the landfall binary"
+)]
+
 use std::path::Path;
 use std::process::Command;
 

@@ -2,6 +2,11 @@
 //! file; any other path a directory with the target's artifacts and
 //! `plan.json`, rewritten in place on the next run.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests write fixture trees and run the landfall binary"
+)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -7,6 +7,11 @@
 //! Needs `pre-commit` on the PATH (`.ci/run` installs it from PyPI); the
 //! test fails without it.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests write fixture trees and run the landfall binary"
+)]
+
 use std::path::Path;
 use std::process::{Command, Output};
 

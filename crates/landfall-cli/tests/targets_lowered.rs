@@ -14,6 +14,11 @@
 //! engine commands it would run on an empty engine (`apply --dry-run`
 //! from the specs) are snapshotted for podman and docker.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests write fixture trees and run the landfall binary"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -7,6 +7,11 @@
 //! the reverse order gives byte-identical JSON. A Scope whose plan is stopped
 //! is snapshotted with the findings that stop it.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "the corpus test reads its cases from disk"
+)]
+
 use std::path::{Path, PathBuf};
 
 use landfall_check::{CheckInput, Preloaded, check_with_options, plan_check_options};

@@ -8,6 +8,11 @@
 //! and [`Runner`] carries them out through an [`Executor`], probing
 //! readiness itself.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "the runner is the one crate that starts processes (the engine's CLI) and keeps a state directory"
+)]
+
 pub mod desired;
 pub mod engine;
 pub mod exec;

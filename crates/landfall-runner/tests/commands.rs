@@ -2,6 +2,11 @@
 //! reconciliation decisions (nothing to do, rolling, recreate, orphans)
 //! against constructed engine states.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests read fixture plans and build a state directory"
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 

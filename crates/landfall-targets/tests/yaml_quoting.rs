@@ -1,6 +1,11 @@
 //! The emitter's quoting: strings a YAML 1.1 or 1.2 reader would read as
 //! something else are quoted, and every string reads back as itself.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests run the YAML readers the emitted text must satisfy"
+)]
+
 mod support;
 
 use landfall_targets::yaml::{self, Yaml};

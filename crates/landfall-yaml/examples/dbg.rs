@@ -1,4 +1,9 @@
 //! Prints the node spans of a YAML file: `cargo run -p landfall-yaml --example dbg FILE`.
+
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a debugging tool: it reads the file named on its command line"
+)]
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("usage: dbg FILE");
