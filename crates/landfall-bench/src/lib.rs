@@ -12,6 +12,11 @@
 //! fixed-seed xorshift generator seeded per application, and nothing reads
 //! the clock or the environment.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a benchmark tool: it writes the spec trees it generates"
+)]
+
 use std::fmt::Write as _;
 use std::fs;
 use std::io;

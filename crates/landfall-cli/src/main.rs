@@ -1,6 +1,11 @@
 //! The `landfall` binary: the edge where files are read and output written.
 //! Everything it checks is decided by the library crates.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "the CLI does the program's IO: files, the terminal and the environment"
+)]
+
 mod allocator;
 mod apply;
 mod artifacts;

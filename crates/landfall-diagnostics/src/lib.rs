@@ -4,6 +4,17 @@
 //! This is the only crate that knows `codespan-reporting`, SARIF and JUnit
 //! XML; it does no IO: renderers write into buffers the CLI prints.
 
+// ARCHITECTURE.md, Invariants: "Library crates do no IO and never print"
+// (IO through clippy.toml's disallowed-methods) and "no HashMap iteration
+// reaches any output". A loop over a hash map that provably never reaches
+// output allows the lint locally, saying why.
+#![deny(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::iter_over_hash_type,
+    clippy::disallowed_methods
+)]
+
 mod diagnostic;
 mod outline;
 mod render;

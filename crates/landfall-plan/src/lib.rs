@@ -13,6 +13,17 @@
 //!
 //! Pure: no IO, no printing.
 
+// ARCHITECTURE.md, Invariants: "Library crates do no IO and never print"
+// (IO through clippy.toml's disallowed-methods) and "no HashMap iteration
+// reaches any output". A loop over a hash map that provably never reaches
+// output allows the lint locally, saying why.
+#![deny(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::iter_over_hash_type,
+    clippy::disallowed_methods
+)]
+
 pub mod diff;
 mod hash;
 pub mod ir;

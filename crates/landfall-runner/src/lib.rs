@@ -9,6 +9,11 @@
 //! readiness itself. What stops any of them is a [`RunnerError`], by kind,
 //! so the command line can tell a failing engine from a plan it refuses.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "the runner is the one crate that starts processes (the engine's CLI) and keeps a state directory"
+)]
+
 pub mod desired;
 pub mod engine;
 pub mod error;

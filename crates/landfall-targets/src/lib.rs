@@ -12,6 +12,17 @@
 //! byte-identical output for identical plans. [`yaml`] is the emitter both
 //! use: strings a YAML 1.1 reader would take for something else are quoted.
 
+// ARCHITECTURE.md, Invariants: "Library crates do no IO and never print"
+// (IO through clippy.toml's disallowed-methods) and "no HashMap iteration
+// reaches any output". A loop over a hash map that provably never reaches
+// output allows the lint locally, saying why.
+#![deny(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::iter_over_hash_type,
+    clippy::disallowed_methods
+)]
+
 use std::fmt;
 
 use landfall_plan::Plan;

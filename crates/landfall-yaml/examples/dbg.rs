@@ -1,4 +1,5 @@
 //! Prints the node spans of a YAML file: `cargo run -p landfall-yaml --example dbg FILE`.
+
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("usage: dbg FILE");

@@ -6,6 +6,11 @@
 //!
 //!   landfall-bench-plan TREE --scope APP/SCOPE [--repeat 50]
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a benchmark tool: it reads the spec tree it times"
+)]
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
