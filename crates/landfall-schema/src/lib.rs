@@ -5,7 +5,9 @@
 //!
 //! The only crate that knows `jsonschema`. Offline by construction: the crate
 //! is built without its HTTP and file retrieval, and only the bundled schemas
-//! are registered.
+//! are registered. Users' schemas (a ScopeType's `parameters`) compile the
+//! same way, and their findings come back as landfall's own
+//! [`SchemaViolation`]s.
 
 // ARCHITECTURE.md, Invariants: "Library crates do no IO and never print"
 // (IO through clippy.toml's disallowed-methods) and "no HashMap iteration
@@ -22,6 +24,7 @@ mod instance;
 mod message;
 mod plan;
 pub mod rules;
+mod user;
 mod walk;
 
 use std::sync::OnceLock;
@@ -29,11 +32,11 @@ use std::sync::OnceLock;
 use jsonschema::{PatternOptions, Registry, Validator};
 use landfall_diagnostics::{Diagnostic, FileId};
 use landfall_yaml::Node;
-use serde_json::Value;
 
 use crate::instance::YamlJson;
 
 pub use plan::{PLAN_SCHEMA, plan_schema_errors};
+pub use user::{Bound, SchemaError, SchemaErrorKind, SchemaViolation, UserSchema, ViolationKind};
 pub use walk::SchemaSet;
 
 /// The document kinds of the spec language.
@@ -187,41 +190,6 @@ impl Schemas {
             .collect();
         diagnostics.dedup();
         diagnostics
-    }
-}
-
-/// A JSON Schema written by a user (a ScopeType's `parameters`), compiled once.
-pub struct UserSchema {
-    validator: Validator,
-}
-
-impl UserSchema {
-    /// Compiles `schema` offline; a schema that refers to anything but
-    /// itself does not compile. The error text is for a diagnostic.
-    pub fn compile(schema: &Value) -> Result<UserSchema, String> {
-        jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft202012)
-            .with_pattern_options(PatternOptions::regex())
-            .build(schema)
-            .map(|validator| UserSchema { validator })
-            .map_err(|e| e.to_string())
-    }
-
-    /// Every error as (instance JSON pointer, schema JSON pointer, message).
-    pub fn errors(&self, instance: &Value) -> Vec<(String, String, String)> {
-        if self.validator.is_valid(instance) {
-            return Vec::new();
-        }
-        self.validator
-            .iter_errors(instance)
-            .map(|e| {
-                (
-                    e.instance_path().as_str().to_string(),
-                    e.schema_path().as_str().to_string(),
-                    e.to_string(),
-                )
-            })
-            .collect()
     }
 }
 

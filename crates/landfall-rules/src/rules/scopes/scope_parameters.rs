@@ -5,7 +5,9 @@ use std::collections::{HashMap, HashSet};
 
 use landfall_diagnostics::{Diagnostic, FileId, RuleMeta, Severity, Span, did_you_mean};
 use landfall_model::{LoadedDocument, Scope, ScopeType};
-use landfall_schema::UserSchema;
+use landfall_schema::{
+    Bound, SchemaError, SchemaErrorKind, SchemaViolation, UserSchema, ViolationKind,
+};
 use landfall_yaml::{Node, Style, Value as YamlValue};
 use serde_json::{Map, Value};
 
@@ -178,16 +180,16 @@ impl Rule for ScopeParameters {
             // type too; the list of allowed values says it all.
             let listed: HashSet<&str> = errors
                 .iter()
-                .filter(|(_, schema_pointer, _)| {
-                    schema_pointer.ends_with("/enum") || schema_pointer.ends_with("/const")
-                })
-                .map(|(instance_pointer, _, _)| instance_pointer.as_str())
+                .filter(|v| matches!(v.kind, ViolationKind::NotOneOf { .. }))
+                .map(|v| v.instance_path.as_str())
                 .collect();
-            for (instance_pointer, schema_pointer, message) in &errors {
-                if schema_pointer.ends_with("/type") && listed.contains(instance_pointer.as_str()) {
+            for violation in &errors {
+                if matches!(violation.kind, ViolationKind::WrongType { .. })
+                    && listed.contains(violation.instance_path.as_str())
+                {
                     continue;
                 }
-                checked.report(instance_pointer, schema_pointer, message, out);
+                checked.report(violation, out);
             }
         }
     }
@@ -281,13 +283,11 @@ impl Checked<'_> {
         self.instance.pointer(pointer)
     }
 
-    fn report(
-        &self,
-        instance_pointer: &str,
-        schema_pointer: &str,
-        message: &str,
-        out: &mut Vec<Diagnostic>,
-    ) {
+    fn report(&self, violation: &SchemaViolation, out: &mut Vec<Diagnostic>) {
+        let instance_pointer = violation.instance_path.as_str();
+        let schema_pointer = violation.schema_path.as_str();
+        // The keyword is the schema pointer's last segment: `enum` or
+        // `const`, `oneOf` or `anyOf`, where a message names it.
         let keyword = schema_pointer.rsplit('/').next().unwrap_or_default();
         let name = self.type_name().to_string();
         let place = if instance_pointer.is_empty() {
@@ -297,46 +297,30 @@ impl Checked<'_> {
         };
         let found = self.instance_at(instance_pointer).map(show_value);
         let schema_span = self.schema_span(schema_pointer);
-        let limit = self.schema_at(schema_pointer).map(show_value);
 
-        if message.starts_with("False schema does not allow") {
-            out.push(
-                Diagnostic::new(
-                    &META,
-                    self.key_or_value_span(instance_pointer),
-                    format!("{place} is not allowed by ScopeType `{name}`"),
-                )
-                .with_span_label("not allowed")
-                .with_label(schema_span, "the schema forbids it here")
-                .with_help("remove it"),
-            );
-            return;
-        }
-
-        let diagnostic = match keyword {
-            "required" => {
-                let property = required_property(message).or_else(|| {
-                    self.first_missing(
-                        instance_pointer,
-                        &schema_pointer[..schema_pointer.len() - "required".len()],
-                    )
-                });
-                let Some(property) = property else {
-                    return self.generic(instance_pointer, schema_span, &place, message, out);
-                };
-                let path = describe_pointer(&push_pointer(instance_pointer, &property));
+        let diagnostic = match &violation.kind {
+            ViolationKind::Forbidden => Diagnostic::new(
+                &META,
+                self.key_or_value_span(instance_pointer),
+                format!("{place} is not allowed by ScopeType `{name}`"),
+            )
+            .with_span_label("not allowed")
+            .with_label(schema_span, "the schema forbids it here")
+            .with_help("remove it"),
+            ViolationKind::Required { property } => {
+                let path = describe_pointer(&push_pointer(instance_pointer, property));
                 let mut label_span = schema_span;
                 if let Some(items) = self
                     .schema_node
                     .pointer(schema_pointer)
                     .and_then(|(n, _)| n.as_seq())
-                    && let Some(item) = items.iter().find(|i| i.as_str() == Some(&property))
+                    && let Some(item) = items.iter().find(|i| i.as_str() == Some(property))
                 {
                     label_span = span(self.schema_file(), item);
                 }
                 let parent = schema_pointer.strip_suffix("required").unwrap_or_default();
                 let property_schema = self
-                    .schema_at(&push_pointer(&format!("{parent}properties"), &property))
+                    .schema_at(&push_pointer(&format!("{parent}properties"), property))
                     .cloned();
                 let at = if instance_pointer.is_empty() {
                     "`spec.parameters`".to_string()
@@ -373,17 +357,18 @@ impl Checked<'_> {
                     .with_label(label_span, "required here")
                     .with_help(help)
             }
-            "additionalProperties" | "unevaluatedProperties" => {
-                let names = self.unexpected(message, instance_pointer, schema_pointer);
-                let parent = &schema_pointer[..schema_pointer.len() - keyword.len()];
+            ViolationKind::Unexpected { properties } => {
+                let parent = schema_pointer
+                    .rsplit_once('/')
+                    .map_or("", |(parent, _)| parent);
                 let mut known: Vec<String> = self
-                    .schema_at(&format!("{parent}properties"))
+                    .schema_at(&format!("{parent}/properties"))
                     .and_then(Value::as_object)
                     .map(|p| p.keys().cloned().collect())
                     .unwrap_or_default();
                 known.sort();
-                for unexpected in names {
-                    let pointer = push_pointer(instance_pointer, &unexpected);
+                for unexpected in properties {
+                    let pointer = push_pointer(instance_pointer, unexpected);
                     let mut d = Diagnostic::new(
                         &META,
                         self.key_or_value_span(&pointer),
@@ -394,7 +379,7 @@ impl Checked<'_> {
                     )
                     .with_span_label("not in the schema")
                     .with_label(schema_span, "the schema allows no other parameters");
-                    d = match did_you_mean(&unexpected, known.iter().map(String::as_str)) {
+                    d = match did_you_mean(unexpected, known.iter().map(String::as_str)) {
                         Some(close) => d.with_help(format!("did you mean `{close}`?")),
                         None if known.is_empty() => d.with_help("remove it"),
                         None => d.with_help(format!(
@@ -406,12 +391,20 @@ impl Checked<'_> {
                 }
                 return;
             }
-            "enum" => {
-                let options: Vec<Value> = self
-                    .schema_at(schema_pointer)
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
+            ViolationKind::NotOneOf { expected } if keyword == "const" => {
+                let only = expected.first().map(show_value).unwrap_or_default();
+                Diagnostic::new(
+                    &META,
+                    self.value_span(instance_pointer),
+                    format!(
+                        "{place} is {}; ScopeType `{name}` allows only {only}",
+                        found.unwrap_or_default(),
+                    ),
+                )
+                .with_span_label(format!("expected {only}"))
+                .with_label(schema_span, "the only allowed value")
+            }
+            ViolationKind::NotOneOf { expected: options } => {
                 let shown = list(options.iter().map(show_plain));
                 let instance = self.instance_at(instance_pointer);
                 // `"128"` among integers: say it is a string, or the
@@ -452,22 +445,8 @@ impl Checked<'_> {
                 }
                 d
             }
-            "const" => Diagnostic::new(
-                &META,
-                self.value_span(instance_pointer),
-                format!(
-                    "{place} is {}; ScopeType `{name}` allows only {}",
-                    found.unwrap_or_default(),
-                    limit.clone().unwrap_or_default()
-                ),
-            )
-            .with_span_label(format!("expected {}", limit.unwrap_or_default()))
-            .with_label(schema_span, "the only allowed value"),
-            "type" => {
-                let expected = self
-                    .schema_at(schema_pointer)
-                    .map(type_names)
-                    .unwrap_or_default();
+            ViolationKind::WrongType { expected } => {
+                let expected = type_names(expected);
                 let node = self
                     .scope
                     .parameters
@@ -489,14 +468,14 @@ impl Checked<'_> {
                 }
                 d
             }
-            "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => {
-                let relation = match keyword {
-                    "minimum" => "below the minimum of",
-                    "maximum" => "above the maximum of",
-                    "exclusiveMinimum" => "not above the exclusive minimum of",
-                    _ => "not below the exclusive maximum of",
+            ViolationKind::OutOfRange { bound, limit } => {
+                let relation = match bound {
+                    Bound::Minimum => "below the minimum of",
+                    Bound::Maximum => "above the maximum of",
+                    Bound::ExclusiveMinimum => "not above the exclusive minimum of",
+                    Bound::ExclusiveMaximum => "not below the exclusive maximum of",
                 };
-                let limit = limit.unwrap_or_default();
+                let limit = show_value(limit);
                 Diagnostic::new(
                     &META,
                     self.value_span(instance_pointer),
@@ -506,25 +485,19 @@ impl Checked<'_> {
                     ),
                 )
                 .with_span_label(format!("{relation} {limit}"))
-                .with_label(schema_span, format!("`{keyword}` here"))
+                .with_label(schema_span, format!("`{}` here", bound.keyword()))
             }
-            "pattern" => {
-                let pattern = self
-                    .schema_at(schema_pointer)
-                    .map(show_plain)
-                    .unwrap_or_default();
-                Diagnostic::new(
-                    &META,
-                    self.value_span(instance_pointer),
-                    format!(
-                        "{place} is {}, which does not match `{pattern}` of ScopeType `{name}`",
-                        found.unwrap_or_default()
-                    ),
-                )
-                .with_span_label("does not match the pattern")
-                .with_label(schema_span, "the pattern")
-            }
-            "oneOf" | "anyOf" => Diagnostic::new(
+            ViolationKind::Pattern { pattern } => Diagnostic::new(
+                &META,
+                self.value_span(instance_pointer),
+                format!(
+                    "{place} is {}, which does not match `{pattern}` of ScopeType `{name}`",
+                    found.unwrap_or_default()
+                ),
+            )
+            .with_span_label("does not match the pattern")
+            .with_label(schema_span, "the pattern"),
+            ViolationKind::NoAlternative => Diagnostic::new(
                 &META,
                 self.value_span(instance_pointer),
                 format!(
@@ -533,7 +506,9 @@ impl Checked<'_> {
             )
             .with_span_label("matches no alternative")
             .with_label(schema_span, "the alternatives"),
-            _ => return self.generic(instance_pointer, schema_span, &place, message, out),
+            ViolationKind::Other { message } => {
+                return self.generic(instance_pointer, schema_span, &place, message, out);
+            }
         };
         out.push(diagnostic);
     }
@@ -575,73 +550,6 @@ impl Checked<'_> {
             _ => self.object_span(pointer),
         }
     }
-
-    /// The first property of the `required` list at `schema_parent` (a
-    /// schema pointer ending in `/`) that the object at `instance_pointer`
-    /// lacks.
-    fn first_missing(&self, instance_pointer: &str, schema_parent: &str) -> Option<String> {
-        let object = self.instance_at(instance_pointer)?.as_object()?;
-        self.schema_at(&format!("{schema_parent}required"))?
-            .as_array()?
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|p| !object.contains_key(*p))
-            .map(str::to_string)
-    }
-
-    /// The properties an `additionalProperties` error names, read from
-    /// jsonschema's message and checked against the object; when the
-    /// message cannot be read, the object's keys not in `properties`.
-    fn unexpected(
-        &self,
-        message: &str,
-        instance_pointer: &str,
-        schema_pointer: &str,
-    ) -> Vec<String> {
-        let object = self
-            .instance_at(instance_pointer)
-            .and_then(Value::as_object);
-        let Some(object) = object else {
-            return Vec::new();
-        };
-        if let Some(names) = quoted_names(message)
-            && !names.is_empty()
-            && names.iter().all(|n| object.contains_key(n))
-        {
-            return names;
-        }
-        let parent = schema_pointer
-            .rsplit_once('/')
-            .map_or("", |(parent, _)| parent);
-        let properties = self
-            .schema_at(&format!("{parent}/properties"))
-            .and_then(Value::as_object);
-        object
-            .keys()
-            .filter(|k| properties.is_none_or(|p| !p.contains_key(*k)))
-            .cloned()
-            .collect()
-    }
-}
-
-/// `"x" is a required property` → `x`.
-fn required_property(message: &str) -> Option<String> {
-    let quoted = message.strip_suffix(" is a required property")?;
-    match serde_json::from_str::<Value>(quoted).ok()? {
-        Value::String(s) => Some(s),
-        _ => None,
-    }
-}
-
-/// `Additional properties are not allowed ('a', 'b' were unexpected)` →
-/// `a`, `b`.
-fn quoted_names(message: &str) -> Option<Vec<String>> {
-    let open = message.find('(')?;
-    let inner = message[open + 1..]
-        .strip_suffix(" was unexpected)")
-        .or_else(|| message[open + 1..].strip_suffix(" were unexpected)"))?;
-    let inner = inner.strip_prefix('\'')?.strip_suffix('\'')?;
-    Some(inner.split("', '").map(str::to_string).collect())
 }
 
 /// A value for a message: strings in backticks as written, others as JSON.
@@ -669,8 +577,8 @@ fn json_type(value: &Value) -> &'static str {
     }
 }
 
-/// `"integer"` → `an integer`; `["string", "null"]` → `a string or null`.
-fn type_names(types: &Value) -> String {
+/// `integer` → `an integer`; `string`, `null` → `a string or null`.
+fn type_names(types: &[String]) -> String {
     let one = |t: &str| match t {
         "object" => "a mapping".to_string(),
         "array" => "a list".to_string(),
@@ -678,16 +586,14 @@ fn type_names(types: &Value) -> String {
         "null" => "null".to_string(),
         other => format!("a {other}"),
     };
-    match types {
-        Value::String(t) => one(t),
-        Value::Array(ts) => ts
-            .iter()
-            .filter_map(Value::as_str)
-            .map(one)
-            .collect::<Vec<_>>()
-            .join(" or "),
-        _ => "another type".to_string(),
+    if types.is_empty() {
+        return "another type".to_string();
     }
+    types
+        .iter()
+        .map(|t| one(t))
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 /// A YAML type name with its article, as in "found an integer".
@@ -762,47 +668,18 @@ fn first_line(file: FileId, node: &Node) -> Span {
 
 // ------------------------------------------------------- invalid schemas
 
-/// Subschema keywords, to find where in a schema that does not compile the
-/// fault is.
-const SUBSCHEMA_MAPS: &[&str] = &[
-    "properties",
-    "patternProperties",
-    "$defs",
-    "definitions",
-    "dependentSchemas",
-];
-const SUBSCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
-const SUBSCHEMAS: &[&str] = &[
-    "items",
-    "additionalProperties",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "contains",
-    "propertyNames",
-    "not",
-    "if",
-    "then",
-    "else",
-];
-/// At most this many extra compilations to locate a fault.
-const LOCATE_BUDGET: usize = 200;
-
-fn invalid_schema(scope_type: &ScopeType, parameters: &Node, error: &str) -> Diagnostic {
+fn invalid_schema(scope_type: &ScopeType, parameters: &Node, error: &SchemaError) -> Diagnostic {
     let file = scope_type.meta.kind_span.file;
     let name = scope_type.meta.name().unwrap_or("?");
+    let at = deepest(parameters, &error.location);
     // A `$ref` that cannot be followed offline, or points nowhere.
-    let reference = error
-        .strip_prefix("Resource '")
-        .and_then(|rest| rest.split_once("' is not present in a registry"))
-        .map(|(uri, _)| (uri.to_string(), true))
-        .or_else(|| {
-            error
-                .strip_prefix("Pointer '")
-                .and_then(|rest| rest.strip_suffix("' does not exist"))
-                .map(|pointer| (pointer.to_string(), false))
-        });
+    let reference = match &error.kind {
+        SchemaErrorKind::RemoteReference { uri } => Some((uri, true)),
+        SchemaErrorKind::MissingReference { pointer } => Some((pointer, false)),
+        SchemaErrorKind::Invalid { .. } => None,
+    };
     if let Some((target, remote)) = reference {
-        let node = find_ref(parameters, &target).unwrap_or(parameters);
+        let node = find_ref(parameters, target).unwrap_or(at);
         let d = Diagnostic::new(
             &META,
             span(file, node),
@@ -829,13 +706,6 @@ fn invalid_schema(scope_type: &ScopeType, parameters: &Node, error: &str) -> Dia
                 .with_help("define it under `$defs`, or fix the reference")
         };
     }
-    let mut budget = LOCATE_BUDGET;
-    let at = locate(parameters, error, &mut budget);
-    // The value the message starts with (`"strin" is not valid …`), inside
-    // the subschema found.
-    let at = leading_value(error)
-        .and_then(|value| find_value(at, &value))
-        .unwrap_or(at);
     Diagnostic::new(
         &META,
         span(file, at),
@@ -845,78 +715,26 @@ fn invalid_schema(scope_type: &ScopeType, parameters: &Node, error: &str) -> Dia
     .with_help("`parameters` must be a JSON Schema, draft 2020-12")
 }
 
-/// The deepest subschema of `schema` that fails to compile with the same
-/// error on its own.
-fn locate<'a>(schema: &'a Node, error: &str, budget: &mut usize) -> &'a Node {
-    for child in subschemas(schema) {
-        if *budget == 0 {
-            break;
-        }
-        *budget -= 1;
-        if UserSchema::compile(&child.to_json()).err().as_deref() == Some(error) {
-            return locate(child, error, budget);
-        }
-    }
-    schema
-}
-
-fn subschemas(schema: &Node) -> Vec<&Node> {
-    let mut found = Vec::new();
-    let Some(entries) = schema.as_map() else {
-        return found;
-    };
-    for entry in entries {
-        let Some(key) = entry.key.as_str() else {
-            continue;
+/// The node of `schema` at `pointer`, or the deepest node on its way that
+/// is written.
+fn deepest<'a>(schema: &'a Node, pointer: &str) -> &'a Node {
+    let mut node = schema;
+    for raw in pointer.split('/').skip(1) {
+        let segment = raw.replace("~1", "/").replace("~0", "~");
+        let next = match &node.value {
+            YamlValue::Map(entries) => entries
+                .iter()
+                .find(|e| e.key.key_text() == segment)
+                .map(|e| &e.value),
+            YamlValue::Seq(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
         };
-        if SUBSCHEMA_MAPS.contains(&key) {
-            found.extend(
-                entry
-                    .value
-                    .as_map()
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|e| &e.value),
-            );
-        } else if SUBSCHEMA_LISTS.contains(&key) {
-            found.extend(entry.value.as_seq().unwrap_or_default());
-        } else if SUBSCHEMAS.contains(&key) {
-            found.push(&entry.value);
+        match next {
+            Some(n) => node = n,
+            None => break,
         }
     }
-    found.retain(|n| n.as_map().is_some());
-    found
-}
-
-/// The JSON value a message starts with, if it starts with one.
-fn leading_value(message: &str) -> Option<Value> {
-    let mut stream = serde_json::Deserializer::from_str(message).into_iter::<Value>();
-    match stream.next()? {
-        Ok(value @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) => Some(value),
-        _ => None,
-    }
-}
-
-/// The first mapping value under `node` (depth first, in document order)
-/// equal to `value`.
-fn find_value<'a>(node: &'a Node, value: &Value) -> Option<&'a Node> {
-    match &node.value {
-        YamlValue::Map(entries) => entries.iter().find_map(|e| {
-            if &e.value.to_json() == value {
-                Some(&e.value)
-            } else {
-                find_value(&e.value, value)
-            }
-        }),
-        YamlValue::Seq(items) => items.iter().find_map(|i| {
-            if &i.to_json() == value {
-                Some(i)
-            } else {
-                find_value(i, value)
-            }
-        }),
-        _ => None,
-    }
+    node
 }
 
 /// The `$ref` value under `node` that is `target` (or ends in it).
@@ -940,7 +758,6 @@ fn find_ref<'a>(node: &'a Node, target: &str) -> Option<&'a Node> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::rules::scopes::support::testing::findings;
 
     const TREE: &str = r#"apiVersion: landfall.dev/v1
@@ -1121,24 +938,46 @@ spec:
     }
 
     #[test]
-    fn message_parsers() {
-        assert_eq!(
-            required_property("\"a b\" is a required property").as_deref(),
-            Some("a b")
+    fn forbidden_and_constant_parameters() {
+        let typ = TYPE.replace(
+            "      cpu_millicores:",
+            "      legacy: false\n      tier: {const: gold}\n      cpu_millicores:",
         );
-        assert_eq!(required_property("something else"), None);
+        let s =
+            scope("  parameters: {visibility: public, ram_memory: 128, legacy: 1, tier: silver}\n");
+        let found = findings(&[TREE, &typ, &s], "scope-parameters");
+        let shown: Vec<(&str, &str)> = found
+            .iter()
+            .map(|f| (f.text.as_str(), f.message.as_str()))
+            .collect();
         assert_eq!(
-            quoted_names("Additional properties are not allowed ('yy', 'zz' were unexpected)"),
-            Some(vec!["yy".to_string(), "zz".to_string()])
+            shown,
+            [
+                (
+                    "legacy",
+                    "parameter `legacy` is not allowed by ScopeType `k8s`"
+                ),
+                (
+                    "silver",
+                    "parameter `tier` is `silver`; ScopeType `k8s` allows only `gold`"
+                ),
+            ]
         );
+    }
+
+    #[test]
+    fn references_to_nothing_are_reported_on_the_reference() {
+        let dangling = TYPE.replace(
+            "health_check:\n        type: object",
+            "health_check:\n        $ref: \"#/$defs/hc\"",
+        );
+        let s = scope("  parameters: {visibility: public, ram_memory: 128}\n");
+        let found = findings(&[TREE, &dangling, &s], "scope-parameters");
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].text, "\"#/$defs/hc\"");
         assert_eq!(
-            quoted_names("Additional properties are not allowed ('a' was unexpected)"),
-            Some(vec!["a".to_string()])
+            found[0].message,
+            "the parameter schema of ScopeType `k8s` refers to `/$defs/hc`, which does not exist in it"
         );
-        assert_eq!(
-            leading_value("\"strin\" is not valid"),
-            Some(Value::from("strin"))
-        );
-        assert_eq!(leading_value("Pointer '/x' does not exist"), None);
     }
 }
