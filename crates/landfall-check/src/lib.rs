@@ -11,6 +11,7 @@
 //! Pure: the caller reads the files (through a [`Loader`]); this crate
 //! returns diagnostics.
 
+pub mod dialect;
 mod later;
 mod pipeline;
 mod platform_config;
