@@ -22,6 +22,7 @@
     clippy::disallowed_methods
 )]
 
+pub mod dialect;
 mod later;
 mod pipeline;
 mod platform_config;

@@ -2,10 +2,12 @@
 //!
 //! 1. Platform discovery: files that mention `Platform` are read and built
 //!    first, since every per-document rule needs the platform in force.
-//! 2. Per file, in parallel: read, parse, classify, schema, typed model,
-//!    per-document rules; then the document is compacted to what
-//!    cross-document rules need and the text is dropped unless the file has
-//!    findings. So memory holds a few texts at a time, not the whole tree.
+//! 2. Per file, in parallel: read, parse, the typed documents of the
+//!    file's dialect ([`crate::dialect`]; for landfall's own format:
+//!    classify, schema, build), suppression comments, per-document rules;
+//!    then the document is compacted to what cross-document rules need and
+//!    the text is dropped unless the file has findings. So memory holds a
+//!    few texts at a time, not the whole tree.
 //! 3. Across files: resolve, project rules, policy rules, inline
 //!    suppressions, rule levels (Platform and `landfall.toml`).
 //!
@@ -22,9 +24,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use landfall_diagnostics::{
-    Diagnostic, DocumentOutline, FileId, FileOutline, RuleInfo, SourceDb, Span, sort_diagnostics,
+    Diagnostic, DocumentOutline, FileId, FileOutline, RuleInfo, SourceDb, sort_diagnostics,
 };
-use landfall_model::{Envelope, LoadedDocument, Platform, Project};
+use landfall_model::{LoadedDocument, Platform, Project};
 use landfall_policy::{PolicySet, PolicySource, Tree};
 use landfall_schema::{Kind, Schemas};
 use landfall_yaml::{Limits, Node};
@@ -32,6 +34,7 @@ use rayon::prelude::*;
 
 use landfall_rules::{Context, DocumentContext, EffectivePlatform, Rule};
 
+use crate::dialect::{self, Dialect, Output, Source};
 use crate::later::LaterFindings;
 use crate::platform_config::PlatformConfig;
 use crate::severity::{RuleSetting, apply_levels};
@@ -128,6 +131,9 @@ pub struct CheckOptions {
     /// Platform lists: how `landfall test-policies` runs a policy file's
     /// examples.
     pub policy_files: Option<Vec<FileId>>,
+    /// The input formats files are read in ([`crate::dialect::registry`]
+    /// by default); the first reads the files no dialect detects.
+    pub dialects: &'static [&'static dyn Dialect],
 }
 
 impl Default for CheckOptions {
@@ -138,6 +144,7 @@ impl Default for CheckOptions {
             report_only: None,
             policy_files: None,
             keep_whole_application: None,
+            dialects: dialect::registry(),
         }
     }
 }
@@ -176,8 +183,8 @@ pub fn check_with_options(
     loader: &dyn Loader,
     options: CheckOptions,
 ) -> CheckOutcome {
-    let schemas = Schemas::get();
     let limits = Limits::default();
+    let dialects = options.dialects;
     // Which inputs are reported, by file id (ids are dense).
     let reported: Option<Vec<bool>> = options.report_only.as_ref().map(|files| {
         let mut reported = vec![false; db.len()];
@@ -225,10 +232,9 @@ pub fn check_with_options(
     let early: Vec<(usize, FileResult)> = candidates
         .into_par_iter()
         .map(|(i, loaded)| {
-            (
-                i,
-                front_end(inputs[i], loaded, schemas, &limits, Views::KeepTrees),
-            )
+            let name = db.file(inputs[i].file).name();
+            let result = front_end(inputs[i], name, loaded, dialects, &limits, Views::KeepTrees);
+            (i, result)
         })
         .collect();
     let platform_doc = first_platform(db, early.iter().flat_map(|(_, r)| &r.documents));
@@ -256,7 +262,7 @@ pub fn check_with_options(
             .documents
             .iter()
             .zip(&trees)
-            .map(|(doc, root)| view_of(&policies, doc, root))
+            .map(|(doc, root)| root.as_ref().and_then(|root| view_of(&policies, doc, root)))
             .collect();
         results[i] = Some(result);
     }
@@ -271,8 +277,9 @@ pub fn check_with_options(
             let mut result = early.unwrap_or_else(|| {
                 front_end(
                     inputs[i],
+                    db_ref.file(inputs[i].file).name(),
                     kept.unwrap_or_else(|| read_input(db_ref, loader, &inputs[i])),
-                    schemas,
+                    dialects,
                     &limits,
                     Views::Make(&policies),
                 )
@@ -421,9 +428,10 @@ struct FileResult {
     documents: Vec<LoadedDocument>,
     /// What policies read of each document (aligned with `documents`).
     views: Vec<Option<Tree>>,
-    /// The documents' node trees, kept only when the views cannot be made
-    /// yet (files read before the policies were known).
-    trees: Vec<Node>,
+    /// The documents' policy trees (aligned with `documents`), kept only
+    /// when the views cannot be made yet (files read before the policies
+    /// were known).
+    trees: Vec<Option<Node>>,
     /// Kept until the per-document rules ran; then only if the file has findings.
     text: Option<String>,
     counted: bool,
@@ -468,12 +476,13 @@ fn first_platform<'a>(
         .map(|(d, p)| (d.file, p.clone()))
 }
 
-/// Parse, classify, schema and typed model of one file, and the policy
-/// views of its documents.
+/// One file: parse, the dialect's documents (for landfall's format:
+/// classify, schema, typed model), and the policy views of its documents.
 fn front_end(
     input: CheckInput,
+    name: &str,
     loaded: Loaded,
-    schemas: &Schemas,
+    dialects: &[&'static dyn Dialect],
     limits: &Limits,
     views: Views,
 ) -> FileResult {
@@ -497,69 +506,44 @@ fn front_end(
         }
     };
     let parsed = landfall_yaml::parse(file, &text, limits);
-    let mut diagnostics = parsed.diagnostics;
-    let mut documents = Vec::new();
-    let mut document_views = Vec::new();
-    let mut trees = Vec::new();
-    let mut landfall_documents = 0;
-    let mut outline = Vec::new();
-    for document in &parsed.documents {
-        let envelope = landfall_model::classify(file, &document.root);
-        if !matches!(envelope, Envelope::NotLandfall) {
-            outline.push(DocumentOutline {
-                index: document.index,
-                kind: match envelope {
-                    Envelope::Landfall(kind) => Some(kind.as_str()),
-                    _ => None,
-                },
-                name: document
-                    .root
-                    .get("metadata")
-                    .and_then(|m| m.get("name"))
-                    .and_then(|n| n.as_str())
-                    .map(str::to_string),
-                span: Span::new(file, document.root.start, document.root.end),
-            });
-        }
-        match envelope {
-            Envelope::NotLandfall => {}
-            Envelope::UnknownKind(d) => {
-                landfall_documents += 1;
-                diagnostics.push(d);
-            }
-            Envelope::Landfall(kind) => {
-                landfall_documents += 1;
-                let schema_diagnostics = schemas.validate(kind, file, &document.root);
-                let schema_valid = schema_diagnostics.is_empty();
-                diagnostics.extend(schema_diagnostics);
-                let (loaded, build_diagnostics) = landfall_model::build(
-                    file,
-                    &text,
-                    document.index,
-                    kind,
-                    &document.root,
-                    schema_valid,
-                );
-                diagnostics.extend(build_diagnostics);
-                match views {
-                    Views::Make(policies) => {
-                        document_views.push(view_of(policies, &loaded, &document.root))
-                    }
-                    Views::KeepTrees => {
-                        document_views.push(None);
-                        // Rare (`test-policies`): the copy keeps `parsed` whole for
-                        // the suppression scan below.
-                        trees.push(document.root.clone());
-                    }
-                }
-                documents.push(loaded);
-            }
-        }
-    }
-    // A file is ours when it holds a landfall document, or when it failed
-    // to parse but says it is one: a broken spec must not pass as "not ours".
+    let source = Source {
+        file,
+        name,
+        text: &text,
+        documents: &parsed.documents,
+    };
+    // Once per file: the dialect's own work is per document.
+    let dialect = dialect::choose(dialects, &source);
+    let mut output = Output::new(parsed.diagnostics);
+    dialect.read(&source, &mut output);
+    let Output {
+        documents,
+        trees: policy_trees,
+        mut diagnostics,
+        outline,
+    } = output;
+    let landfall_documents = outline.len();
+    let (document_views, trees) = match views {
+        Views::Make(policies) => (
+            documents
+                .iter()
+                .zip(&policy_trees)
+                .map(|(doc, root)| root.and_then(|root| view_of(policies, doc, root)))
+                .collect(),
+            Vec::new(),
+        ),
+        // Rare (`test-policies`): the copies keep `parsed` whole for the
+        // suppression scan below.
+        Views::KeepTrees => (
+            vec![None; documents.len()],
+            policy_trees.into_iter().map(|t| t.cloned()).collect(),
+        ),
+    };
+    // A file is ours when it holds a document of its dialect, or when it
+    // failed to parse but says it is one: a broken spec must not pass as
+    // "not ours".
     let broken = diagnostics.iter().any(|d| d.is_error());
-    let ours = landfall_documents > 0 || (broken && text.contains("landfall.dev/"));
+    let ours = landfall_documents > 0 || (broken && dialect.claims_broken(&text));
     if !ours {
         if !input.explicit {
             return FileResult {
@@ -578,17 +562,7 @@ fn front_end(
         if !broken {
             // Warnings about YAML that is not ours would only be noise.
             diagnostics.clear();
-            diagnostics.push(
-                Diagnostic::new(
-                    &landfall_model::rules::UNKNOWN_KIND,
-                    Span::new(file, 0, 0),
-                    "this file holds no landfall document",
-                )
-                .with_help(format!(
-                    "landfall documents start with `apiVersion: {}`; a directory walk skips other YAML files",
-                    landfall_schema::API_VERSION
-                )),
-            );
+            diagnostics.push(dialect.foreign_file(file));
         }
     }
     // Only files that mention the marker are scanned: most have none.
@@ -782,9 +756,9 @@ pub fn policy_rules(
     inputs: &[CheckInput],
     loader: &dyn Loader,
 ) -> (Vec<RuleInfo>, Vec<Diagnostic>) {
-    let schemas = Schemas::get();
     let limits = Limits::default();
-    let Some((file, platform)) = find_platform(db, inputs, loader, schemas, &limits) else {
+    let Some((file, platform)) = find_platform(db, inputs, loader, dialect::registry(), &limits)
+    else {
         return (Vec::new(), Vec::new());
     };
     let (files, mut diagnostics) = read_policy_files(db, loader, file, &platform);
@@ -799,7 +773,7 @@ pub(crate) fn find_platform(
     db: &mut SourceDb,
     inputs: &[CheckInput],
     loader: &dyn Loader,
-    schemas: &Schemas,
+    dialects: &[&'static dyn Dialect],
     limits: &Limits,
 ) -> Option<(FileId, Platform)> {
     let db_ref: &SourceDb = db;
@@ -816,8 +790,9 @@ pub(crate) fn find_platform(
                 Loaded::Text(text) if text.contains("Platform") => {
                     let result = front_end(
                         *input,
+                        file.name(),
                         Loaded::Text(text.clone()),
-                        schemas,
+                        dialects,
                         limits,
                         Views::Make(&EMPTY_POLICIES),
                     );

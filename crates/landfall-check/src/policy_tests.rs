@@ -61,7 +61,7 @@ pub fn test_policies(
         db,
         inputs,
         loader,
-        landfall_schema::Schemas::get(),
+        crate::dialect::registry(),
         &Limits::default(),
     ) {
         let (listed, found) = read_policy_files(db, loader, file, &platform);
