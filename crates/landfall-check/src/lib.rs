@@ -27,6 +27,7 @@ mod later;
 mod pipeline;
 mod platform_config;
 mod policy_tests;
+mod reference;
 mod registry;
 mod severity;
 mod suppression;
@@ -38,5 +39,6 @@ pub use pipeline::{
 };
 pub use platform_config::META as PLATFORM_CONFIG;
 pub use policy_tests::{PolicyTestReport, PolicyTestResult, TestFinding, test_policies};
+pub use reference::rules_reference;
 pub use registry::{Stage, registry, rule, stage_of};
 pub use severity::{Level, RuleSetting};

@@ -128,9 +128,11 @@ const LAYERS: &[Layer] = &[
         library: true,
     },
     // The runner executes a Plan only; it starts the engine's processes.
+    // It shares the product's did-you-mean (`landfall-diagnostics`) for an
+    // unknown job, never the checker.
     Layer {
         name: "landfall-runner",
-        may: Only(&["landfall-plan"]),
+        may: Only(&["landfall-plan", "landfall-diagnostics"]),
         library: false,
     },
     // The edges that assemble the layers: the command line and the

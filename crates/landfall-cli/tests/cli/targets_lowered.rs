@@ -241,6 +241,8 @@ fn engine_commands_of_every_lowered_local_scope() {
         cases,
         [
             "lowered-shop-shop-local",
+            "lowered-host-port-off-shop-dev",
+            "lowered-host-port-suppressed-shop-dev",
             "lowered-host-ports-shop-dev",
             "lowered-incomplete-shop-fine",
             "lowered-local-secrets-and-jobs-ledger-dev",
