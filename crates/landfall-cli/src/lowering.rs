@@ -91,13 +91,14 @@ pub fn check_and_lower(
         .filter(|d| !d.is_suppressed())
         .cloned()
         .collect();
-    // `plan` is `None` exactly when a finding is an error.
     let Lowered {
         plan,
         diagnostics: mut findings,
     } = lower_after_check(project, scope, findings);
-    // Lowering's findings are suppressed and levelled as check's are.
+    // Lowering's findings are suppressed and levelled as check's are; a
+    // finding configuration raised to an error stops the plan like any.
     outcome.later.settle(&mut findings, plan.is_none());
+    let plan = plan.filter(|_| !findings.iter().any(|d| d.is_error() && !d.is_suppressed()));
     // Lowering's findings may point into files check had no finding in.
     load_texts(&mut found.db, &found.loader, &findings);
     sort_diagnostics(&mut findings, &found.db);

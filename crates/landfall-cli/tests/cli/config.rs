@@ -83,3 +83,32 @@ fn an_unusable_config_is_shown_with_spans_and_nothing_is_checked() {
     write(dir.path(), "landfall.toml", "[rules\n");
     insta::assert_snapshot!("syntax", run(dir.path(), &["check"]));
 }
+
+/// Lowering's `plan/*` rules are in the one registry: `landfall.toml`
+/// levels them like any rule (here `plan/host-port`, which the Platform
+/// does not set, switched off).
+#[test]
+fn landfall_toml_levels_lowering_rules() {
+    let tree = std::fs::read_to_string(
+        crate::support::repo_root().join("corpus/plan/host-ports/tree.yaml"),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "tree.yaml", &tree);
+    let plan = ["plan", ".", "--scope", "shop/dev", "--format", "json"];
+    let before = run(dir.path(), &plan);
+    assert!(before.starts_with("status: 0\n"), "{before}");
+    assert!(before.contains("warning[plan/host-port]"), "{before}");
+
+    write(dir.path(), "landfall.toml", "[rules]\n\"plan/host-port\" = \"off\"\n");
+    let after = run(dir.path(), &plan);
+    assert!(after.starts_with("status: 0\n"), "{after}");
+    assert!(!after.contains("plan/host-port"), "{after}");
+
+    write(dir.path(), "landfall.toml", "[rules]\n\"plan/host-port\" = \"error\"\n");
+    let raised = run(dir.path(), &plan);
+    assert!(raised.starts_with("status: 1\n"), "{raised}");
+    // No plan: the finding, now an error, is what is shown.
+    assert!(!raised.contains("planVersion"), "{raised}");
+    assert!(raised.contains("plan/host-port"), "{raised}");
+}
