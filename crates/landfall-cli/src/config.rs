@@ -24,7 +24,7 @@ use landfall_diagnostics::{Diagnostic, FileId, Span, did_you_mean};
 use serde::Deserialize;
 use toml::Spanned;
 
-/// The output formats of `cli.md`: what `[output] format` may name.
+/// The output formats of `docs/cli.md`: what `[output] format` may name.
 pub const FORMATS: [&str; 5] = ["human", "json", "sarif", "github", "junit"];
 
 /// What `landfall.toml` says, checked.

@@ -130,7 +130,7 @@ enum Color {
     Never,
 }
 
-/// Exit statuses of `cli.md`.
+/// Exit statuses of `docs/cli.md`.
 const EXIT_FINDINGS: u8 = 1;
 const EXIT_CANNOT_RUN: u8 = 2;
 
@@ -484,7 +484,7 @@ fn run_baseline(
     Ok(())
 }
 
-/// NO_COLOR (no-color.org) wins over everything, as cli.md says.
+/// NO_COLOR (no-color.org) wins over everything, as docs/cli.md says.
 fn color_mode(color: Color, terminal: bool) -> ColorMode {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     match color {
@@ -521,7 +521,7 @@ fn render(
         Format::Github => render_github(diagnostics, db).into_bytes(),
         Format::Junit => render_junit(diagnostics, db, &outcome.outline).into_bytes(),
         Format::Human => {
-            // NO_COLOR (no-color.org) wins over everything, as cli.md says;
+            // NO_COLOR (no-color.org) wins over everything, as docs/cli.md says;
             // a file never gets colour.
             let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
             let to_terminal =

@@ -35,7 +35,7 @@ impl Severity {
 /// print exactly this, so the docs cannot drift from the checker.
 #[derive(Debug)]
 pub struct RuleMeta {
-    /// Stable id from `rules.md`, e.g. `blocked-port`.
+    /// Stable id from `docs/rules.md`, e.g. `blocked-port`.
     pub id: &'static str,
     pub severity: Severity,
     /// One line for `landfall rules`.

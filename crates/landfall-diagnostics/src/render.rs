@@ -1,4 +1,4 @@
-//! Renderers: rustc-style human output and the versioned JSON of `cli.md`
+//! Renderers: rustc-style human output and the versioned JSON of `docs/cli.md`
 //! here; SARIF, GitHub workflow commands and JUnit XML in the submodules.
 //! Each is a pure function of the sorted diagnostics and the sources.
 
@@ -132,8 +132,8 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<crate::source::FileId> {
         .with_notes(notes)
 }
 
-/// The `--format json` document of `cli.md`, version 1, fields in the
-/// order `cli.md` shows them.
+/// The `--format json` document of `docs/cli.md`, version 1, fields in the
+/// order `docs/cli.md` shows them.
 pub fn render_json(diagnostics: &[Diagnostic], db: &SourceDb, summary: &Summary) -> String {
     let doc = JsonReport {
         version: 1,

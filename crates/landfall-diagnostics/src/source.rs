@@ -22,7 +22,7 @@ impl Span {
 }
 
 /// A 1-based line and a 1-based column counted in characters (Unicode
-/// scalar values), as `cli.md` specifies for every output format.
+/// scalar values), as `docs/cli.md` specifies for every output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LineCol {
     pub line: u32,

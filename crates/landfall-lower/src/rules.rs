@@ -1,6 +1,6 @@
 //! The findings only lowering can make: problems of a checked tree that
 //! stop (or change) a plan. Their ids live under `plan/`, apart from the
-//! check catalogue of `rules.md`, the way policy rules live under `policy/`.
+//! check catalogue of `docs/rules.md`, the way policy rules live under `policy/`.
 
 use landfall_diagnostics::{RuleMeta, Severity};
 

@@ -21,7 +21,7 @@ impl<T> Setting<T> {
 }
 
 /// The platform rules hold: the Platform document's values where it sets
-/// them, the built-in defaults of `spec-language.md` elsewhere.
+/// them, the built-in defaults of `docs/language.md` elsewhere.
 #[derive(Debug)]
 pub struct EffectivePlatform<'a> {
     /// The Platform document in force (the first one, when there are several).

@@ -100,12 +100,20 @@ fn landfall_toml_levels_lowering_rules() {
     assert!(before.starts_with("status: 0\n"), "{before}");
     assert!(before.contains("warning[plan/host-port]"), "{before}");
 
-    write(dir.path(), "landfall.toml", "[rules]\n\"plan/host-port\" = \"off\"\n");
+    write(
+        dir.path(),
+        "landfall.toml",
+        "[rules]\n\"plan/host-port\" = \"off\"\n",
+    );
     let after = run(dir.path(), &plan);
     assert!(after.starts_with("status: 0\n"), "{after}");
     assert!(!after.contains("plan/host-port"), "{after}");
 
-    write(dir.path(), "landfall.toml", "[rules]\n\"plan/host-port\" = \"error\"\n");
+    write(
+        dir.path(),
+        "landfall.toml",
+        "[rules]\n\"plan/host-port\" = \"error\"\n",
+    );
     let raised = run(dir.path(), &plan);
     assert!(raised.starts_with("status: 1\n"), "{raised}");
     // No plan: the finding, now an error, is what is shown.

@@ -4,7 +4,7 @@
 //! Columns are Unicode code points (`columnKind: unicodeCodePoints`), the
 //! unit every other landfall output uses; SARIF's default would be UTF-16
 //! code units, so the run says so explicitly. Regions end one past their
-//! last character, as SARIF and `cli.md` both define `endColumn`.
+//! last character, as SARIF and `docs/cli.md` both define `endColumn`.
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,5 @@
 //! Environment and volumes: one file per rule (and `invalid-cidr`, from
-//! "Scopes" in `rules.md`, which checks a workload's `expose` lists).
+//! "Scopes" in `docs/rules.md`, which checks a workload's `expose` lists).
 
 use super::Rule;
 
@@ -12,7 +12,7 @@ mod support;
 mod volume_limit;
 mod volume_uri;
 
-/// The rules of this group, in the order of `rules.md`.
+/// The rules of this group, in the order of `docs/rules.md`.
 pub static RULES: &[&dyn Rule] = &[
     &reserved_env::ReservedEnv,
     &env_value_length::EnvValueLength,

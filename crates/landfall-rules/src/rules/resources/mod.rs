@@ -11,7 +11,7 @@ mod resource_limit;
 mod support;
 mod timeout_range;
 
-/// The rules of this group, in the order of `rules.md`. `timeout-range`
+/// The rules of this group, in the order of `docs/rules.md`. `timeout-range`
 /// is listed with the workload rules there but lives here, beside the
 /// duration parsing it shares with `invalid-quantity`.
 pub static RULES: &[&dyn Rule] = &[

@@ -1,7 +1,7 @@
 //! What the resource and port rules share: the stricter CPU, memory and
-//! duration syntax of `spec-language.md` on top of `quantity.rs`, the
-//! mapping of an offset inside a value to a span in the source, the
-//! container values with their defaults, and how values are shown.
+//! duration syntax of the language reference (`docs/language.md`) on top
+//! of `landfall_model::quantity`, the container values with their
+//! defaults, and how values are shown.
 
 use landfall_diagnostics::Span;
 use landfall_model::defaults;

@@ -15,7 +15,7 @@ mod support;
 mod unscoped_workload;
 mod unused_variable;
 
-/// The rules of this group, in the order of `rules.md`.
+/// The rules of this group, in the order of `docs/rules.md`.
 pub static RULES: &[&dyn Rule] = &[
     &unused_variable::UnusedVariable,
     &scope_parameters::ScopeParameters,

@@ -6,7 +6,7 @@ mod invalid_version;
 mod invalid_version_regexp;
 mod unreachable_upgrade_rule;
 
-/// The rules of this group, in the order of `rules.md`.
+/// The rules of this group, in the order of `docs/rules.md`.
 pub static RULES: &[&dyn Rule] = &[
     &invalid_version::InvalidVersion,
     &invalid_version_regexp::InvalidVersionRegexp,

@@ -12,7 +12,7 @@ mod scaling_metric;
 mod support;
 mod workload_ports;
 
-/// The rules of this group, in the order of `rules.md`.
+/// The rules of this group, in the order of `docs/rules.md`.
 pub static RULES: &[&dyn Rule] = &[
     &workload_ports::WorkloadPorts,
     &scaling_metric::ScalingMetric,
