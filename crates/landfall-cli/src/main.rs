@@ -14,6 +14,7 @@ mod changed;
 mod config;
 mod down;
 mod input;
+mod internal_error;
 mod local;
 mod lowering;
 mod output;
@@ -135,6 +136,7 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_CANNOT_RUN: u8 = 2;
 
 fn main() -> ExitCode {
+    internal_error::install();
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
     match cli.command {

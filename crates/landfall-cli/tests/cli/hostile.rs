@@ -129,3 +129,23 @@ fn hostile_files_are_reported_cleanly() {
     let found = rules(&json);
     assert_eq!(found.iter().filter(|r| *r == "duplicate-key").count(), 100);
 }
+
+/// A panic is reported as an internal error with its location and exit
+/// status 2, never Rust's default message and 101 (a debug-only trigger).
+#[test]
+fn a_panic_is_an_internal_error_with_exit_status_2() {
+    let output = crate::support::landfall()
+        .arg("rules")
+        .env("LANDFALL_DEBUG_PANIC", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: internal error: landfall panicked at "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("internal_error.rs:"), "{stderr}");
+    assert!(stderr.contains("please report it"), "{stderr}");
+    assert!(!stderr.contains("RUST_BACKTRACE"), "{stderr}");
+}
