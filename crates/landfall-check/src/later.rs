@@ -10,8 +10,11 @@ use std::collections::HashMap;
 use landfall_diagnostics::{Diagnostic, FileId};
 use landfall_rules::EffectivePlatform;
 
-use crate::pipeline::CheckOptions;
-use crate::registry::{Stage, registry, stage_of};
+use landfall_lower::{Lowered, lower_after_check, plan_diagnostics};
+use landfall_model::Scope;
+
+use crate::pipeline::{CheckOptions, CheckOutcome};
+use crate::registry::{Stage, rules_of};
 use crate::severity::{Level, RuleSetting, configured_level};
 use crate::suppression::{self, Comment};
 
@@ -34,9 +37,7 @@ impl LaterFindings {
             comments.retain(Comment::names_later_rule);
             !comments.is_empty()
         });
-        let levels = registry()
-            .into_iter()
-            .filter(|rule| stage_of(rule.id) == Some(Stage::Lowering))
+        let levels = rules_of(Stage::Lowering)
             .filter_map(|rule| Some((rule.id, configured_level(rule.id, platform, repository)?)))
             .collect();
         LaterFindings {
@@ -58,19 +59,40 @@ impl LaterFindings {
             .partition(|d| !(failed && d.is_error()));
         suppression::mark(&mut settled, &self.suppressions);
         settled.retain_mut(|d| {
-            let Some(&(_, level)) = self.levels.iter().find(|(id, _)| *id == d.rule) else {
-                return true;
-            };
-            match level.severity() {
-                Some(severity) => {
-                    d.severity = severity;
-                    true
-                }
-                None => false,
-            }
+            self.levels
+                .iter()
+                .find(|(id, _)| *id == d.rule)
+                .is_none_or(|&(_, level)| level.apply(d))
         });
         *findings = kept;
         findings.extend(settled);
+    }
+}
+
+impl CheckOutcome {
+    /// Lowers `scope` (a Scope of this outcome's project) after the check:
+    /// check's unsuppressed findings about what the plan reads gate it,
+    /// lowering's findings are settled (suppressions, levels), and a plan
+    /// is returned only when no unsuppressed error remains. The one path
+    /// from a checked tree to a plan, for `plan`, `apply`, `run` and tests.
+    pub fn lower(&self, scope: &Scope) -> Lowered {
+        let check = plan_diagnostics(&self.project, scope, &self.diagnostics)
+            .into_iter()
+            .filter(|d| !d.is_suppressed())
+            .cloned()
+            .collect();
+        let Lowered {
+            plan,
+            mut diagnostics,
+        } = lower_after_check(&self.project, scope, check);
+        self.later.settle(&mut diagnostics, plan.is_none());
+        // A finding configuration raised to an error stops the plan too.
+        let plan = plan.filter(|_| {
+            !diagnostics
+                .iter()
+                .any(|d| d.is_error() && !d.is_suppressed())
+        });
+        Lowered { plan, diagnostics }
     }
 }
 

@@ -94,7 +94,7 @@ pub struct CheckOutcome {
     /// The policy rules in force (`policy/<id>`), for SARIF's rule list.
     pub policy_rules: Vec<RuleInfo>,
     /// The suppressions and levels that apply to the findings of later
-    /// stages (lowering's `plan/*`): [`CheckOutcome::settle_later`].
+    /// stages (lowering's `plan/*`): [`CheckOutcome::lower`].
     pub later: LaterFindings,
     /// What policies read of each document: freed with the outcome, which
     /// the CLI leaves to the operating system at exit.

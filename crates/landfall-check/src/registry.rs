@@ -67,6 +67,13 @@ pub fn rule(id: &str) -> Option<&'static RuleMeta> {
     staged().map(|(_, r)| r).find(|r| r.id == id)
 }
 
+/// The rules a stage reports, in pipeline order.
+pub(crate) fn rules_of(stage: Stage) -> impl Iterator<Item = &'static RuleMeta> {
+    staged()
+        .filter(move |(s, _)| *s == stage)
+        .map(|(_, rule)| rule)
+}
+
 /// The stage that reports the rule with this id (`None` for an unknown id
 /// and for `policy/<id>`, whose rules come from the Platform's files).
 pub fn stage_of(id: &str) -> Option<Stage> {

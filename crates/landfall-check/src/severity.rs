@@ -42,12 +42,24 @@ impl Level {
         }
     }
 
-    pub(crate) fn severity(self) -> Option<Severity> {
+    fn severity(self) -> Option<Severity> {
         match self {
             Level::Off => None,
             Level::Info => Some(Severity::Info),
             Level::Warning => Some(Severity::Warning),
             Level::Error => Some(Severity::Error),
+        }
+    }
+
+    /// Gives `finding` this level; false when the level is `off` and the
+    /// finding is to be dropped.
+    pub(crate) fn apply(self, finding: &mut Diagnostic) -> bool {
+        match self.severity() {
+            Some(severity) => {
+                finding.severity = severity;
+                true
+            }
+            None => false,
         }
     }
 }
@@ -69,15 +81,9 @@ pub(crate) fn apply_levels(
     platform: &EffectivePlatform,
     repository: &[RuleSetting],
 ) -> Vec<Diagnostic> {
-    let platform_level = |rule: &str| -> Option<(Level, Span)> {
-        let document = platform.document?;
-        let (_, setting) = document.rules.iter().find(|(id, _)| id.value == rule)?;
-        // Any other value is a schema error and changes nothing.
-        Some((Level::parse(&setting.value)?, setting.span))
-    };
     let mut conflicts = Vec::new();
     for setting in repository {
-        if let Some((level, span)) = platform_level(&setting.rule)
+        if let Some((level, span)) = platform_setting(&setting.rule, platform)
             && setting.level < level
         {
             // A warning: the Platform's level is applied all the same.
@@ -101,17 +107,18 @@ pub(crate) fn apply_levels(
     if repository.is_empty() && platform.document.is_none_or(|p| p.rules.is_empty()) {
         return conflicts;
     }
-    diagnostics.retain_mut(|d| match configured_level(&d.rule, platform, repository) {
-        None => true,
-        Some(level) => match level.severity() {
-            Some(severity) => {
-                d.severity = severity;
-                true
-            }
-            None => false,
-        },
+    diagnostics.retain_mut(|d| {
+        configured_level(&d.rule, platform, repository).is_none_or(|level| level.apply(d))
     });
     conflicts
+}
+
+/// The Platform's level for `rule` and where `spec.rules` sets it.
+fn platform_setting(rule: &str, platform: &EffectivePlatform) -> Option<(Level, Span)> {
+    let document = platform.document?;
+    let (_, setting) = document.rules.iter().find(|(id, _)| id.value == rule)?;
+    // Any other value is a schema error and changes nothing.
+    Some((Level::parse(&setting.value)?, setting.span))
 }
 
 /// The level configuration sets for `rule`: the stricter of the Platform's
@@ -121,11 +128,7 @@ pub(crate) fn configured_level(
     platform: &EffectivePlatform,
     repository: &[RuleSetting],
 ) -> Option<Level> {
-    let platform = platform
-        .document
-        .and_then(|document| document.rules.iter().find(|(id, _)| id.value == rule))
-        // Any other value is a schema error and changes nothing.
-        .and_then(|(_, setting)| Level::parse(&setting.value));
+    let platform = platform_setting(rule, platform).map(|(level, _)| level);
     let repository = repository
         .iter()
         .rev()

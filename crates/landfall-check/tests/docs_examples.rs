@@ -6,7 +6,6 @@ use landfall_check::{
     CheckInput, CheckOptions, Preloaded, Stage, check, check_with_options, registry, stage_of,
 };
 use landfall_diagnostics::{Diagnostic, SourceDb};
-use landfall_lower::{lower_after_check, plan_diagnostics};
 
 /// The body of the first fenced block whose info string is `info`.
 fn fenced<'a>(docs: &'a str, info: &str) -> Option<&'a str> {
@@ -42,15 +41,7 @@ fn rules_fired(text: &str, policy: Option<&str>, lower: bool) -> Vec<String> {
             },
         );
         for scope in outcome.project.scopes() {
-            let check: Vec<Diagnostic> =
-                plan_diagnostics(&outcome.project, scope, &outcome.diagnostics)
-                    .into_iter()
-                    .cloned()
-                    .collect();
-            let lowered = lower_after_check(&outcome.project, scope, check);
-            let mut found = lowered.diagnostics;
-            outcome.later.settle(&mut found, lowered.plan.is_none());
-            findings.extend(found);
+            findings.extend(outcome.lower(scope).diagnostics);
         }
     } else {
         findings = check(&mut db, &inputs).diagnostics;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use landfall_check::{CheckOutcome, load_texts, plan_check_options};
 use landfall_diagnostics::{ColorMode, Diagnostic, SourceDb, Summary, sort_diagnostics};
-use landfall_lower::{Lowered, ScopeSelector, lower_after_check, plan_diagnostics, select};
+use landfall_lower::{Lowered, ScopeSelector, select};
 use landfall_plan::Plan;
 
 use crate::input::Found;
@@ -84,21 +84,12 @@ pub fn check_and_lower(
         }
     };
 
-    // Check's findings about what the plan reads; lowering runs only
-    // when none of them is an error (it would repeat them).
-    let findings: Vec<Diagnostic> = plan_diagnostics(project, scope, &outcome.diagnostics)
-        .into_iter()
-        .filter(|d| !d.is_suppressed())
-        .cloned()
-        .collect();
+    // Check's findings about what the plan reads gate lowering (it would
+    // repeat them); lowering's are settled as check's are.
     let Lowered {
         plan,
         diagnostics: mut findings,
-    } = lower_after_check(project, scope, findings);
-    // Lowering's findings are suppressed and levelled as check's are; a
-    // finding configuration raised to an error stops the plan like any.
-    outcome.later.settle(&mut findings, plan.is_none());
-    let plan = plan.filter(|_| !findings.iter().any(|d| d.is_error() && !d.is_suppressed()));
+    } = outcome.lower(scope);
     // Lowering's findings may point into files check had no finding in.
     load_texts(&mut found.db, &found.loader, &findings);
     sort_diagnostics(&mut findings, &found.db);

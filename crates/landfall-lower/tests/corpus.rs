@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use landfall_check::{CheckInput, Preloaded, check_with_options, plan_check_options};
 use landfall_diagnostics::SourceDb;
-use landfall_lower::{Lowered, ScopeSelector, lower_after_check, plan_diagnostics, select};
+use landfall_lower::{Lowered, ScopeSelector, select};
 use landfall_plan::Plan;
 use landfall_schema::plan_schema_errors;
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -117,17 +117,11 @@ fn plan_of(files: &[&(String, String)], selector: &ScopeSelector) -> (Option<Pla
         plan_check_options(&selector.application),
     );
     let scope = select(&outcome.project, selector).unwrap();
-    let findings = plan_diagnostics(&outcome.project, scope, &outcome.diagnostics)
-        .into_iter()
-        .cloned()
-        .collect();
+    // The command line's path: check gates, lowering's findings settled.
     let Lowered {
         plan,
         diagnostics: mut findings,
-    } = lower_after_check(&outcome.project, scope, findings);
-    // As the command line does: lowering's findings are suppressed and
-    // levelled like check's.
-    outcome.later.settle(&mut findings, plan.is_none());
+    } = outcome.lower(scope);
     landfall_diagnostics::sort_diagnostics(&mut findings, &db);
     let listed: String = findings
         .iter()
@@ -145,8 +139,7 @@ fn plan_of(files: &[&(String, String)], selector: &ScopeSelector) -> (Option<Pla
             )
         })
         .collect();
-    let blocked = findings.iter().any(|d| d.is_error() && !d.is_suppressed());
-    (if blocked { None } else { plan }, listed)
+    (plan, listed)
 }
 
 fn run_case(name: &str, dir: &Path) -> Result<(), Failed> {
