@@ -65,6 +65,10 @@ pub fn plan_tree(files: &[(&str, &str)], selector: &str) -> Planned {
         plan_check_options(&selector.application),
     );
     let scope = select(&outcome.project, &selector).unwrap();
+    // Not `CheckOutcome::lower`: inside this crate's own unit tests the
+    // checker (a dev-dependency) links another copy of landfall-lower, whose
+    // types are not this crate's. These tests need no suppressions or
+    // levels, only lowering itself.
     let findings = plan_diagnostics(&outcome.project, scope, &outcome.diagnostics)
         .into_iter()
         .cloned()
