@@ -127,6 +127,12 @@ pub struct CheckOptions {
     /// them in the outcome; the other inputs are read for name resolution
     /// and the platform. `None`: every input is reported.
     pub report_only: Option<Vec<FileId>>,
+    /// With `report_only`, also keep the cross-file findings (names,
+    /// references, project rules, policies) of the inputs not reported,
+    /// with their suppressions applied: what a change to the reported
+    /// files can cause elsewhere, for the caller to compare with the
+    /// state before the change.
+    pub keep_cross_file_findings: bool,
     /// Run these policy files (held in the `SourceDb`) instead of those the
     /// Platform lists: how `landfall test-policies` runs a policy file's
     /// examples.
@@ -142,6 +148,7 @@ impl Default for CheckOptions {
             rules: true,
             repository_rules: Vec::new(),
             report_only: None,
+            keep_cross_file_findings: false,
             policy_files: None,
             keep_whole_application: None,
             dialects: dialect::registry(),
@@ -290,7 +297,9 @@ pub fn check_with_options(
             document_rules(&mut result, &platform, db_ref, &options, reported);
             if !reported {
                 result.diagnostics.clear();
-                result.suppressions.clear();
+                if !options.keep_cross_file_findings {
+                    result.suppressions.clear();
+                }
                 result.text = None;
             }
             result
@@ -356,7 +365,9 @@ pub fn check_with_options(
         diagnostics.extend(policies.evaluate(&project, &views));
     }
     let policy_rules = policies.rule_infos(db);
-    diagnostics.retain(|d| is_reported(d.span.file));
+    if !options.keep_cross_file_findings {
+        diagnostics.retain(|d| is_reported(d.span.file));
+    }
     // Suppressions first, so that a suppression of a rule set to `off`
     // counts as used; then the levels, which apply to `unused-suppression`
     // as to any rule.

@@ -21,7 +21,7 @@
 //! Application is not found among the selected files: the did-you-mean of
 //! that finding looks at every Application (see [`needs_whole_project`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -40,25 +40,103 @@ pub struct Selection {
     pub named: Vec<FileId>,
 }
 
-/// Walks the project root and selects what the named files need; with
-/// `whole`, every file of the project.
+/// What the changed-files mode checks: the named files, and what they
+/// were before the change when git knows it.
+#[derive(Default)]
+pub struct Change {
+    /// The named files.
+    pub named: Vec<NamedFile>,
+    /// Files the change deletes: never read, even when still on disk.
+    pub deleted: Vec<PathBuf>,
+    /// The named and deleted files before the change (at `HEAD`), each
+    /// with its text then, `None` when it did not exist. `None` when there
+    /// is nothing to compare with (no git repository).
+    pub before: Option<Vec<(PathBuf, Option<String>)>>,
+}
+
+/// A file whose findings the changed-files mode reports.
+pub struct NamedFile {
+    /// Absolute, lexically normalised.
+    pub path: PathBuf,
+    /// The text to check instead of the file's: standard input's buffer,
+    /// or the index's version with `--staged`.
+    pub text: Option<String>,
+    /// Named on the command line, rather than found in a directory named
+    /// there: only then is a YAML file without landfall documents reported.
+    pub explicit: bool,
+}
+
+impl Change {
+    /// Whether checking the state before the change could differ: some
+    /// named or deleted file's text differs from its text before.
+    pub fn changes_anything(&self) -> bool {
+        let Some(before) = &self.before else {
+            return false;
+        };
+        if !self.deleted.is_empty() || before.len() != self.named.len() {
+            return true;
+        }
+        self.named
+            .iter()
+            .zip(before)
+            .any(|(named, (old_path, old))| {
+                let now = match &named.text {
+                    Some(text) => Some(text.clone()),
+                    None => std::fs::read_to_string(&named.path).ok(),
+                };
+                named.path != *old_path || now != *old
+            })
+    }
+}
+
+/// Which state of the change a selection checks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The named files as they are now (or as staged).
+    After,
+    /// The named and deleted files as they were at `HEAD`.
+    Before,
+}
+
+/// Walks the project root and selects what the named files need, before or
+/// after the change (the same files either way, so that the findings of
+/// the two can be compared); with `whole`, every file of the project.
 pub fn select(
-    named: &[PathBuf],
+    change: &Change,
+    side: Side,
     scope: &Scope,
     db: SourceDb,
     whole: bool,
 ) -> Result<Selection, String> {
-    let named: Vec<PathBuf> = named
+    // The files reported, each with its text when not read from disk and
+    // whether it was named itself. Before the change, only what existed.
+    let mut chosen: Vec<(PathBuf, Option<String>, bool)> = match (side, &change.before) {
+        (Side::After, _) => change
+            .named
+            .iter()
+            .map(|n| (n.path.clone(), n.text.clone(), n.explicit))
+            .collect(),
+        (Side::Before, Some(before)) => before
+            .iter()
+            .filter(|(_, text)| text.is_some())
+            .map(|(path, text)| (path.clone(), text.clone(), false))
+            .collect(),
+        (Side::Before, None) => Vec::new(),
+    };
+    chosen.retain(|(path, _, _)| !scope.is_excluded(path));
+    let changed: Vec<PathBuf> = change
+        .named
         .iter()
-        .filter(|p| !scope.is_excluded(p))
-        .map(|p| normalize(&scope.cwd.join(p)))
+        .map(|n| n.path.clone())
+        .chain(change.deleted.iter().cloned())
         .collect();
+    let changed: HashSet<PathBuf> = changed.into_iter().collect();
     let mut walked = walk(scope)?;
-    walked.retain(|p| !named.contains(&normalize(&scope.cwd.join(p))));
+    walked.retain(|p| !changed.contains(&normalize(&scope.cwd.join(p))));
 
     let mut texts: HashMap<PathBuf, String> = HashMap::new();
     if !whole {
-        match needles(&named) {
+        match needles(change) {
             None => {}
             Some(needles) => {
                 // A SIMD substring search per needle: a handful of needles,
@@ -84,11 +162,20 @@ pub fn select(
             }
         }
     }
+    let mut walked_in_named = HashSet::new();
+    for (path, text, explicit) in &chosen {
+        if let Some(text) = text {
+            texts.insert(path.clone(), text.clone());
+        }
+        if !explicit {
+            walked_in_named.insert(path.clone());
+        }
+    }
 
-    let mut candidates: Vec<Candidate> = named
-        .iter()
-        .map(|path| Candidate {
-            path: path.clone(),
+    let mut candidates: Vec<Candidate> = chosen
+        .into_iter()
+        .map(|(path, _, _)| Candidate {
+            path,
             explicit: true,
         })
         .collect();
@@ -98,9 +185,18 @@ pub fn select(
     }));
     let mut found = input::register(candidates, None, scope.cwd, db);
     let mut named_ids = Vec::new();
-    for input in &found.inputs {
+    for input in &mut found.inputs {
         if input.explicit {
             named_ids.push(input.file);
+            // Found in a named directory: skipped without documents, as a
+            // walk skips it.
+            if found
+                .loader
+                .path(input.file)
+                .is_some_and(|path| walked_in_named.contains(path))
+            {
+                input.explicit = false;
+            }
         }
     }
     if !texts.is_empty() {
@@ -178,9 +274,10 @@ fn walk(scope: &Scope) -> Result<Vec<PathBuf>, String> {
     Ok(found.into_iter().map(|c| c.path).collect())
 }
 
-/// What a file must mention to be read with the named files: `None` when
-/// the whole project is needed (a named file holds a Platform).
-fn needles(named: &[PathBuf]) -> Option<Vec<String>> {
+/// What a file must mention to be read with the named files, before or
+/// after the change: `None` when the whole project is needed (a named file
+/// holds a Platform).
+fn needles(change: &Change) -> Option<Vec<String>> {
     let mut needles = vec![
         "Platform".to_string(),
         "ScopeType".to_string(),
@@ -188,11 +285,16 @@ fn needles(named: &[PathBuf]) -> Option<Vec<String>> {
         "\\u".to_string(),
         "\\U".to_string(),
     ];
-    for path in named {
-        // An unreadable named file is reported by the check itself.
-        let Ok(text) = std::fs::read_to_string(path) else {
-            continue;
-        };
+    let texts = change
+        .named
+        .iter()
+        .map(|named| match &named.text {
+            Some(text) => Some(text.clone()),
+            // An unreadable named file is reported by the check itself.
+            None => std::fs::read_to_string(&named.path).ok(),
+        })
+        .chain(change.before.iter().flatten().map(|(_, text)| text.clone()));
+    for text in texts.flatten() {
         let parsed = landfall_yaml::parse(FileId(0), &text, &Limits::default());
         for document in &parsed.documents {
             let root = &document.root;

@@ -112,14 +112,7 @@ pub fn find(
     let mut stdin = None;
     for path in paths {
         if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            // One byte past the limit is enough to know it is too large.
-            let limit = Limits::default().max_file_bytes as u64 + 1;
-            std::io::stdin()
-                .take(limit)
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
-            stdin = Some(bytes);
+            stdin = Some(read_stdin_bytes()?);
             continue;
         }
         let metadata = std::fs::metadata(path)
@@ -140,6 +133,32 @@ pub fn find(
         scope.cwd,
         db,
     ))
+}
+
+/// Standard input, up to one byte past the file size limit (enough to know
+/// it is too large).
+fn read_stdin_bytes() -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    let limit = Limits::default().max_file_bytes as u64 + 1;
+    std::io::stdin()
+        .take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    Ok(bytes)
+}
+
+/// Standard input as text, for the changed-files mode, where it stands for
+/// a file of the project.
+pub fn read_stdin() -> Result<String, String> {
+    let bytes = read_stdin_bytes()?;
+    let limits = Limits::default();
+    if bytes.len() > limits.max_file_bytes {
+        return Err(format!(
+            "standard input is larger than {} bytes",
+            limits.max_file_bytes
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| "standard input is not UTF-8 text".to_string())
 }
 
 /// Registers the candidates in `db`, sorted, and makes their loader.

@@ -10,7 +10,7 @@ use landfall_lower::{Lowered, ScopeSelector, select};
 use landfall_plan::Plan;
 
 use crate::input::Found;
-use crate::setup::Setup;
+use crate::setup::{Request, Setup};
 
 /// What checking and lowering one Scope gave.
 pub struct Lowering {
@@ -50,11 +50,10 @@ pub fn check_and_lower(
     color: ColorMode,
 ) -> Result<Lowering, String> {
     let selector = ScopeSelector::parse(scope).map_err(|m| format!("error: {m}\n"))?;
-    let checked = Setup::new(paths)
+    let checked = Setup::new(paths, "<stdin>")
         .and_then(|setup| {
             setup.check(
-                paths,
-                "<stdin>",
+                Request::Trees(paths),
                 plan_check_options(&selector.application),
                 false,
             )

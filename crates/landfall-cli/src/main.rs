@@ -13,6 +13,7 @@ mod baseline;
 mod changed;
 mod config;
 mod down;
+mod git;
 mod input;
 mod internal_error;
 mod local;
@@ -86,9 +87,16 @@ enum Command {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Files and directories to check; `-` reads standard input.
-    #[arg(default_value = ".")]
+    /// Files and directories to check; `-` reads standard input. Inside a
+    /// project, names resolve across the whole project and only these
+    /// paths' findings are reported, with those their change causes in
+    /// other files. Default: `.`.
     paths: Vec<PathBuf>,
+    /// Check the staged changes of the git repository (the next commit,
+    /// deletions included), with what they cause in other files; PATHS
+    /// given too are checked with them (as pre-commit passes them).
+    #[arg(long, conflicts_with = "stdin_filename")]
+    staged: bool,
     /// Output format (default human). Repeatable: each `--format` writes to
     /// the `--output-file` that follows it, or else to standard output.
     #[arg(long, value_enum, action = ArgAction::Append)]
@@ -115,7 +123,8 @@ struct CheckArgs {
     /// YAML file).
     #[arg(long)]
     skip_foreign_yaml: bool,
-    /// The name standard input is reported under.
+    /// The name standard input is reported under; inside a project, the
+    /// file it stands for (an editor's unsaved buffer).
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     stdin_filename: String,
     /// Run only the front end (YAML, schemas, names, references), not the
@@ -215,7 +224,7 @@ fn all_rules(paths: &[PathBuf]) -> Option<Vec<RuleInfo>> {
     if paths.is_empty() {
         return Some(rules);
     }
-    let mut found = match setup::Setup::new(paths).and_then(|setup| setup.find(paths)) {
+    let mut found = match setup::Setup::new(paths, "<stdin>").and_then(|setup| setup.find(paths)) {
         Ok(found) => found,
         Err(failure) => {
             eprint!("{}", failure.render(ColorMode::Never));
@@ -257,13 +266,14 @@ fn run_policy_tests(paths: &[PathBuf]) -> ExitCode {
             return ExitCode::from(EXIT_CANNOT_RUN);
         }
     }
-    let mut found = match setup::Setup::new(&tree_paths).and_then(|setup| setup.find(&tree_paths)) {
-        Ok(found) => found,
-        Err(failure) => {
-            eprint!("{}", failure.render(ColorMode::Never));
-            return ExitCode::from(EXIT_CANNOT_RUN);
-        }
-    };
+    let mut found =
+        match setup::Setup::new(&tree_paths, "<stdin>").and_then(|setup| setup.find(&tree_paths)) {
+            Ok(found) => found,
+            Err(failure) => {
+                eprint!("{}", failure.render(ColorMode::Never));
+                return ExitCode::from(EXIT_CANNOT_RUN);
+            }
+        };
     let policy_names: Vec<String> = policy_paths.iter().map(|p| input::name_of(p)).collect();
     let report = test_policies(&mut found.db, &found.inputs, &found.loader, &policy_names);
     if report_failures(&found.loader) {
@@ -344,17 +354,29 @@ fn output_plan(args: &CheckArgs, matches: Option<&ArgMatches>) -> Result<Vec<Out
 }
 
 fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
-    let checked = setup::Setup::new(&args.paths).and_then(|setup| {
+    let here = [PathBuf::from(".")];
+    let paths = if args.paths.is_empty() {
+        &here[..]
+    } else {
+        &args.paths[..]
+    };
+    let prepared = if args.staged {
+        setup::Setup::staged(&args.paths)
+    } else {
+        setup::Setup::new(paths, &args.stdin_filename).map(|setup| {
+            let request = setup::Request::Paths {
+                paths,
+                stdin_name: &args.stdin_filename,
+            };
+            (setup, request)
+        })
+    };
+    let checked = prepared.and_then(|(setup, request)| {
         let options = CheckOptions {
             rules: !args.no_rules,
             ..CheckOptions::default()
         };
-        let checked = setup.check(
-            &args.paths,
-            &args.stdin_filename,
-            options,
-            args.skip_foreign_yaml,
-        )?;
+        let checked = setup.check(request, options, args.skip_foreign_yaml)?;
         Ok((setup, checked))
     });
     let (
@@ -406,6 +428,11 @@ fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
         eprintln!("landfall: recorded the findings in `{}`", path.display());
         return ExitCode::SUCCESS;
     }
+    // Like ruff's "No files found": a check of nothing says so, on
+    // standard error so that every format's output stays as it is.
+    if outcome.files == 0 && outcome.diagnostics.is_empty() {
+        eprintln!("{}", nothing_found(args, paths));
+    }
     let mut summary = Summary {
         files: outcome.files,
         documents: outcome.documents,
@@ -442,6 +469,18 @@ fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
     std::mem::forget(outcome);
     std::mem::forget(found);
     ExitCode::from(status)
+}
+
+/// Why a check found nothing to check, in the words of what was asked.
+fn nothing_found(args: &CheckArgs, paths: &[PathBuf]) -> String {
+    if args.staged {
+        return "landfall: no landfall documents among the staged changes".to_string();
+    }
+    let paths: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+    format!(
+        "landfall: no landfall documents found in {} (files ending in .yaml or .yml that hold an Application, Workload, Scope, ScopeType or Platform)",
+        paths.join(", ")
+    )
 }
 
 /// `--write-baseline` writes the findings; `--baseline` drops those it

@@ -1,6 +1,10 @@
 //! The project root: where `landfall.toml` is read from, where `exclude`
 //! globs are relative to, and where name resolution starts in the
 //! changed-files mode.
+//!
+//! It is found from the paths checked, not from the working directory
+//! (as ruff finds its configuration from each file): `landfall check FILE`
+//! gives the same findings for FILE wherever it is run from.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -10,11 +14,11 @@ pub const CONFIG_FILE: &str = "landfall.toml";
 /// How the root was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RootKind {
-    /// The nearest directory above the working directory with a `landfall.toml`.
+    /// The nearest directory above the paths checked with a `landfall.toml`.
     Config,
     /// Without one, the root of the git repository (a directory holding `.git`).
     Git,
-    /// Neither: the working directory itself.
+    /// Neither: no project; the working directory stands for its root.
     WorkingDirectory,
 }
 
@@ -44,6 +48,68 @@ impl ProjectRoot {
         ProjectRoot {
             dir: cwd.to_path_buf(),
             kind: RootKind::WorkingDirectory,
+        }
+    }
+
+    /// The root of the paths checked: found by walking up from each (from
+    /// a directory itself, from a file its directory; standard input from
+    /// `stdin_name` when it names a path), all of which must share it.
+    /// Without paths, from the working directory. `cwd` is absolute.
+    pub fn of_paths(
+        cwd: &Path,
+        paths: &[PathBuf],
+        stdin_name: &str,
+    ) -> Result<ProjectRoot, String> {
+        let mut found: Option<(ProjectRoot, &Path)> = None;
+        for path in paths {
+            let path: &Path = if path.as_os_str() == "-" {
+                Path::new(stdin_name)
+            } else {
+                path
+            };
+            let absolute = normalize(&cwd.join(path));
+            let start = if absolute.is_dir() {
+                absolute.as_path()
+            } else {
+                absolute.parent().unwrap_or(cwd)
+            };
+            let root = ProjectRoot::find(start);
+            match &found {
+                None => found = Some((root, path)),
+                Some((first, first_path)) => {
+                    if first.kind == RootKind::WorkingDirectory
+                        && root.kind == RootKind::WorkingDirectory
+                    {
+                        continue;
+                    }
+                    if (first.kind, &first.dir) != (root.kind, &root.dir) {
+                        return Err(format!(
+                            "`{}` and `{}` belong to different projects ({} and {}); check them one at a time",
+                            first_path.display(),
+                            path.display(),
+                            first.describe(),
+                            root.describe(),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(match found {
+            Some((root, _)) if root.kind != RootKind::WorkingDirectory => root,
+            Some(_) => ProjectRoot {
+                dir: cwd.to_path_buf(),
+                kind: RootKind::WorkingDirectory,
+            },
+            None => ProjectRoot::find(cwd),
+        })
+    }
+
+    /// How a message names the project.
+    fn describe(&self) -> String {
+        match self.kind {
+            RootKind::Config => format!("{}", self.dir.join(CONFIG_FILE).display()),
+            RootKind::Git => format!("the git repository at {}", self.dir.display()),
+            RootKind::WorkingDirectory => "no project".to_string(),
         }
     }
 

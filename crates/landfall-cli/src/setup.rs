@@ -2,15 +2,17 @@
 //! files, either those found under the paths given or, in the changed-files
 //! mode, the project's files a named file needs.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use landfall_check::{CheckOptions, CheckOutcome, check_with_options};
 use landfall_diagnostics::{ColorMode, Diagnostic, FileId, SourceDb, Summary, render_human};
 
-use crate::changed;
+use crate::changed::{self, Change, NamedFile, Side};
 use crate::config::{self, Config};
+use crate::git::{self, Revision, StagedChange};
 use crate::input::{self, Found, Scope};
-use crate::project_root::{ProjectRoot, RootKind};
+use crate::project_root::{CONFIG_FILE, ProjectRoot, RootKind, normalize};
 
 pub struct Setup {
     pub cwd: PathBuf,
@@ -19,8 +21,6 @@ pub struct Setup {
     /// `landfall.toml`'s name and text: a second selection re-registers it
     /// first, so the spans of `config` stay valid.
     config_source: Option<(String, String)>,
-    /// In the changed-files mode, the named files (as given).
-    named_paths: Option<Vec<PathBuf>>,
 }
 
 /// A check's outcome, its files, and which of them were reported.
@@ -56,12 +56,137 @@ impl Failure {
     }
 }
 
+/// What `check` is asked to check.
+pub enum Request<'a> {
+    /// Files and directories, `-` for standard input named `stdin_name`.
+    Paths {
+        paths: &'a [PathBuf],
+        stdin_name: &'a str,
+    },
+    /// Files and directories, a directory checked as a tree of its own,
+    /// even inside a project: what planning reads (a plan's checks gate
+    /// on every file it reads, which the changed-files mode does not
+    /// report).
+    Trees(&'a [PathBuf]),
+    /// The staged changes of the git repository (`--staged`).
+    Staged(Change),
+}
+
 impl Setup {
-    /// Finds the project root and reads its `landfall.toml`.
-    pub fn new(paths: &[PathBuf]) -> Result<Setup, Failure> {
-        let cwd = std::env::current_dir()
-            .map_err(|e| Failure::Message(format!("cannot read the working directory: {e}")))?;
-        let root = ProjectRoot::find(&cwd);
+    /// Finds the project root from `paths` and reads its `landfall.toml`.
+    pub fn new(paths: &[PathBuf], stdin_name: &str) -> Result<Setup, Failure> {
+        let cwd = working_directory()?;
+        let root = ProjectRoot::of_paths(&cwd, paths, stdin_name).map_err(Failure::Message)?;
+        Setup::with_root(cwd, root)
+    }
+
+    /// The staged changes of the git repository around the working
+    /// directory, with the files `also` names (as pre-commit passes them,
+    /// every file with `--all-files`), and their project: the one
+    /// `landfall.toml` above them (files outside it are not its specs),
+    /// else the repository. Texts come from the index, which is what the
+    /// commit holds; a file the index lacks is read from disk.
+    pub fn staged(also: &[PathBuf]) -> Result<(Setup, Request<'static>), Failure> {
+        let cwd = working_directory()?;
+        let toplevel = git::toplevel(&cwd).ok_or_else(|| {
+            Failure::Message(
+                "`--staged` checks a git repository's staged changes, and this is not in one"
+                    .into(),
+            )
+        })?;
+        let toplevel = normalize(&toplevel);
+        let mut changes = git::staged_changes(&toplevel).map_err(Failure::Message)?;
+        for path in also {
+            let absolute = normalize(&cwd.join(path));
+            let Ok(relative) = absolute.strip_prefix(&toplevel) else {
+                continue;
+            };
+            let relative: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let relative = relative.join("/");
+            let change = StagedChange::Written(relative);
+            if absolute.is_file() && !changes.contains(&change) {
+                changes.push(change);
+            }
+        }
+        let changes: Vec<StagedChange> = changes
+            .into_iter()
+            .filter(|change| {
+                let (StagedChange::Written(path) | StagedChange::Deleted(path)) = change;
+                Path::new(path)
+                    .extension()
+                    .is_some_and(|ext| ext == "yaml" || ext == "yml")
+            })
+            .collect();
+        let absolute = |path: &str| normalize(&toplevel.join(path));
+        let mut configs: Vec<ProjectRoot> = changes
+            .iter()
+            .map(|change| {
+                let (StagedChange::Written(path) | StagedChange::Deleted(path)) = change;
+                let file = absolute(path);
+                ProjectRoot::find(file.parent().unwrap_or(&toplevel))
+            })
+            .filter(|root| root.kind == RootKind::Config)
+            .collect();
+        configs.sort_by(|a, b| a.dir.cmp(&b.dir));
+        configs.dedup_by(|a, b| a.dir == b.dir);
+        let root = match &configs[..] {
+            [] => ProjectRoot {
+                dir: toplevel.clone(),
+                kind: RootKind::Git,
+            },
+            [one] => one.clone(),
+            several => {
+                let names: Vec<String> = several
+                    .iter()
+                    .map(|r| r.dir.join(CONFIG_FILE).display().to_string())
+                    .collect();
+                return Err(Failure::Message(format!(
+                    "the staged changes belong to several landfall projects ({}); commit them one project at a time",
+                    names.join(", ")
+                )));
+            }
+        };
+        let mut written = Vec::new();
+        let mut deleted = Vec::new();
+        for change in changes {
+            match change {
+                StagedChange::Written(path) if absolute(&path).starts_with(&root.dir) => {
+                    written.push(path)
+                }
+                StagedChange::Deleted(path) if absolute(&path).starts_with(&root.dir) => {
+                    deleted.push(path)
+                }
+                _ => {}
+            }
+        }
+        let staged =
+            git::texts_at(&toplevel, Revision::Index, &written).map_err(Failure::Message)?;
+        let both: Vec<String> = written.iter().chain(&deleted).cloned().collect();
+        let head = git::texts_at(&toplevel, Revision::Head, &both).map_err(Failure::Message)?;
+        let change = Change {
+            named: written
+                .iter()
+                .zip(staged)
+                .map(|(path, text)| NamedFile {
+                    path: absolute(path),
+                    // Not in the index (or not text there): read from disk.
+                    text,
+                    // Staged YAML that holds no landfall document (a CI
+                    // workflow) is skipped, as a walk skips it.
+                    explicit: false,
+                })
+                .collect(),
+            deleted: deleted.iter().map(|path| absolute(path)).collect(),
+            before: Some(both.iter().map(|path| absolute(path)).zip(head).collect()),
+        };
+        let setup = Setup::with_root(cwd, root)?;
+        Ok((setup, Request::Staged(change)))
+    }
+
+    fn with_root(cwd: PathBuf, root: ProjectRoot) -> Result<Setup, Failure> {
         let mut config = Config::default();
         let mut config_source = None;
         if let Some(path) = root.config_file() {
@@ -74,13 +199,11 @@ impl Setup {
                 config::parse(file, &text).map_err(|problems| Failure::Config(db, problems))?;
             config_source = Some((name, text));
         }
-        let named_paths = changed_files(paths, &cwd, &root).then(|| paths.to_vec());
         Ok(Setup {
             cwd,
             root,
             config,
             config_source,
-            named_paths,
         })
     }
 
@@ -106,13 +229,15 @@ impl Setup {
         }
     }
 
-    /// Selects the files and checks them; in the changed-files mode, only
-    /// the named files are reported, and the whole project is checked when
-    /// the selection could differ from it.
+    /// Checks what `request` asks for. Paths that make up a whole project
+    /// (or lie in none) are checked as they are; files and directories
+    /// inside a project, standard input named as one of its files, and the
+    /// staged changes are checked in the changed-files mode: their names
+    /// resolve across the project, and only their findings, and those
+    /// their change causes in other files, are reported.
     pub fn check(
         &self,
-        paths: &[PathBuf],
-        stdin_name: &str,
+        request: Request,
         mut options: CheckOptions,
         skip_foreign_yaml: bool,
     ) -> Result<Checked, Failure> {
@@ -126,45 +251,202 @@ impl Setup {
                 }
             }
         };
-        let Some(named) = &self.named_paths else {
-            let mut found = input::find(paths, stdin_name, &self.scope(), self.db())
-                .map_err(Failure::Message)?;
-            treat_as_walked(&mut found);
-            let outcome = check_with_options(&mut found.db, &found.inputs, &found.loader, options);
-            let reported = found.inputs.iter().map(|i| i.file).collect();
-            return Ok(Checked {
-                outcome,
-                found,
-                reported,
-            });
+        let (paths, stdin_name, change) = match request {
+            Request::Staged(change) => (&[][..], "<stdin>", Some(change)),
+            Request::Paths { paths, stdin_name } => (
+                paths,
+                stdin_name,
+                self.changed_files(paths, stdin_name, true)?,
+            ),
+            Request::Trees(paths) => (
+                paths,
+                "<stdin>",
+                self.changed_files(paths, "<stdin>", false)?,
+            ),
         };
+        let change = match change {
+            Some(change) => change,
+            None => {
+                let mut found = input::find(paths, stdin_name, &self.scope(), self.db())
+                    .map_err(Failure::Message)?;
+                treat_as_walked(&mut found);
+                let outcome =
+                    check_with_options(&mut found.db, &found.inputs, &found.loader, options);
+                let reported = found.inputs.iter().map(|i| i.file).collect();
+                return Ok(Checked {
+                    outcome,
+                    found,
+                    reported,
+                });
+            }
+        };
+        // Compared with the state before only when that state differs.
+        let compare = change.changes_anything();
+        options.keep_cross_file_findings = compare;
         let mut whole = false;
         loop {
-            let selection = changed::select(named, &self.scope(), self.db(), whole)
+            let selection = changed::select(&change, Side::After, &self.scope(), self.db(), whole)
                 .map_err(Failure::Message)?;
             let mut found = selection.found;
             treat_as_walked(&mut found);
             options.report_only = Some(selection.named.clone());
-            let outcome =
+            let mut outcome =
                 check_with_options(&mut found.db, &found.inputs, &found.loader, options.clone());
-            if whole || !changed::needs_whole_project(&outcome, &selection.named) {
-                return Ok(Checked {
-                    outcome,
-                    found,
-                    reported: selection.named,
-                });
+            if !whole && changed::needs_whole_project(&outcome, &selection.named) {
+                whole = true;
+                continue;
             }
-            whole = true;
+            if compare {
+                let before =
+                    changed::select(&change, Side::Before, &self.scope(), self.db(), whole)
+                        .map_err(Failure::Message)?;
+                let mut before_found = before.found;
+                options.report_only = Some(before.named.clone());
+                let before_outcome = check_with_options(
+                    &mut before_found.db,
+                    &before_found.inputs,
+                    &before_found.loader,
+                    options.clone(),
+                );
+                keep_named_and_caused(
+                    &mut outcome.diagnostics,
+                    &found,
+                    &selection.named,
+                    &before_outcome.diagnostics,
+                    &before_found.db,
+                );
+            }
+            return Ok(Checked {
+                outcome,
+                found,
+                reported: selection.named,
+            });
         }
+    }
+
+    /// The changed-files mode's change for `paths`, when they are files or
+    /// (with `directories`) directories inside a project other than its
+    /// root, or standard input named as a file inside it. Compared with
+    /// `HEAD` in a git repository.
+    fn changed_files(
+        &self,
+        paths: &[PathBuf],
+        stdin_name: &str,
+        directories: bool,
+    ) -> Result<Option<Change>, Failure> {
+        if self.root.kind == RootKind::WorkingDirectory || paths.is_empty() {
+            return Ok(None);
+        }
+        let mut named = Vec::new();
+        for path in paths {
+            if path.as_os_str() == "-" {
+                let absolute = normalize(&self.cwd.join(stdin_name));
+                if stdin_name == "<stdin>" || !absolute.starts_with(&self.root.dir) {
+                    return Ok(None);
+                }
+                named.push(NamedFile {
+                    path: absolute,
+                    text: Some(input::read_stdin().map_err(Failure::Message)?),
+                    explicit: true,
+                });
+                continue;
+            }
+            let absolute = normalize(&self.cwd.join(path));
+            if absolute == self.root.dir || !absolute.starts_with(&self.root.dir) {
+                return Ok(None);
+            }
+            if absolute.is_dir() && !directories {
+                return Ok(None);
+            }
+            if absolute.is_dir() {
+                let mut found = Vec::new();
+                input::walk(path, &self.scope(), &mut found).map_err(|e| {
+                    Failure::Message(format!("cannot walk `{}`: {e}", path.display()))
+                })?;
+                named.extend(found.into_iter().map(|c| NamedFile {
+                    path: normalize(&self.cwd.join(c.path)),
+                    text: None,
+                    explicit: false,
+                }));
+            } else if absolute.is_file() {
+                named.push(NamedFile {
+                    path: absolute,
+                    text: None,
+                    explicit: true,
+                });
+            } else {
+                // A named path that does not exist: reported as on a walk.
+                return Ok(None);
+            }
+        }
+        named.sort_by(|a, b| a.path.cmp(&b.path));
+        named.dedup_by(|a, b| a.path == b.path);
+        let before = self.head_texts(&named);
+        Ok(Some(Change {
+            named,
+            deleted: Vec::new(),
+            before,
+        }))
+    }
+
+    /// The named files' texts at `HEAD`, when the project is in a git
+    /// repository with commits.
+    fn head_texts(&self, named: &[NamedFile]) -> Option<Vec<(PathBuf, Option<String>)>> {
+        let toplevel = git::toplevel(&self.root.dir)?;
+        let toplevel = normalize(&toplevel);
+        let relative: Vec<String> = named
+            .iter()
+            .map(|n| {
+                let parts: Vec<String> = n
+                    .path
+                    .strip_prefix(&toplevel)
+                    .unwrap_or(&n.path)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                parts.join("/")
+            })
+            .collect();
+        let texts = git::texts_at(&toplevel, Revision::Head, &relative).ok()?;
+        Some(named.iter().map(|n| n.path.clone()).zip(texts).collect())
     }
 }
 
-/// The changed-files mode: every path is an existing file inside a project
-/// root found by `landfall.toml` or `.git`.
-fn changed_files(paths: &[PathBuf], cwd: &Path, root: &ProjectRoot) -> bool {
-    root.kind != RootKind::WorkingDirectory
-        && !paths.is_empty()
-        && paths
-            .iter()
-            .all(|p| p.as_os_str() != "-" && p.is_file() && root.relative(cwd, p).is_some())
+fn working_directory() -> Result<PathBuf, Failure> {
+    std::env::current_dir()
+        .map_err(|e| Failure::Message(format!("cannot read the working directory: {e}")))
+}
+
+/// Keeps the findings of the named files, and those in other files that
+/// the change causes: found after it, not before. (`unused-suppression`
+/// in a file not reported only says that file's own findings were not
+/// computed.)
+fn keep_named_and_caused(
+    diagnostics: &mut Vec<Diagnostic>,
+    found: &Found,
+    named: &[FileId],
+    before: &[Diagnostic],
+    before_db: &SourceDb,
+) {
+    let named: HashSet<FileId> = named.iter().copied().collect();
+    let others: HashSet<FileId> = found
+        .inputs
+        .iter()
+        .map(|i| i.file)
+        .filter(|f| !named.contains(f))
+        .collect();
+    let key = |d: &Diagnostic, db: &SourceDb| {
+        (
+            db.file(d.span.file).name().to_string(),
+            d.span.start,
+            d.span.end,
+            d.rule.to_string(),
+            d.message.clone(),
+        )
+    };
+    let before: HashSet<_> = before.iter().map(|d| key(d, before_db)).collect();
+    diagnostics.retain(|d| {
+        !others.contains(&d.span.file)
+            || (d.rule != "unused-suppression" && !before.contains(&key(d, &found.db)))
+    });
 }
