@@ -17,4 +17,5 @@ mod hostile;
 mod plan;
 mod plan_out;
 mod pre_commit;
+mod same_verdict;
 mod targets_lowered;

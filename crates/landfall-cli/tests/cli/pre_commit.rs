@@ -125,3 +125,70 @@ fn the_hook_passes_a_good_spec_and_refuses_a_bad_one() {
     );
     assert!(bad_text.contains("┌─ specs/api.yaml:10:18"), "{bad_text}");
 }
+
+/// pre-commit's output, both streams.
+fn text_of(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// A commit's consequences are its findings: renaming a workload breaks
+/// the Scope that lists it, in a file the commit does not touch; deleting
+/// the workload's file (a commit pre-commit passes no file for) does too.
+#[test]
+fn the_hook_reports_what_a_rename_or_a_deletion_breaks_elsewhere() {
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("repo");
+    let home = work.path().join("pre-commit-home");
+    std::fs::create_dir_all(repo.join("specs")).unwrap();
+    git(&repo, &["init", "-q"]);
+    std::fs::write(repo.join("specs/shop.yaml"), SHOP).unwrap();
+    std::fs::write(repo.join("specs/api.yaml"), API).unwrap();
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "shop"]);
+
+    // The rename: only api.yaml changes; the finding is in shop.yaml.
+    std::fs::write(
+        repo.join("specs/api.yaml"),
+        API.replace("name: api, application", "name: api-v2, application"),
+    )
+    .unwrap();
+    git(&repo, &["add", "."]);
+    let renamed = try_repo(&repo, &home);
+    let text = text_of(&renamed);
+    assert_eq!(renamed.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error[unresolved-reference]: no Workload named `api` in application `shop`"),
+        "{text}"
+    );
+    assert!(text.contains("┌─ specs/shop.yaml:14:31"), "{text}");
+    assert!(text.contains("did you mean `api-v2`?"), "{text}");
+
+    // The deletion: nothing is passed to the hook, which still runs.
+    git(&repo, &["checkout", "-q", "--", "."]);
+    git(&repo, &["reset", "-q", "--hard"]);
+    git(&repo, &["rm", "-q", "specs/api.yaml"]);
+    let deleted = try_repo(&repo, &home);
+    let text = text_of(&deleted);
+    assert_eq!(deleted.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error[unresolved-reference]: no Workload named `api` in application `shop`"),
+        "{text}"
+    );
+    assert!(text.contains("┌─ specs/shop.yaml:14:31"), "{text}");
+
+    // A commit that breaks nothing passes.
+    git(&repo, &["reset", "-q", "--hard"]);
+    std::fs::write(
+        repo.join("specs/api.yaml"),
+        API.replace("cpu: 500m", "cpu: 250m"),
+    )
+    .unwrap();
+    git(&repo, &["add", "."]);
+    let good = try_repo(&repo, &home);
+    let text = text_of(&good);
+    assert_eq!(good.status.code(), Some(0), "{text}");
+}
