@@ -25,7 +25,12 @@ if [[ ! -d $tree ]]; then
     rm -rf "$tree.tmp"
     "$gen" --out "$tree.tmp" --files 10000
     # A project root: the changed-files mode needs a landfall.toml or .git.
+    # Committed, as a project is: a file unchanged since the last commit
+    # is checked once, a changed one also as it was (its consequences).
     git init -q "$tree.tmp"
+    git -C "$tree.tmp" add -A
+    git -C "$tree.tmp" -c user.name=bench -c user.email=bench@localhost \
+        commit -q -m tree
     mv "$tree.tmp" "$tree"
 fi
 

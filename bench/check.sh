@@ -47,12 +47,18 @@ tree() {
 }
 tree 2000
 tree 20000
+# Each tree is a project of its own: inside this repository, a folder
+# without a landfall.toml would be checked against the whole repository
+# (the changed-files mode, which bench/changed-files.sh measures).
+for n in 2000 20000; do
+    [[ -f "$out/tree-$n/landfall.toml" ]] || : >"$out/tree-$n/landfall.toml"
+done
 
-# One file on its own: the project root is found from the working
-# directory (a `landfall.toml`, else `.git`), and inside this repository a
-# file named alone is checked with the repository around it (the
-# changed-files mode, which bench/changed-files.sh measures). So the file
-# gets a project of its own, and the check runs from there.
+# One file on its own: the project root is found from the file (a
+# `landfall.toml`, else `.git`), and inside this repository a file named
+# alone is checked with the repository around it (the changed-files mode,
+# which bench/changed-files.sh measures). So the file gets a project of
+# its own, and the check runs from there.
 single_dir="$out/one-file"
 mkdir -p "$single_dir"
 cp "$out/tree-2000/apps/app-0000/application.yaml" "$single_dir/application.yaml"

@@ -48,9 +48,10 @@ pub struct Change {
     pub named: Vec<NamedFile>,
     /// Files the change deletes: never read, even when still on disk.
     pub deleted: Vec<PathBuf>,
-    /// The named and deleted files before the change (at `HEAD`), each
-    /// with its text then, `None` when it did not exist. `None` when there
-    /// is nothing to compare with (no git repository).
+    /// The named and deleted files that differ before the change (at
+    /// `HEAD`), each with its text then, `None` when it did not exist; the
+    /// other named files are the same before. `None` when there is nothing
+    /// to compare with (no git repository).
     pub before: Option<Vec<(PathBuf, Option<String>)>>,
 }
 
@@ -67,25 +68,11 @@ pub struct NamedFile {
 }
 
 impl Change {
-    /// Whether checking the state before the change could differ: some
-    /// named or deleted file's text differs from its text before.
+    /// Whether the state before the change differs from the state after.
     pub fn changes_anything(&self) -> bool {
-        let Some(before) = &self.before else {
-            return false;
-        };
-        if !self.deleted.is_empty() || before.len() != self.named.len() {
-            return true;
-        }
-        self.named
-            .iter()
-            .zip(before)
-            .any(|(named, (old_path, old))| {
-                let now = match &named.text {
-                    Some(text) => Some(text.clone()),
-                    None => std::fs::read_to_string(&named.path).ok(),
-                };
-                named.path != *old_path || now != *old
-            })
+        self.before
+            .as_ref()
+            .is_some_and(|before| !before.is_empty())
     }
 }
 
@@ -116,12 +103,20 @@ pub fn select(
             .iter()
             .map(|n| (n.path.clone(), n.text.clone(), n.explicit))
             .collect(),
-        (Side::Before, Some(before)) => before
-            .iter()
-            .filter(|(_, text)| text.is_some())
-            .map(|(path, text)| (path.clone(), text.clone(), false))
-            .collect(),
-        (Side::Before, None) => Vec::new(),
+        (Side::Before, before) => {
+            let before = before.as_deref().unwrap_or_default();
+            let differs: HashSet<&PathBuf> = before.iter().map(|(path, _)| path).collect();
+            let same = change
+                .named
+                .iter()
+                .filter(|n| !differs.contains(&n.path))
+                .map(|n| (n.path.clone(), n.text.clone(), n.explicit));
+            let then = before
+                .iter()
+                .filter(|(_, text)| text.is_some())
+                .map(|(path, text)| (path.clone(), text.clone(), false));
+            same.chain(then).collect()
+        }
     };
     chosen.retain(|(path, _, _)| !scope.is_excluded(path));
     let changed: Vec<PathBuf> = change

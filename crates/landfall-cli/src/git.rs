@@ -82,6 +82,45 @@ fn parse_name_status(bytes: &[u8]) -> Vec<StagedChange> {
     changes
 }
 
+/// The files among `paths` (files or folders) that differ from `HEAD` in the working tree or
+/// the index (modified, added, deleted, untracked; not ignored), paths
+/// relative to `toplevel` with `/`. git's own status, which its index's
+/// file stamps make cheap: what a comparison with `HEAD` needs to read.
+pub fn changed_since_head(toplevel: &Path, paths: &[PathBuf]) -> Result<Vec<String>, String> {
+    let output = Command::new("git")
+        .args([
+            "-c",
+            "core.quotePath=false",
+            "status",
+            "--porcelain=v1",
+            "-z",
+            "--no-renames",
+            "--untracked-files=all",
+            "--",
+        ])
+        .args(paths)
+        .current_dir(toplevel)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`git status` failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(parse_porcelain(&output.stdout))
+}
+
+/// `git status --porcelain=v1 -z`: `XY PATH` entries ended by NUL.
+fn parse_porcelain(bytes: &[u8]) -> Vec<String> {
+    bytes
+        .split(|&b| b == 0)
+        .filter(|entry| entry.len() > 3)
+        .filter_map(|entry| std::str::from_utf8(&entry[3..]).ok())
+        .map(str::to_string)
+        .collect()
+}
+
 /// Where a file's text is read from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Revision {
@@ -176,6 +215,15 @@ mod tests {
                 StagedChange::Deleted("specs/old worker.yaml".into()),
                 StagedChange::Written("new\nline.yaml".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn porcelain_entries_are_paths_after_their_status() {
+        let out = b" M specs/api.yaml\0?? new file.yaml\0D  gone.yaml\0";
+        assert_eq!(
+            parse_porcelain(out),
+            vec!["specs/api.yaml", "new file.yaml", "gone.yaml"]
         );
     }
 

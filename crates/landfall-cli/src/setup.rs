@@ -2,7 +2,7 @@
 //! files, either those found under the paths given or, in the changed-files
 //! mode, the project's files a named file needs.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use landfall_check::{CheckOptions, CheckOutcome, check_with_options};
@@ -381,7 +381,12 @@ impl Setup {
         }
         named.sort_by(|a, b| a.path.cmp(&b.path));
         named.dedup_by(|a, b| a.path == b.path);
-        let before = self.head_texts(&named);
+        let given: Vec<PathBuf> = paths
+            .iter()
+            .filter(|p| p.as_os_str() != "-")
+            .map(|p| normalize(&self.cwd.join(p)))
+            .collect();
+        let before = self.head_texts(&named, &given);
         Ok(Some(Change {
             named,
             deleted: Vec::new(),
@@ -389,27 +394,55 @@ impl Setup {
         }))
     }
 
-    /// The named files' texts at `HEAD`, when the project is in a git
-    /// repository with commits.
-    fn head_texts(&self, named: &[NamedFile]) -> Option<Vec<(PathBuf, Option<String>)>> {
-        let toplevel = git::toplevel(&self.root.dir)?;
-        let toplevel = normalize(&toplevel);
-        let relative: Vec<String> = named
+    /// The named files that differ from `HEAD`, with their text there
+    /// (`None`: not there), when the project is in a git repository.
+    /// `given` are the files and folders named, which git's status reads.
+    fn head_texts(
+        &self,
+        named: &[NamedFile],
+        given: &[PathBuf],
+    ) -> Option<Vec<(PathBuf, Option<String>)>> {
+        let toplevel = normalize(&git::toplevel(&self.root.dir)?);
+        let changed = git::changed_since_head(&toplevel, given).ok()?;
+        let changed: HashSet<PathBuf> = changed
             .iter()
-            .map(|n| {
-                let parts: Vec<String> = n
-                    .path
-                    .strip_prefix(&toplevel)
-                    .unwrap_or(&n.path)
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                parts.join("/")
-            })
+            .map(|path| normalize(&toplevel.join(path)))
             .collect();
+        let (paths, relative): (Vec<PathBuf>, Vec<String>) = named
+            .iter()
+            // Standard input stands for an edited file, whatever git says.
+            .filter(|n| n.text.is_some() || changed.contains(&n.path))
+            .map(|n| (n.path.clone(), relative_to(&toplevel, &n.path)))
+            .unzip();
         let texts = git::texts_at(&toplevel, Revision::Head, &relative).ok()?;
-        Some(named.iter().map(|n| n.path.clone()).zip(texts).collect())
+        let buffers: HashMap<&PathBuf, &String> = named
+            .iter()
+            .filter_map(|n| Some((&n.path, n.text.as_ref()?)))
+            .collect();
+        Some(
+            paths
+                .into_iter()
+                .zip(texts)
+                // A buffer identical to HEAD changes nothing.
+                .filter(|(path, old)| {
+                    buffers
+                        .get(path)
+                        .is_none_or(|text| Some(*text) != old.as_ref())
+                })
+                .collect(),
+        )
     }
+}
+
+/// `path` relative to `dir`, with `/`.
+fn relative_to(dir: &Path, path: &Path) -> String {
+    let parts: Vec<String> = path
+        .strip_prefix(dir)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
 }
 
 fn working_directory() -> Result<PathBuf, Failure> {
