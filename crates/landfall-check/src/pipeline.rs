@@ -88,7 +88,8 @@ pub struct CheckOutcome {
     pub files: usize,
     pub documents: usize,
     /// The landfall documents of every counted file, files in path order:
-    /// for reports organised by document.
+    /// for reports organised by document. Empty unless
+    /// [`CheckOptions::outline`] asks for it.
     pub outline: Vec<FileOutline>,
     pub project: Project,
     /// The policy rules in force (`policy/<id>`), for SARIF's rule list.
@@ -133,6 +134,10 @@ pub struct CheckOptions {
     /// files can cause elsewhere, for the caller to compare with the
     /// state before the change.
     pub keep_cross_file_findings: bool,
+    /// Collect [`CheckOutcome::outline`]: a name and span per document,
+    /// which only reports organised by document (JUnit) read; some 5 MB
+    /// on a 20,000-file check, so only when asked.
+    pub outline: bool,
     /// Run these policy files (held in the `SourceDb`) instead of those the
     /// Platform lists: how `landfall test-policies` runs a policy file's
     /// examples.
@@ -149,6 +154,7 @@ impl Default for CheckOptions {
             repository_rules: Vec::new(),
             report_only: None,
             keep_cross_file_findings: false,
+            outline: true,
             policy_files: None,
             keep_whole_application: None,
             dialects: dialect::registry(),
@@ -295,6 +301,13 @@ pub fn check_with_options(
             // Per-document findings stay in their document's file: a file
             // that is not reported needs only its front end.
             document_rules(&mut result, &platform, db_ref, &options, reported);
+            // Held for every file until the end: none unless asked for,
+            // and then without spare capacity.
+            if options.outline {
+                result.outline.shrink_to_fit();
+            } else {
+                result.outline = Vec::new();
+            }
             if !reported {
                 result.diagnostics.clear();
                 if !options.keep_cross_file_findings {
@@ -306,14 +319,18 @@ pub fn check_with_options(
         })
         .collect();
 
-    let mut documents = Vec::new();
+    // Sized up front: one exact allocation held until resolution, not a
+    // doubling one with up to half of it unused.
+    let total: usize = results.iter().map(|r| r.documents.len()).sum();
+    let mut documents: Vec<LoadedDocument> = Vec::with_capacity(total);
+    let mut views: Vec<Option<Tree>> = Vec::with_capacity(total);
     let mut files = 0;
     let mut document_count = 0;
     let mut texts = Vec::new();
     let mut outline = Vec::new();
     let mut suppressions: HashMap<FileId, Vec<Comment>> = HashMap::new();
     for result in results {
-        if result.counted && is_reported(result.file) {
+        if options.outline && result.counted && is_reported(result.file) {
             outline.push(FileOutline {
                 file: result.file,
                 documents: result.outline,
@@ -328,7 +345,8 @@ pub fn check_with_options(
             suppressions.insert(result.file, result.suppressions);
         }
         diagnostics.extend(result.diagnostics);
-        documents.extend(result.documents.into_iter().zip(result.views));
+        documents.extend(result.documents);
+        views.extend(result.views);
         if is_reported(result.file) {
             files += usize::from(result.counted);
             document_count += result.landfall_documents;
@@ -342,15 +360,18 @@ pub fn check_with_options(
 
     // 3. Across files, documents in path-then-position order: "the later
     // definition" of a duplicate means later in this order.
-    documents.sort_by(|(a, _), (b, _)| {
+    // Sorted in place, views with their documents: no second copy of
+    // either list at the run's fullest.
+    let mut order: Vec<usize> = (0..documents.len()).collect();
+    order.sort_by(|&i, &j| {
+        let (a, b) = (&documents[i], &documents[j]);
         db.file(a.file)
             .name()
             .cmp(db.file(b.file).name())
             .then(a.file.cmp(&b.file))
             .then(a.index.cmp(&b.index))
     });
-    let (documents, views): (Vec<LoadedDocument>, Vec<Option<Tree>>) =
-        documents.into_iter().unzip();
+    apply_order(&mut documents, &mut views, order);
     let (project, resolve_diagnostics) = landfall_model::resolve(documents);
     diagnostics.extend(resolve_diagnostics);
     let policy_ids = policies.ids();
@@ -395,6 +416,24 @@ pub fn check_with_options(
         policy_rules,
         later,
         _policy_views: views,
+    }
+}
+
+/// Moves `a[order[k]]` and `b[order[k]]` to position `k`, in place: each
+/// element is swapped straight to where it belongs.
+fn apply_order<A, B>(a: &mut [A], b: &mut [B], order: Vec<usize>) {
+    // Where each element goes.
+    let mut destination = vec![0; order.len()];
+    for (position, &from) in order.iter().enumerate() {
+        destination[from] = position;
+    }
+    for i in 0..destination.len() {
+        while destination[i] != i {
+            let to = destination[i];
+            a.swap(i, to);
+            b.swap(i, to);
+            destination.swap(i, to);
+        }
     }
 }
 
@@ -826,6 +865,20 @@ pub(crate) fn find_platform(
 
 static EMPTY_POLICIES: std::sync::LazyLock<PolicySet> =
     std::sync::LazyLock::new(PolicySet::default);
+
+#[cfg(test)]
+mod order_tests {
+    use super::apply_order;
+
+    #[test]
+    fn apply_order_moves_both_lists_into_the_order_given() {
+        let mut letters = vec!['d', 'a', 'c', 'b', 'e'];
+        let mut numbers = vec![4, 1, 3, 2, 5];
+        apply_order(&mut letters, &mut numbers, vec![1, 3, 2, 0, 4]);
+        assert_eq!(letters, ['a', 'b', 'c', 'd', 'e']);
+        assert_eq!(numbers, [1, 2, 3, 4, 5]);
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -14,7 +14,13 @@
 //! shootdown across threads (dear in a virtual machine), and faulted much
 //! of it in again. Without purging it takes ~13% less CPU (perf stat,
 //! task-clock 97 → 84 ms). These are short processes; the memory goes back
-//! at exit. `check` keeps purging: no faster there, and it bounds its RSS.
+//! at exit.
+//!
+//! `check` purges at once instead (delay 0): its worker threads free their
+//! parse trees file by file while the main thread then builds the project
+//! from the compact documents, memory the threads' freed pages cannot
+//! serve until they are handed back. Peak RSS on 20,000 files: 70.1 →
+//! 65.8 MB, at no measurable CPU cost (user time 1.35–1.43 s either way).
 //!
 //! mimalloc reads the option when it reserves its first arena, at the
 //! first allocation, which comes before `main`. So the command is read
@@ -61,6 +67,9 @@ mod set_up {
                     mi_option_set(ARENA_EAGER_COMMIT, 1);
                     mi_option_set(PURGE_DELAY, -1);
                 }
+            } else if arg == b"check" {
+                // SAFETY: as above, one static option before any arena.
+                unsafe { mi_option_set(PURGE_DELAY, 0) }
             }
             return;
         }

@@ -172,8 +172,11 @@ pub fn register(
     found.sort_by(|a, b| a.path.cmp(&b.path).then(b.explicit.cmp(&a.explicit)));
     found.dedup_by(|a, b| a.path == b.path);
 
-    let mut inputs = Vec::new();
-    let mut file_paths: Vec<Option<PathBuf>> = vec![None; db.len()];
+    let count = found.len() + usize::from(stdin.is_some());
+    db.reserve(count);
+    let mut inputs = Vec::with_capacity(count);
+    let mut file_paths: Vec<Option<PathBuf>> = Vec::with_capacity(db.len() + count);
+    file_paths.resize(db.len(), None);
     for candidate in found {
         let file = db.add_unread(display_name(&candidate.path, Some(cwd)));
         inputs.push(CheckInput {

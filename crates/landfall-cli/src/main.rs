@@ -372,8 +372,12 @@ fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
         })
     };
     let checked = prepared.and_then(|(setup, request)| {
+        // Only JUnit reports by document: the outline is read for nothing else.
+        let junit = outputs.iter().any(|o| matches!(o.format, Format::Junit))
+            || (args.format.is_empty() && setup.config.output.format.as_deref() == Some("junit"));
         let options = CheckOptions {
             rules: !args.no_rules,
+            outline: junit,
             ..CheckOptions::default()
         };
         let checked = setup.check(request, options, args.skip_foreign_yaml)?;

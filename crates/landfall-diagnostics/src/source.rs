@@ -123,6 +123,12 @@ impl SourceDb {
         id
     }
 
+    /// Room for `additional` more files: a tree's files are registered at
+    /// once, and one exact allocation is held for the whole run.
+    pub fn reserve(&mut self, additional: usize) {
+        self.files.reserve_exact(additional);
+    }
+
     /// A file known by name whose text is read later, if at all.
     pub fn add_unread(&mut self, name: impl Into<String>) -> FileId {
         let id = FileId(self.files.len() as u32);
