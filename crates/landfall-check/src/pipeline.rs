@@ -241,7 +241,9 @@ pub fn check_with_options(
             (loaded, _) => kept.push(loaded),
         }
     }
-    let mut results: Vec<Option<FileResult>> = (0..inputs.len()).map(|_| None).collect();
+    // Boxed: a few files are done early, and a slot per file costs a
+    // pointer, not a whole (mostly empty) result.
+    let mut results: Vec<Option<Box<FileResult>>> = (0..inputs.len()).map(|_| None).collect();
     let early: Vec<(usize, FileResult)> = candidates
         .into_par_iter()
         .map(|(i, loaded)| {
@@ -277,7 +279,7 @@ pub fn check_with_options(
             .zip(&trees)
             .map(|(doc, root)| root.as_ref().and_then(|root| view_of(&policies, doc, root)))
             .collect();
-        results[i] = Some(result);
+        results[i] = Some(Box::new(result));
     }
 
     // 2. Every file: front end (unless done above), per-document rules, compaction.
@@ -287,7 +289,7 @@ pub fn check_with_options(
         .zip(kept)
         .enumerate()
         .map(|(i, (early, kept))| {
-            let mut result = early.unwrap_or_else(|| {
+            let mut result = early.map(|result| *result).unwrap_or_else(|| {
                 front_end(
                     inputs[i],
                     db_ref.file(inputs[i].file).name(),

@@ -489,7 +489,8 @@ fn allocator_options(args: &[&str]) -> (String, String) {
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[test]
-fn lowering_commands_commit_the_allocators_arena_up_front_and_never_purge_and_check_purges_at_once() {
+fn lowering_commands_commit_the_allocators_arena_up_front_and_never_purge_and_check_purges_at_once()
+{
     for args in [
         &[
             "plan",
