@@ -18,3 +18,4 @@ mod plan;
 mod plan_out;
 mod pre_commit;
 mod targets_lowered;
+mod terminal_escapes;
