@@ -16,6 +16,7 @@
 )]
 
 mod diagnostic;
+mod escape;
 mod outline;
 mod render;
 mod source;
@@ -25,6 +26,7 @@ mod words;
 pub use diagnostic::{
     Diagnostic, Label, RuleInfo, RuleMeta, Severity, Suppression, sort_diagnostics,
 };
+pub use escape::{is_unsafe, terminal_safe};
 pub use outline::{DocumentOutline, FileOutline};
 pub use render::{
     ColorMode, SarifTool, Summary, render_github, render_human, render_json, render_junit,

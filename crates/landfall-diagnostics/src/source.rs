@@ -42,6 +42,16 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// A file outside any [`SourceDb`]: the human output's escaped copy
+    /// of one.
+    pub(crate) fn detached(name: String, text: String) -> Self {
+        SourceFile {
+            name,
+            text: Some(text),
+            line_starts: OnceLock::new(),
+        }
+    }
+
     pub fn name(&self) -> &str {
         &self.name
     }

@@ -43,7 +43,13 @@ pub fn build(
             workload.variable_uses = crate::vars::workload_uses(&workload, text);
             Document::Workload(Box::new(workload))
         }
-        Kind::Scope => Document::Scope(Box::new(b.scope(meta, spec, spec_span))),
+        Kind::Scope => {
+            let mut scope = b.scope(meta, spec, spec_span);
+            if let Some(parameters) = &scope.parameters {
+                scope.parameters_written = written_scalars(file, text, parameters);
+            }
+            Document::Scope(Box::new(scope))
+        }
         Kind::ScopeType => Document::ScopeType(Box::new(b.scope_type(meta, spec, spec_span))),
         Kind::Platform => Document::Platform(Box::new(b.platform(meta, spec, spec_span))),
     };
@@ -54,6 +60,27 @@ pub fn build(
         doc,
     };
     (loaded, b.diagnostics)
+}
+
+/// Every number, boolean and null under `node`, as written in `text`.
+fn written_scalars(file: FileId, text: &str, node: &Node) -> Vec<Spanned<String>> {
+    let mut found = Vec::new();
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            Value::Map(entries) => stack.extend(entries.iter().map(|e| &e.value)),
+            Value::Seq(items) => stack.extend(items),
+            _ => {
+                if let Some(written) = landfall_schema::advice::written_non_string(text, node) {
+                    found.push(Spanned::new(
+                        written.to_string(),
+                        Span::new(file, node.start, node.end),
+                    ));
+                }
+            }
+        }
+    }
+    found
 }
 
 struct Builder {
@@ -602,6 +629,7 @@ impl Builder {
             scope_type: self.string(get("type")),
             dimensions: self.string_pairs(get("dimensions")),
             parameters: get("parameters").cloned(),
+            parameters_written: Vec::new(),
             workloads: self.strings(get("workloads")),
             spec_span,
         }

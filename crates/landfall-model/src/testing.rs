@@ -20,7 +20,7 @@ pub fn check(files: &[&str]) -> (Project, Vec<Diagnostic>) {
                 Envelope::NotLandfall => {}
                 Envelope::UnknownKind(d) => diagnostics.push(d),
                 Envelope::Landfall(kind) => {
-                    let schema = Schemas::get().validate(kind, file, &document.root);
+                    let schema = Schemas::get().validate(kind, file, text, &document.root);
                     let valid = schema.is_empty();
                     diagnostics.extend(schema);
                     let (loaded, found) =

@@ -490,6 +490,10 @@ pub struct Scope {
     pub dimensions: StringPairs,
     /// The parameters as written, checked later against the ScopeType's schema.
     pub parameters: Option<Node>,
+    /// The source text of each number, boolean and null in `parameters`,
+    /// by span: a help that says to quote one quotes it as written (`1.0`,
+    /// not `1`), and the file's text is gone when project rules run.
+    pub parameters_written: Vec<Spanned<String>>,
     /// The `parameters` and `dimensions` keys, where findings about what
     /// is missing inside them point.
     pub parameters_key: Option<Span>,

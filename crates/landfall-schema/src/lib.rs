@@ -20,6 +20,7 @@
     clippy::disallowed_methods
 )]
 
+pub mod advice;
 mod instance;
 mod message;
 mod plan;
@@ -177,8 +178,9 @@ impl Schemas {
         })
     }
 
-    /// Validates a document of `kind`; every finding carries its exact span.
-    pub fn validate(&self, kind: Kind, file: FileId, root: &Node) -> Vec<Diagnostic> {
+    /// Validates a document of `kind` whose file's text is `text`; every
+    /// finding carries its exact span (and a help quotes values as written).
+    pub fn validate(&self, kind: Kind, file: FileId, text: &str, root: &Node) -> Vec<Diagnostic> {
         let validator = self.validator(kind);
         // The fast boolean check answers for almost every file.
         if validator.is_valid(root) {
@@ -186,7 +188,7 @@ impl Schemas {
         }
         let mut diagnostics: Vec<Diagnostic> = validator
             .iter_errors(root)
-            .flat_map(|error| message::diagnostics(&self.set, kind, file, root, &error))
+            .flat_map(|error| message::diagnostics(&self.set, kind, file, text, root, &error))
             .collect();
         diagnostics.dedup();
         diagnostics
@@ -196,6 +198,46 @@ impl Schemas {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// (text under the span, help) of each finding of a one-document file.
+    fn helps(kind: Kind, text: &str) -> Vec<(String, Option<String>)> {
+        let file = FileId(0);
+        let parsed = landfall_yaml::parse(file, text, &Default::default());
+        Schemas::get()
+            .validate(kind, file, text, &parsed.documents[0].root)
+            .into_iter()
+            .map(|d| {
+                let at = text[d.span.start as usize..d.span.end as usize].to_string();
+                (at, d.help)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn helps_quote_values_as_written_and_name_booleans() {
+        let quote = |text: &str| Some(format!("quote it to make it a string: \"{text}\""));
+        assert_eq!(
+            helps(
+                Kind::Application,
+                "apiVersion: landfall.dev/v1\nkind: Application\nmetadata: {name: shop}\nspec: {version: 1.0}\n"
+            ),
+            [("1.0".to_string(), quote("1.0"))]
+        );
+        let workload = "apiVersion: landfall.dev/v1\nkind: Workload\nmetadata: {name: api, application: shop}\nspec:\n  type: standard\n  capacityAI: on\n  containers:\n    - name: api\n      image: nginx:1\n      env: {UMASK: 0755, HEX: 0x1F, TAGGED: !!int 010, EMPTY: }\n";
+        let mut found = helps(Kind::Workload, workload);
+        found.sort();
+        let expected = |text: &str, help: Option<String>| (text.to_string(), help);
+        assert_eq!(
+            found,
+            [
+                expected("", None),
+                expected("!!int 010", quote("010")),
+                expected("0755", quote("0755")),
+                expected("0x1F", quote("0x1F")),
+                expected("on", Some("write `true`".to_string())),
+            ]
+        );
+    }
 
     #[test]
     fn bundled_schemas_compile() {

@@ -4,10 +4,11 @@
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use landfall_diagnostics::{Diagnostic, FileId, Span, code_list, describe_pointer, did_you_mean};
-use landfall_yaml::{Node, Style, Value as YamlValue};
+use landfall_yaml::{Node, Value as YamlValue};
 use serde_json::Value;
 
 use crate::Kind;
+use crate::advice::{quote_it, write_boolean, written_non_string, yaml11_boolean};
 use crate::rules::SCHEMA;
 use crate::walk::SchemaSet;
 
@@ -15,6 +16,7 @@ pub(crate) fn diagnostics(
     set: &SchemaSet,
     kind: Kind,
     file: FileId,
+    text: &str,
     root: &Node,
     error: &ValidationError<'_>,
 ) -> Vec<Diagnostic> {
@@ -78,9 +80,8 @@ pub(crate) fn diagnostics(
                 format!("expected {expected} for {place}, found {found}"),
             )
             .with_span_label(format!("expected {expected}"));
-            if expected.contains("string") && node.style == Style::Plain && is_scalar(node) {
-                let text = source_like(node);
-                d = d.with_help(format!("quote it to make it a string: \"{text}\""));
+            if let Some(help) = type_help(text, node, &expected) {
+                d = d.with_help(help);
             }
             vec![d]
         }
@@ -174,15 +175,22 @@ fn required_alternatives(context: &[Vec<ValidationError<'static>>]) -> Vec<Strin
     fields
 }
 
-fn is_scalar(node: &Node) -> bool {
-    !matches!(node.value, YamlValue::Seq(_) | YamlValue::Map(_))
-}
-
-fn source_like(node: &Node) -> String {
-    match &node.value {
-        YamlValue::Float(f) => f.to_string(),
-        _ => node.key_text().into_owned(),
+/// How to fix a value of the wrong type, when the fix is clear: quote a
+/// number, boolean or null where a string belongs (as written in `text`),
+/// or write `true`/`false` for a YAML 1.1 boolean word (`on`, `yes`…) in a
+/// boolean field.
+fn type_help(text: &str, node: &Node, expected: &str) -> Option<String> {
+    if expected.contains("string")
+        && let Some(written) = written_non_string(text, node)
+    {
+        return Some(quote_it(written));
     }
+    if expected.contains("boolean")
+        && let Some(value) = node.as_str().and_then(yaml11_boolean)
+    {
+        return Some(write_boolean(value));
+    }
+    None
 }
 
 fn first_line(file: FileId, node: &Node) -> Span {

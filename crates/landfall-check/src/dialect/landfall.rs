@@ -53,7 +53,8 @@ impl Dialect for Landfall {
                 Envelope::NotLandfall => {}
                 Envelope::UnknownKind(d) => out.diagnostic(d),
                 Envelope::Landfall(kind) => {
-                    let schema_diagnostics = schemas.validate(kind, file, &document.root);
+                    let schema_diagnostics =
+                        schemas.validate(kind, file, source.text, &document.root);
                     let schema_valid = schema_diagnostics.is_empty();
                     out.diagnostics(schema_diagnostics);
                     let (loaded, build_diagnostics) = landfall_model::build(

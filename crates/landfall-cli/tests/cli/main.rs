@@ -19,3 +19,4 @@ mod plan_out;
 mod pre_commit;
 mod same_verdict;
 mod targets_lowered;
+mod terminal_escapes;

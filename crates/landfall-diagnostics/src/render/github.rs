@@ -3,6 +3,7 @@
 //! the pull request's diff.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::escape::terminal_safe;
 use crate::source::SourceDb;
 
 /// One workflow command per finding that is not suppressed.
@@ -15,21 +16,23 @@ pub fn render_github(diagnostics: &[Diagnostic], db: &SourceDb) -> String {
             Severity::Info => "notice",
         };
         let (start, end) = db.range(d.span);
-        let mut message = d.message.clone();
+        // Each text escaped on its own: the line breaks between them are
+        // the annotation's, those inside them the spec's.
+        let mut message = terminal_safe(&d.message).into_owned();
         for note in &d.notes {
-            message.push_str(&format!("\nnote: {note}"));
+            message.push_str(&format!("\nnote: {}", terminal_safe(note)));
         }
         if let Some(help) = &d.help {
-            message.push_str(&format!("\nhelp: {help}"));
+            message.push_str(&format!("\nhelp: {}", terminal_safe(help)));
         }
         out.push_str(&format!(
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            escape_property(db.file(d.span.file).name()),
+            escape_property(&terminal_safe(db.file(d.span.file).name())),
             start.line,
             start.column,
             end.line,
             end.column,
-            escape_property(&d.rule),
+            escape_property(&terminal_safe(&d.rule)),
             escape_data(&message),
         ));
     }
@@ -75,7 +78,7 @@ mod tests {
         });
         assert_eq!(
             render_github(&[shown, hidden], &db),
-            "::warning file=a%2Cb%3Ac%25.yaml,line=1,col=7,endLine=1,endColumn=11,title=blocked-port::100%25 blocked,%0D%0Asee: here%0Ahelp: pick 8080\n"
+            "::warning file=a%2Cb%3Ac%25.yaml,line=1,col=7,endLine=1,endColumn=11,title=blocked-port::100%25 blocked,\\u{d}\\u{a}see: here%0Ahelp: pick 8080\n"
         );
     }
 }

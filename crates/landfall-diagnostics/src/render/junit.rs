@@ -11,6 +11,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use crate::diagnostic::Diagnostic;
+use crate::escape::terminal_safe;
 use crate::outline::FileOutline;
 use crate::source::{FileId, SourceDb, Span};
 
@@ -165,42 +166,46 @@ fn write_failure(writer: &mut Writer<Vec<u8>>, d: &Diagnostic, db: &SourceDb) ->
         let (start, _) = db.range(span);
         format!(
             "{}:{}:{}",
-            db.file(span.file).name(),
+            xml_text(db.file(span.file).name()),
             start.line,
             start.column
         )
     };
+    let rule = xml_text(&d.rule);
+    let message = xml_text(&d.message);
     let mut text = format!(
-        "{}: {}[{}]: {}",
+        "{}: {}[{rule}]: {message}",
         location(d.span),
         d.severity.as_str(),
-        d.rule,
-        d.message
     );
     for label in &d.labels {
-        text.push_str(&format!("\n{}: {}", location(label.span), label.message));
+        text.push_str(&format!(
+            "\n{}: {}",
+            location(label.span),
+            xml_text(&label.message)
+        ));
     }
     for note in &d.notes {
-        text.push_str(&format!("\nnote: {note}"));
+        text.push_str(&format!("\nnote: {}", xml_text(note)));
     }
     if let Some(help) = &d.help {
-        text.push_str(&format!("\nhelp: {help}"));
+        text.push_str(&format!("\nhelp: {}", xml_text(help)));
     }
-    let message = xml_text(&d.message);
     writer
         .create_element("failure")
-        .with_attributes([("type", &*d.rule), ("message", message.as_str())])
-        .write_text_content(BytesText::new(&xml_text(&text)))?;
+        .with_attributes([("type", rule.as_str()), ("message", message.as_str())])
+        .write_text_content(BytesText::new(&text))?;
     Ok(())
 }
 
-/// XML 1.0 cannot carry most control characters even escaped: they become
-/// U+FFFD. (quick-xml escapes `<`, `&` and quotes.)
+/// A text as the report shows it: control and BiDi characters escaped as
+/// in every output (quick-xml escapes `<`, `&` and quotes), and the two
+/// noncharacters XML 1.0 cannot carry at all as U+FFFD.
 fn xml_text(text: &str) -> String {
-    text.chars()
+    terminal_safe(text)
+        .chars()
         .map(|c| match c {
-            '\t' | '\n' | '\r' => c,
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => '\u{FFFD}',
+            '\u{FFFE}' | '\u{FFFF}' => '\u{FFFD}',
             c => c,
         })
         .collect()
@@ -261,7 +266,7 @@ mod tests {
         <testsuites name="landfall" tests="3" failures="2" errors="0">
           <testsuite name="a.yaml" tests="3" failures="2" errors="0" skipped="0">
             <testcase name="Workload/api" classname="a.yaml" file="a.yaml" line="3">
-              <failure type="invalid-name" message="bad � name">a.yaml:3:7: error[invalid-name]: bad � name
+              <failure type="invalid-name" message="bad \u{1} name">a.yaml:3:7: error[invalid-name]: bad \u{1} name
         a.yaml:5:7: other</failure>
             </testcase>
             <testcase name="document 2" classname="a.yaml" file="a.yaml" line="5"/>

@@ -12,6 +12,7 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, RuleInfo, Severity};
+use crate::escape::json_safe;
 use crate::source::{SourceDb, Span};
 
 const SCHEMA: &str =
@@ -74,7 +75,8 @@ pub fn render_sarif(diagnostics: &[Diagnostic], db: &SourceDb, tool: &SarifTool)
             results,
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    // Values stay as they are; no raw control character is in the file.
+    let mut text = json_safe(serde_json::to_string_pretty(&log).unwrap_or_default());
     text.push('\n');
     text
 }

@@ -5,10 +5,11 @@ use std::collections::{HashMap, HashSet};
 
 use landfall_diagnostics::{Diagnostic, FileId, RuleMeta, Severity, Span, did_you_mean};
 use landfall_model::{LoadedDocument, Scope, ScopeType};
+use landfall_schema::advice::{quote_it, write_boolean, yaml11_boolean};
 use landfall_schema::{
     Bound, SchemaError, SchemaErrorKind, SchemaViolation, UserSchema, ViolationKind,
 };
-use landfall_yaml::{Node, Style, Value as YamlValue};
+use landfall_yaml::{Node, Value as YamlValue};
 use serde_json::{Map, Value};
 
 use super::support::{describe_pointer, list, push_pointer, span};
@@ -275,6 +276,16 @@ impl Checked<'_> {
         }
     }
 
+    /// How a number, boolean or null of the Scope's parameters was written.
+    fn written(&self, node: &Node) -> Option<&str> {
+        let at = span(self.file(), node);
+        self.scope
+            .parameters_written
+            .iter()
+            .find(|w| w.span == at)
+            .map(|w| w.value.as_str())
+    }
+
     fn schema_at(&self, pointer: &str) -> Option<&Value> {
         self.schema_json.pointer(pointer)
     }
@@ -435,7 +446,9 @@ impl Checked<'_> {
                     let mut types: Vec<&str> = options.iter().map(json_type).collect();
                     types.sort_unstable();
                     types.dedup();
-                    if let Some(help) = node.and_then(|n| type_help(n, &types.join(" or "))) {
+                    if let Some(help) =
+                        node.and_then(|n| type_help(n, self.written(n), &types.join(" or ")))
+                    {
                         d = d.with_help(help);
                     }
                 } else if let Some(written) = instance.map(show_plain)
@@ -462,7 +475,7 @@ impl Checked<'_> {
                 .with_span_label(format!("expected {expected}"))
                 .with_label(schema_span, "the declared type");
                 if let Some(node) = node {
-                    if let Some(help) = type_help(node, &expected) {
+                    if let Some(help) = type_help(node, self.written(node), &expected) {
                         d = d.with_help(help);
                     }
                 }
@@ -609,10 +622,15 @@ fn article_type(name: &str) -> &'static str {
     }
 }
 
-/// How to fix a value of the wrong type when the fix is quoting or
-/// unquoting it.
-fn type_help(node: &Node, expected: &str) -> Option<String> {
+/// How to fix a value of the wrong type when the fix is clear: quote a
+/// number, boolean or null where a string belongs, exactly as `written`
+/// (its source text, when it is one); unquote a quoted number or boolean;
+/// write `true`/`false` for a YAML 1.1 boolean word (`on`, `yes`…).
+fn type_help(node: &Node, written: Option<&str>, expected: &str) -> Option<String> {
     match &node.value {
+        YamlValue::String(s) if expected.contains("boolean") && yaml11_boolean(s).is_some() => {
+            yaml11_boolean(s).map(write_boolean)
+        }
         YamlValue::String(s) if node.style.is_quoted() => {
             let parsed = landfall_yaml_scalar(s)?;
             let fits = match parsed {
@@ -626,15 +644,9 @@ fn type_help(node: &Node, expected: &str) -> Option<String> {
             fits.then(|| format!("write it without quotes: {s}"))
         }
         YamlValue::Bool(_) | YamlValue::Int(_) | YamlValue::Float(_) | YamlValue::Null
-            if node.style == Style::Plain && expected.contains("string") =>
+            if expected.contains("string") =>
         {
-            let text = match &node.value {
-                YamlValue::Bool(b) => b.to_string(),
-                YamlValue::Int(i) => i.to_string(),
-                YamlValue::Float(f) => f.to_string(),
-                _ => "null".to_string(),
-            };
-            Some(format!("quote it to make it a string: \"{text}\""))
+            written.map(quote_it)
         }
         _ => None,
     }
@@ -758,6 +770,9 @@ fn find_ref<'a>(node: &'a Node, target: &str) -> Option<&'a Node> {
 
 #[cfg(test)]
 mod tests {
+    use landfall_check::{CheckInput, Loaded, Loader, check_with};
+    use landfall_diagnostics::{FileId, SourceDb};
+
     use crate::rules::scopes::support::testing::findings;
 
     const TREE: &str = r#"apiVersion: landfall.dev/v1
@@ -883,6 +898,71 @@ spec:
                 .any(|(t, m, _)| *t == "yes"
                     && m.contains("`health_check.enabled` must be a boolean")),
             "{shown:#?}"
+        );
+    }
+
+    #[test]
+    fn helps_quote_values_as_written_and_name_booleans() {
+        let s = scope(
+            "  parameters:\n    visibility: public\n    ram_memory: 128\n    health_check: {path: 1.0, enabled: on}\n",
+        );
+        let found = findings(&[TREE, TYPE, &s], "scope-parameters");
+        let helps: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|f| (f.text.as_str(), f.help.as_deref()))
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                ("1.0", Some("quote it to make it a string: \"1.0\"")),
+                ("on", Some("write `true`")),
+            ]
+        );
+        let s = scope("  parameters: {visibility: 0755, ram_memory: 128}\n");
+        let found = findings(&[TREE, TYPE, &s], "scope-parameters");
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some("quote it to make it a string: \"0755\""),
+            "{found:#?}"
+        );
+    }
+
+    /// Project rules run after the texts of files without findings are
+    /// dropped (the CLI reads files through a loader): the help still
+    /// quotes the value as written.
+    #[test]
+    fn helps_quote_the_source_when_its_text_is_not_held() {
+        struct Texts<'a>(&'a [&'a str]);
+        impl Loader for Texts<'_> {
+            fn load(&self, file: FileId) -> Loaded {
+                Loaded::Text(self.0[file.0 as usize].to_string())
+            }
+        }
+        let s = scope(
+            "  parameters: {visibility: public, ram_memory: 128, health_check: {path: 1.10, enabled: \"no\"}}\n",
+        );
+        let files = [TREE, TYPE, s.as_str()];
+        let mut db = SourceDb::new();
+        let inputs: Vec<CheckInput> = (0..files.len())
+            .map(|n| CheckInput {
+                file: db.add_unread(format!("{n}.yaml")),
+                explicit: false,
+            })
+            .collect();
+        let outcome = check_with(&mut db, &inputs, &Texts(&files));
+        let helps: Vec<Option<&str>> = outcome
+            .diagnostics
+            .iter()
+            .map(|d| d.help.as_deref())
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                Some("quote it to make it a string: \"1.10\""),
+                Some("write `false`")
+            ],
+            "{:#?}",
+            outcome.diagnostics
         );
     }
 
