@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use landfall_diagnostics::{Diagnostic, Span};
 use landfall_model as model;
 use landfall_model::effective_parameters;
-use landfall_model::quantity::{parse_duration, parse_quantity};
+use landfall_model::quantity::{Rounding, WholeError, parse_duration, parse_quantity};
 use landfall_model::{Project, Scalar, Spanned};
 use rayon::prelude::*;
 
@@ -570,11 +570,11 @@ impl<'p> Lowering<'p> {
         }
         let resources = Resources {
             cpu_millis: match &c.resources.cpu {
-                Some(cpu) => self.quantity(cpu, 1000.0)?,
+                Some(cpu) => self.quantity(cpu, 3, "millicores")?,
                 None => 50,
             },
             memory_bytes: match &c.resources.memory {
-                Some(memory) => self.quantity(memory, 1.0)?,
+                Some(memory) => self.quantity(memory, 0, "bytes")?,
                 None => 128 * 1024 * 1024,
             },
         };
@@ -918,11 +918,24 @@ impl<'p> Lowering<'p> {
         }
     }
 
-    /// A duration in whole milliseconds (rounded to the nearest).
+    /// A duration in whole milliseconds, rounded to the nearest (a half
+    /// up): exact up to that one rounding.
     fn duration(&mut self, d: &Spanned<Scalar>) -> Option<u64> {
-        match parse_duration(&d.value.text) {
-            Ok(ms) if ms >= 0.0 && ms.is_finite() && ms < u64::MAX as f64 => {
-                Some(ms.round() as u64)
+        let ms = parse_duration(&d.value.text)
+            .ok()
+            .map(|ms| ms.to_u64(Rounding::Nearest));
+        match ms {
+            Some(Ok(ms)) => Some(ms),
+            Some(Err(WholeError::TooLarge)) => {
+                self.incomplete(
+                    d.span,
+                    format!(
+                        "`{}` is too long for a plan: more than {} milliseconds",
+                        d.value.text,
+                        u64::MAX
+                    ),
+                );
+                None
             }
             _ => {
                 self.incomplete(d.span, format!("`{}` is not a duration", d.value.text));
@@ -931,21 +944,26 @@ impl<'p> Lowering<'p> {
         }
     }
 
-    /// A quantity in `scale` units of its base unit (1000: millicores of
-    /// cores; 1: bytes), rounded up: a container gets at least what it asked.
-    fn quantity(&mut self, q: &Spanned<Scalar>, scale: f64) -> Option<u64> {
-        match parse_quantity(&q.value.text) {
-            Ok(quantity) if quantity.0 >= 0.0 && (quantity.0 * scale) < u64::MAX as f64 => {
-                let value = quantity.0 * scale;
-                // `0.1` cores is 100.00000000000001 millicores in binary
-                // floating point: that is 100, not 101.
-                let nearest = value.round();
-                let whole = if (value - nearest).abs() < 1e-6 {
-                    nearest
-                } else {
-                    value.ceil()
-                };
-                Some(whole as u64)
+    /// A quantity in whole units of `10^power` of its base unit (3:
+    /// millicores of cores; 0: bytes), rounded up: a container gets at
+    /// least what it asked. Exact up to that one rounding.
+    fn quantity(&mut self, q: &Spanned<Scalar>, power: i32, unit: &str) -> Option<u64> {
+        let whole = parse_quantity(&q.value.text)
+            .ok()
+            .and_then(|quantity| quantity.scaled(power).ok())
+            .map(|units| units.to_u64(Rounding::Up));
+        match whole {
+            Some(Ok(whole)) => Some(whole),
+            Some(Err(WholeError::TooLarge)) => {
+                self.incomplete(
+                    q.span,
+                    format!(
+                        "`{}` is too large for a plan: more than {} {unit}",
+                        q.value.text,
+                        u64::MAX
+                    ),
+                );
+                None
             }
             _ => {
                 self.incomplete(

@@ -29,6 +29,7 @@ pub fn build(
 ) -> (LoadedDocument, Vec<Diagnostic>) {
     let mut b = Builder {
         file,
+        text,
         diagnostics: Vec::new(),
     };
     let meta = b.metadata(kind, root);
@@ -83,12 +84,14 @@ fn written_scalars(file: FileId, text: &str, node: &Node) -> Vec<Spanned<String>
     found
 }
 
-struct Builder {
+struct Builder<'a> {
     file: FileId,
+    /// The file's text, where a number is read as written.
+    text: &'a str,
     diagnostics: Vec<Diagnostic>,
 }
 
-impl Builder {
+impl Builder<'_> {
     fn span(&self, node: &Node) -> Span {
         Span::new(self.file, node.start, node.end.max(node.start))
     }
@@ -126,7 +129,7 @@ impl Builder {
 
     fn scalar(&self, node: Option<&Node>) -> Option<Spanned<Scalar>> {
         let node = node?;
-        Some(self.spanned(Scalar::from_node(node)?, node))
+        Some(self.spanned(Scalar::from_node(node, self.text)?, node))
     }
 
     fn choice<T>(&self, node: Option<&Node>, parse: fn(&str) -> Option<T>) -> Option<Spanned<T>> {
@@ -706,6 +709,45 @@ mod tests {
     fn names_found(kind: Kind, text: &str) -> Vec<String> {
         let (_, found) = build_text(kind, text);
         summary(&[text], &found)
+    }
+
+    fn written(scalar: &Option<Spanned<Scalar>>) -> &str {
+        scalar.as_ref().map_or("", |s| s.value.text.as_str())
+    }
+
+    #[test]
+    fn numbers_keep_their_exact_value() {
+        let text = "apiVersion: landfall.dev/v1
+kind: Workload
+metadata: {name: api, application: shop}
+spec:
+  type: standard
+  containers:
+    - {name: a, image: a:1, resources: {cpu: 0.1, memory: 16.001e9}}
+    - {name: b, image: b:1, resources: {cpu: 0.10000000000000001, memory: 1073741824.00000001}}
+    - {name: c, image: c:1, resources: {cpu: !!float 1, memory: &m 1.5e3}}
+";
+        let (loaded, found) = build_text(Kind::Workload, text);
+        assert!(found.is_empty());
+        let Document::Workload(w) = &loaded.doc else {
+            panic!()
+        };
+        let texts: Vec<(&str, &str)> = w
+            .containers
+            .iter()
+            .map(|c| (written(&c.resources.cpu), written(&c.resources.memory)))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                // The shortest decimal of the float is the value written.
+                ("0.1", "16001000000"),
+                // More digits than a float keeps: as written.
+                ("0.10000000000000001", "1073741824.00000001"),
+                // A tag or an anchor is not part of the number.
+                ("1", "1500"),
+            ]
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! already reported it. Quantities and durations stay unparsed
 //! ([`Scalar`]); the rules that check them parse them.
 
+use crate::quantity::Quantity;
 use landfall_diagnostics::{FileId, Span};
 use landfall_schema::Kind;
 use landfall_yaml::{Node, Value};
@@ -31,7 +32,10 @@ impl Spanned<String> {
 
 /// A quantity or duration as written: `500m`, `0.5`, `512Mi`, `129e6`,
 /// `10s`. Strings keep their text; numbers are formatted with `{}`
-/// (`129e6` reads as the float 129000000 and becomes `129000000`).
+/// (`129e6` reads as the float 129000000 and becomes `129000000`), the
+/// shortest decimal that reads back as the same float, so `0.1` is
+/// exactly a tenth. A float written with more digits than a float keeps
+/// (`0.10000000000000001`) keeps its text, and with it its exact value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scalar {
     pub text: String,
@@ -41,15 +45,31 @@ pub struct Scalar {
 
 impl Scalar {
     /// A string or number node as a scalar; anything else is `None`.
-    pub fn from_node(node: &Node) -> Option<Scalar> {
+    /// `source` is the text the node was read from.
+    pub fn from_node(node: &Node, source: &str) -> Option<Scalar> {
         let (text, is_number) = match &node.value {
             Value::String(s) => (s.clone(), false),
             Value::Int(i) => (i.to_string(), true),
-            Value::Float(f) => (format!("{f}"), true),
+            Value::Float(f) => (float_text(*f, node, source), true),
             _ => return None,
         };
         Some(Scalar { text, is_number })
     }
+}
+
+/// A float's text: the shortest decimal that reads back as it, unless the
+/// source wrote a different exact value that rounds to the same float.
+fn float_text(value: f64, node: &Node, source: &str) -> String {
+    let written = source.get(node.start as usize..node.end as usize);
+    if let Some(written) = written
+        // The node's own text (no tag, no anchor) as a plain number.
+        && written.parse::<f64>() == Ok(value)
+        && let Ok(exact) = crate::quantity::parse_quantity(written)
+        && Quantity::from_f64(value) != Some(exact)
+    {
+        return written.to_string();
+    }
+    format!("{value}")
 }
 
 macro_rules! string_enum {

@@ -11,7 +11,7 @@
 //! `deny` condition (or a failed `require`) holds for `at` and `message`.
 
 use landfall_diagnostics::{Diagnostic, Severity, Span, did_you_mean};
-use landfall_model::quantity::{parse_duration, parse_quantity};
+use landfall_model::quantity::{Quantity, parse_duration, parse_quantity};
 use landfall_schema::Kind;
 
 use crate::ast::*;
@@ -93,8 +93,9 @@ pub enum Const {
     Int(i64),
     Number(f64),
     Str(String),
-    /// In base units: cores, bytes or milliseconds; with the text as written.
-    Quantity(QuantityKind, f64, String),
+    /// In base units, exactly: cores, bytes or milliseconds; with the text
+    /// as written.
+    Quantity(QuantityKind, Quantity, String),
 }
 
 /// What reading a field gives when the document leaves it out.
@@ -1580,10 +1581,10 @@ fn literal_kinds(text: &str) -> Vec<QuantityKind> {
     kinds
 }
 
-/// A literal's value in the kind's base unit.
-pub fn quantity_value(text: &str, kind: QuantityKind) -> Option<f64> {
+/// A literal's value in the kind's base unit, exactly.
+pub fn quantity_value(text: &str, kind: QuantityKind) -> Option<Quantity> {
     match kind {
-        QuantityKind::Cpu | QuantityKind::Memory => parse_quantity(text).ok().map(|q| q.0),
+        QuantityKind::Cpu | QuantityKind::Memory => parse_quantity(text).ok(),
         QuantityKind::Duration => parse_duration(text).ok(),
     }
 }

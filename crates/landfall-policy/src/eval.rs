@@ -9,6 +9,7 @@ use std::cmp::Ordering;
 use std::sync::LazyLock;
 
 use landfall_diagnostics::{Diagnostic, Label, Span, Suppression};
+use landfall_model::quantity::{Quantity, RangeError};
 use landfall_model::{Document, Project};
 
 use landfall_schema::Kind;
@@ -38,8 +39,8 @@ enum Val<'a> {
     Int(i64),
     Num(f64),
     Str(Cow<'a, str>),
-    /// Kind, value in base units, text as written.
-    Qty(QuantityKind, f64, Cow<'a, str>),
+    /// Kind, value in base units (exact), text as written.
+    Qty(QuantityKind, Quantity, Cow<'a, str>),
     List(Vec<Located<'a>>),
     /// A list, mapping or object of a document, with its static type.
     Tree(&'a Tree, &'a Ty),
@@ -649,10 +650,15 @@ fn from_tree<'a>(tree: &'a Tree, ty: &'a Ty, parent: Option<Span>) -> Result<Loc
                 TreeValue::Float(f) => Cow::Owned(format_number(*f)),
                 _ => return Err(Stop::Skip),
             };
-            // Written as a plain number, CPU is cores and memory bytes.
+            // Written as a plain number, CPU is cores and memory bytes; a
+            // float is its shortest decimal, so `0.1` is exactly a tenth.
             let value = match (value, kind) {
-                (TreeValue::Int(i), QuantityKind::Cpu | QuantityKind::Memory) => Some(*i as f64),
-                (TreeValue::Float(f), QuantityKind::Cpu | QuantityKind::Memory) => Some(*f),
+                (TreeValue::Int(i), QuantityKind::Cpu | QuantityKind::Memory) => {
+                    Some(Quantity::from_int(*i))
+                }
+                (TreeValue::Float(f), QuantityKind::Cpu | QuantityKind::Memory) => {
+                    Quantity::from_f64(*f)
+                }
                 _ => quantity_value(&text, *kind),
             };
             // Unparsable quantities are `invalid-quantity`'s findings.
@@ -702,9 +708,27 @@ fn as_number(val: &Val) -> Option<f64> {
     match val {
         Val::Int(i) => Some(*i as f64),
         Val::Num(n) => Some(*n),
+        _ => None,
+    }
+}
+
+/// A number or a CPU or memory quantity, exactly, for arithmetic and
+/// comparisons with a quantity: a float is its shortest decimal.
+fn as_decimal(val: &Val) -> Option<Quantity> {
+    match val {
+        Val::Int(i) => Some(Quantity::from_int(*i)),
+        Val::Num(n) => Quantity::from_f64(*n),
         Val::Qty(QuantityKind::Cpu | QuantityKind::Memory, v, _) => Some(*v),
         _ => None,
     }
+}
+
+/// Two values of which one is a quantity, as exact decimals.
+fn decimals(a: &Val, b: &Val) -> Option<(Quantity, Quantity)> {
+    if !matches!(a, Val::Qty(..)) && !matches!(b, Val::Qty(..)) {
+        return None;
+    }
+    Some((as_decimal(a)?, as_decimal(b)?))
 }
 
 fn equal(a: &Val, b: &Val) -> bool {
@@ -720,8 +744,9 @@ fn equal(a: &Val, b: &Val) -> bool {
         }
         (Val::Tree(x, _), Val::Tree(y, _)) => same_tree(x, y),
         (Val::Doc(x), Val::Doc(y)) => x == y,
-        _ => match (as_number(a), as_number(b)) {
-            (Some(x), Some(y)) => x == y,
+        _ => match (decimals(a, b), as_number(a), as_number(b)) {
+            (Some((x, y)), _, _) => x == y,
+            (None, Some(x), Some(y)) => x == y,
             _ => false,
         },
     }
@@ -746,9 +771,10 @@ fn order(a: &Val, b: &Val) -> Result<Option<Ordering>> {
     match (a, b) {
         (Val::Null, _) | (_, Val::Null) => Ok(None),
         (Val::Int(x), Val::Int(y)) => Ok(Some(x.cmp(y))),
-        (Val::Qty(k, x, _), Val::Qty(l, y, _)) if k == l => Ok(x.partial_cmp(y)),
-        _ => match (as_number(a), as_number(b)) {
-            (Some(x), Some(y)) => Ok(x.partial_cmp(&y)),
+        (Val::Qty(k, x, _), Val::Qty(l, y, _)) if k == l => Ok(Some(x.cmp(y))),
+        _ => match (decimals(a, b), as_number(a), as_number(b)) {
+            (Some((x, y)), _, _) => Ok(Some(x.cmp(&y))),
+            (None, Some(x), Some(y)) => Ok(x.partial_cmp(&y)),
             _ => Err(Stop::Fail(format!(
                 "cannot order {} and {}",
                 kind_of(a),
@@ -778,18 +804,19 @@ fn arithmetic<'a>(op: BinaryOp, l: Val<'a>, r: Val<'a>) -> Result<Val<'a>> {
             .ok_or_else(overflow)?,
         ),
         (op, Val::Qty(k, a, _), Val::Qty(_, b, _)) => match op {
-            BinaryOp::Add => quantity(k, a + b),
-            BinaryOp::Sub => quantity(k, a - b),
-            _ => Val::Num(a / zero(b)?),
+            BinaryOp::Add => quantity(k, a.checked_add(b))?,
+            BinaryOp::Sub => quantity(k, a.checked_sub(b))?,
+            // A ratio of two quantities is a plain number.
+            _ => Val::Num(divide(a, b)?.to_f64()),
         },
         (op, Val::Qty(k, a, _), n) => {
-            let n = as_number(&n).ok_or(Stop::Skip)?;
+            let n = as_decimal(&n).ok_or(Stop::Skip)?;
             match op {
-                BinaryOp::Mul => quantity(k, a * n),
-                _ => quantity(k, a / zero(n)?),
+                BinaryOp::Mul => quantity(k, a.checked_mul(n))?,
+                _ => quantity(k, Ok(divide(a, n)?))?,
             }
         }
-        (_, n, Val::Qty(k, a, _)) => quantity(k, a * as_number(&n).ok_or(Stop::Skip)?),
+        (_, n, Val::Qty(k, a, _)) => quantity(k, a.checked_mul(as_decimal(&n).ok_or(Stop::Skip)?))?,
         (op, a, b) => {
             let (Some(x), Some(y)) = (as_number(&a), as_number(&b)) else {
                 return Err(Stop::Fail(format!(
@@ -809,15 +836,31 @@ fn arithmetic<'a>(op: BinaryOp, l: Val<'a>, r: Val<'a>) -> Result<Val<'a>> {
     })
 }
 
+/// `a ÷ b` for quantities: exact when the quotient has at most 38
+/// significant digits, else rounded there (a third has no exact decimal).
+fn divide(a: Quantity, b: Quantity) -> Result<Quantity> {
+    a.div_rounded(b)
+        .ok_or_else(|| Stop::Fail("division by zero".into()))?
+        .map_err(out_of_range)
+}
+
+fn out_of_range(e: RangeError) -> Stop {
+    Stop::Fail(format!("a quantity is out of range: {e}"))
+}
+
 /// A computed quantity, shown in the unit people write it in.
-fn quantity<'a>(kind: QuantityKind, value: f64) -> Val<'a> {
+fn quantity<'a>(
+    kind: QuantityKind,
+    value: std::result::Result<Quantity, RangeError>,
+) -> Result<Val<'a>> {
     use landfall_model::quantity::{format_bytes, format_millicores};
+    let value = value.map_err(out_of_range)?;
     let text = match kind {
-        QuantityKind::Cpu => format_millicores(value * 1000.0),
+        QuantityKind::Cpu => format_millicores(value),
         QuantityKind::Memory => format_bytes(value),
-        QuantityKind::Duration => format!("{}ms", format_number(value)),
+        QuantityKind::Duration => format!("{value}ms"),
     };
-    Val::Qty(kind, value, Cow::Owned(text))
+    Ok(Val::Qty(kind, value, Cow::Owned(text)))
 }
 
 fn format_number(n: f64) -> String {
@@ -1056,6 +1099,40 @@ mod tests {
         assert!(timeout("workload.timeout == 1m30s"));
         assert!(timeout("workload.timeout > 1m"));
         assert!(!timeout("workload.timeout > 2m"));
+    }
+
+    /// Quantities are exact decimals: values floating point gets wrong by
+    /// a hair compare equal.
+    #[test]
+    fn quantities_are_exact() {
+        let specs = workload(
+            "api",
+            &format!(
+                "  type: standard\n  timeout: 1100ms\n{}",
+                container("      resources: {cpu: 0.1, memory: 16001000000}\n")
+            ),
+        );
+        let holds = |condition: &str| {
+            let policy = format!(
+                "rule q: error\n  for container in workload.containers\n  deny {condition}\n"
+            );
+            !messages(&policy, &specs).is_empty()
+        };
+        assert!(holds("container.resources.memory == 16.001G"));
+        assert!(!holds("container.resources.memory < 16.001G"));
+        assert!(holds("container.resources.memory - 1G == 15.001G"));
+        assert!(holds("container.resources.cpu + 200m == 300m"));
+        assert!(holds("container.resources.cpu == 0.1"));
+        assert!(holds("container.resources.cpu * 3 == 0.3"));
+        assert!(holds("container.resources.cpu * 0.3 == 30m"));
+        assert!(holds("container.resources.memory / 3 * 3 > 16000999999"));
+        let timeout = |condition: &str| {
+            let policy =
+                format!("rule t: error\n  deny exists(workload.timeout) and {condition}\n");
+            !messages(&policy, &specs).is_empty()
+        };
+        assert!(timeout("workload.timeout == 1.1s"));
+        assert!(timeout("workload.timeout == 0.1s + 1s"));
     }
 
     #[test]

@@ -214,3 +214,81 @@ fn an_out_dir_that_is_a_file_cannot_be_written() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot write"));
 }
+
+/// `16.001G` is 16001000000 bytes, in the plan and in what the targets
+/// write: not one byte more, as floating point once made it.
+#[test]
+fn quantities_reach_the_artifacts_exactly() {
+    let tree = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tree.path().join("tree.yaml"),
+        r#"apiVersion: landfall.dev/v1
+kind: Platform
+metadata: {name: roomy}
+spec:
+  resources:
+    memory: {min: 1Mi, max: 64Gi}
+---
+apiVersion: landfall.dev/v1
+kind: Application
+metadata: {name: shop}
+spec:
+  version: "1.0.0"
+---
+apiVersion: landfall.dev/v1
+kind: Workload
+metadata: {name: api, application: shop}
+spec:
+  type: standard
+  containers:
+    - name: api
+      image: registry.example.com/shop/api:1.0.0
+      resources: {cpu: 1.9075, memory: 16.001G}
+---
+apiVersion: landfall.dev/v1
+kind: ScopeType
+metadata: {name: cluster}
+spec:
+  target: kubernetes
+---
+apiVersion: landfall.dev/v1
+kind: ScopeType
+metadata: {name: compose}
+spec:
+  target: compose
+---
+apiVersion: landfall.dev/v1
+kind: Scope
+metadata: {name: prod, application: shop}
+spec:
+  type: cluster
+  workloads: [api]
+---
+apiVersion: landfall.dev/v1
+kind: Scope
+metadata: {name: staging, application: shop}
+spec:
+  type: compose
+  workloads: [api]
+"#,
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let written = |scope: &str, artifact: &str| {
+        let dir = out.path().join(scope.replace('/', "-"));
+        let output = plan_to(tree.path(), Path::new("."), scope, &dir);
+        assert_eq!(output.status.code(), Some(0), "{}", render(&output));
+        let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+        (read("plan.json"), read(artifact))
+    };
+    let (plan, manifest) = written("shop/prod", "kubernetes.yaml");
+    assert!(plan.contains("\"cpuMillis\": 1908,\n"), "{plan}");
+    assert!(plan.contains("\"memoryBytes\": 16001000000\n"), "{plan}");
+    assert!(manifest.contains("cpu: \"1908m\"\n"), "{manifest}");
+    assert!(manifest.contains("memory: \"16001000000\"\n"), "{manifest}");
+    assert!(!manifest.contains("16001000001"), "{manifest}");
+    let (plan, compose) = written("shop/staging", "compose.yaml");
+    assert!(plan.contains("\"memoryBytes\": 16001000000\n"), "{plan}");
+    assert!(compose.contains("16001000000b"), "{compose}");
+    assert!(compose.contains("cpus: \"1.908\""), "{compose}");
+}

@@ -232,6 +232,81 @@ fn quantities_durations_and_probe_defaults_are_normalised() {
     assert_eq!(startup.period_ms, 5_000);
 }
 
+/// Quantities are exact decimals, rounded once, up, to whole millicores
+/// and bytes; durations once, to the nearest millisecond.
+#[test]
+fn quantities_are_exact_and_rounded_once() {
+    let platform = "apiVersion: landfall.dev/v1
+kind: Platform
+metadata: {name: roomy}
+spec:
+  resources:
+    memory: {min: 0, max: 64Gi}
+";
+    let w = workload(
+        "app",
+        "  type: standard
+  containers:
+    - {name: a, image: a:1, resources: {cpu: 2, memory: 16.001G}}
+    - {name: b, image: b:1, resources: {cpu: 0.1, memory: 1.1Mi}}
+    - {name: c, image: c:1, resources: {cpu: 0.0001, memory: \"0.5\"}}
+    - name: d
+      image: d:1
+      resources: {cpu: 357.9001m, memory: 3.000001G}
+      probes:
+        liveness: {exec: {command: [/bin/ok]}, initialDelay: 1.4999ms, period: 2.5ms, timeout: 1ms}
+  timeout: 1.0005s
+",
+    );
+    let s = scope("cluster", "cluster", &["app"], "{}");
+    let planned = plan_tree(
+        &[
+            ("app.yaml", APP),
+            ("platform.yaml", platform),
+            ("types.yaml", TYPES),
+            ("w.yaml", &w),
+            ("s.yaml", &s),
+        ],
+        "shop/cluster",
+    );
+    let w = &planned.plan().workloads[0];
+    let resources: Vec<(u64, u64)> = w
+        .containers
+        .iter()
+        .map(|c| (c.resources.cpu_millis, c.resources.memory_bytes))
+        .collect();
+    assert_eq!(
+        resources,
+        [
+            // A float would make this 16001000001 bytes.
+            (2000, 16_001_000_000),
+            // 0.1 cores is 100 millicores; 1.1Mi is 1153433.6 bytes.
+            (100, 1_153_434),
+            // Below a millicore, below a byte: one of each.
+            (1, 1),
+            (358, 3_000_001_000),
+        ]
+    );
+    assert_eq!(w.timeout_ms, Some(1001));
+    let liveness = w.containers[3].probes.liveness.as_ref().unwrap();
+    assert_eq!(
+        (
+            liveness.initial_delay_ms,
+            liveness.period_ms,
+            liveness.timeout_ms
+        ),
+        (1, 3, 1)
+    );
+    assert!(
+        planned
+            .plan()
+            .to_json()
+            .contains("\"memoryBytes\": 16001000000\n"),
+        "{}",
+        planned.plan().to_json()
+    );
+}
+
 #[test]
 fn variables_are_substituted_and_whole_secrets_become_references() {
     let w = workload(

@@ -1,11 +1,13 @@
 //! `cpu-memory-ratio`: a container's CPU below memory / maxMemoryPerCpu.
 
+use std::cmp::Ordering;
+
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
 
 use super::support::{
-    QuantityKind, container_anchor, container_cpu, container_label, container_memory, less,
-    show_bytes, show_millicores, show_millicores_up,
+    QuantityKind, container_anchor, container_cpu, container_label, container_memory, show_bytes,
+    show_millicores,
 };
 use crate::context::DocumentContext;
 use crate::rules::Rule;
@@ -101,7 +103,10 @@ spec:
 
 pub struct CpuMemoryRatio;
 
-const MIB: f64 = 1024.0 * 1024.0;
+/// Bytes in a MiB.
+const MIB: Quantity = Quantity::from_int(1 << 20);
+/// Millicores in a core.
+const MILLICORES: Quantity = Quantity::from_int(1000);
 
 impl Rule for CpuMemoryRatio {
     fn meta(&self) -> &'static RuleMeta {
@@ -118,25 +123,33 @@ impl Rule for CpuMemoryRatio {
             return;
         };
         let ratio = &ctx.platform.max_memory_per_cpu;
-        if !(ratio.value.is_finite() && ratio.value > 0.0) {
+        // The number as written, exactly (its shortest decimal).
+        let Some(per_millicore) = Quantity::from_f64(ratio.value)
+            .filter(|r| *r > Quantity::ZERO)
+            .and_then(|r| r.checked_mul(MIB).ok())
+        else {
             return;
-        }
+        };
         for container in &workload.containers {
             let (Some(cpu), Some(memory)) = (container_cpu(container), container_memory(container))
             else {
                 continue;
             };
             // A negative value is a `resource-limit` finding, not a ratio one.
-            if cpu.value.0 < 0.0 || memory.value.0 < 0.0 {
+            if cpu.value.is_negative() || memory.value.is_negative() {
                 continue;
             }
-            let needed = memory.value.mebibytes() / ratio.value;
-            let got = cpu.value.millicores();
-            if !less(got, needed) {
+            // Exactly: CPU in millicores × bytes per millicore ≥ memory.
+            let enough =
+                Quantity::cmp_products(&[cpu.value, MILLICORES, per_millicore], &[memory.value]);
+            if enough != Ordering::Less {
                 continue;
             }
-            let needed_shown = show_millicores_up(needed);
-            let got_shown = show_millicores(got);
+            let Some(needed) = needed_millicores(memory.value, per_millicore) else {
+                continue;
+            };
+            let needed_shown = format!("{needed}m");
+            let got_shown = show_millicores(cpu.value);
             let memory_shown = memory.shown(QuantityKind::Memory);
             let memory_phrase = if memory.written.is_some() {
                 memory_shown.clone()
@@ -168,14 +181,18 @@ impl Rule for CpuMemoryRatio {
             if let Some(span) = ratio.span {
                 d = d.with_label(span, format!("at most {} MiB per millicore", ratio.value));
             }
-            let lower = if got > 0.0 {
-                let most = Quantity(got * ratio.value * MIB);
-                format!(
+            // The most memory this CPU allows, in whole bytes.
+            let most = cpu
+                .value
+                .checked_mul(MILLICORES)
+                .and_then(|millicores| millicores.checked_mul(per_millicore))
+                .map(Quantity::floor);
+            let lower = match most {
+                Ok(most) if most > Quantity::ZERO => format!(
                     ", or lower resources.memory to at most {}",
                     show_bytes(most)
-                )
-            } else {
-                String::new()
+                ),
+                _ => String::new(),
             };
             d = d
                 .with_note(format!(
@@ -188,6 +205,28 @@ impl Rule for CpuMemoryRatio {
             out.push(d);
         }
     }
+}
+
+/// The least whole number of millicores that `memory` needs at
+/// `per_millicore` bytes per millicore: the quotient to 38 digits, rounded
+/// up, then moved by the exact products until it is the least that is
+/// enough (the rounded quotient is off by at most one).
+fn needed_millicores(memory: Quantity, per_millicore: Quantity) -> Option<Quantity> {
+    let enough =
+        |n: Quantity| Quantity::cmp_products(&[n, per_millicore], &[memory]) != Ordering::Less;
+    let one = Quantity::from_int(1);
+    let mut needed = memory.div_rounded(per_millicore)?.ok()?.ceil();
+    while !enough(needed) {
+        needed = needed.checked_add(one).ok()?;
+    }
+    while needed > Quantity::ZERO {
+        let fewer = needed.checked_sub(one).ok()?;
+        if !enough(fewer) {
+            break;
+        }
+        needed = fewer;
+    }
+    Some(needed)
 }
 
 #[cfg(test)]
@@ -229,6 +268,55 @@ mod tests {
         assert_eq!(
             ratio("{cpu: 50m, memory: 536870912}"),
             [(9, "512Mi needs at least 64m CPU, got 50m".to_string())]
+        );
+    }
+
+    #[test]
+    fn the_ratio_is_compared_exactly() {
+        // 0.1 cores is exactly 100 millicores, enough for 800Mi.
+        assert!(ratio("{cpu: 0.1, memory: 800Mi}").is_empty());
+        assert_eq!(
+            ratio("{cpu: 0.1, memory: 800.000001Mi}"),
+            [(
+                9,
+                "800.000001Mi needs at least 101m CPU, got 0.1 (100m)".to_string()
+            )]
+        );
+        // 16.001G needs 1907.5 millicores, shown rounded up.
+        assert!(ratio("{cpu: 1.9075, memory: 16.001G}").is_empty());
+        assert_eq!(
+            ratio("{cpu: 1.9074, memory: 16.001G}"),
+            [(
+                9,
+                "16.001G needs at least 1908m CPU, got 1.9074 (1907.4m)".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_fractional_platform_ratio_is_exact() {
+        let platform = "apiVersion: landfall.dev/v1
+kind: Platform
+metadata: {name: tight}
+spec:
+  resources: {maxMemoryPerCpu: 0.3}
+---
+";
+        let with = |resources: &str| {
+            let text = format!(
+                "{platform}{}",
+                workload(&format!("      resources: {resources}\n"))
+            );
+            findings(&text, "cpu-memory-ratio")
+        };
+        // 3Mi at 0.3 MiB per millicore is exactly 10 millicores.
+        assert!(with("{cpu: 10m, memory: 3Mi}").is_empty());
+        assert_eq!(
+            with("{cpu: 10m, memory: 3145729}"),
+            [(
+                15,
+                "3145729 bytes needs at least 11m CPU, got 10m".to_string()
+            )]
         );
     }
 

@@ -6,7 +6,7 @@ use landfall_model::{Container, LoadedDocument};
 
 use super::support::{
     QuantityKind, Resource, container_anchor, container_cpu, container_label, container_memory,
-    less, show_bytes, show_millicores,
+    show_bytes, show_millicores,
 };
 use crate::context::{DocumentContext, Setting};
 use crate::rules::Rule;
@@ -148,15 +148,15 @@ fn check(
     min: &Setting<Quantity>,
     max: &Setting<Quantity>,
 ) {
-    let (bound, word) = if less(value.value.0, min.value.0) {
+    let (bound, word) = if value.value < min.value {
         (min, "minimum")
-    } else if less(max.value.0, value.value.0) {
+    } else if value.value > max.value {
         (max, "maximum")
     } else {
         return;
     };
     let show = |q: Quantity| match kind {
-        QuantityKind::Cpu => show_millicores(q.millicores()),
+        QuantityKind::Cpu => show_millicores(q),
         QuantityKind::Memory => show_bytes(q),
     };
     let (what, field) = match kind {

@@ -8,7 +8,8 @@ use landfall_model::defaults;
 use landfall_model::{Container, Scalar, Spanned, Workload};
 
 use landfall_model::quantity::{
-    Quantity, format_bytes, format_millicores, parse_duration, parse_quantity,
+    ParseError, Quantity, RangeError, format_bytes, format_millicores, parse_duration,
+    parse_quantity,
 };
 
 /// Why a CPU, memory or duration does not parse, ready to report.
@@ -62,8 +63,10 @@ pub(super) fn parse_resource(kind: QuantityKind, scalar: &Scalar) -> Result<Quan
     let message = || format!("invalid {what} `{text}`: {expected}");
     let number_end = number_len(text);
     let quantity = match parse_quantity(text) {
-        Ok(q) => q,
-        Err(e) => {
+        Ok(q) => Ok(q),
+        // A unit of the other kind is the better finding: checked below.
+        Err(ParseError::Range(e)) => Err(e),
+        Err(ParseError::Syntax(e)) => {
             let in_unit = e.offset >= number_end && number_end > 0;
             let (label, help) = match kind {
                 QuantityKind::Cpu if in_unit => (
@@ -108,16 +111,12 @@ pub(super) fn parse_resource(kind: QuantityKind, scalar: &Scalar) -> Result<Quan
             });
         }
     };
-    if !quantity.0.is_finite() {
-        return Err(Problem {
-            offset: None,
-            message: message(),
-            label: "too large to be a quantity".to_string(),
-            help: "write the value with a unit, such as 8Gi or 8000m".to_string(),
-        });
-    }
     let suffix = &text[number_end.min(text.len())..];
-    let exponent = suffix.len() > 1 && suffix.starts_with(['e', 'E']);
+    // `e6`, `E-3`; not `E` (exa) nor `Ei` (exbi).
+    let exponent = suffix
+        .strip_prefix(['e', 'E'])
+        .map(|e| e.trim_start_matches(['+', '-']))
+        .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()));
     match kind {
         QuantityKind::Cpu if !(suffix.is_empty() || suffix == "m" || exponent) => Err(Problem {
             offset: Some(number_end),
@@ -134,7 +133,20 @@ pub(super) fn parse_resource(kind: QuantityKind, scalar: &Scalar) -> Result<Quan
                 help: format!("write `{number}Mi` for mebibytes or `{number}M` for megabytes"),
             })
         }
-        _ => Ok(quantity),
+        _ => quantity.map_err(|e| Problem {
+            offset: None,
+            message: message(),
+            label: range_label(e, "a quantity"),
+            help: match e {
+                RangeError::TooLarge => match kind {
+                    QuantityKind::Cpu => "a CPU is at most 2^63 - 1 cores, as in Kubernetes: write a value such as 8 or 8000m",
+                    QuantityKind::Memory => "a memory is at most 2^63 - 1 bytes (just under 8Ei), as in Kubernetes: write a value with a unit, such as 8Gi",
+                }
+                .to_string(),
+                RangeError::TooSmall => "write a value of at least 1e-1000, or 0".to_string(),
+                RangeError::TooPrecise => "write at most 38 significant digits".to_string(),
+            },
+        }),
     }
 }
 
@@ -186,22 +198,34 @@ fn cpu_suggestion(text: &str, number_end: usize) -> Option<String> {
     }
 }
 
+/// The label of a value out of range: `too large to be a quantity`.
+fn range_label(e: RangeError, what: &str) -> String {
+    match e {
+        RangeError::TooLarge => format!("too large to be {what}"),
+        RangeError::TooSmall => format!("too small to be {what}"),
+        RangeError::TooPrecise => "more than 38 significant digits".to_string(),
+    }
+}
+
 /// A duration as the spec writes it: `300ms`, `10s`, `1h30m`. `what`
-/// names the field in the message. Returns milliseconds.
-pub(super) fn parse_duration_value(what: &str, scalar: &Scalar) -> Result<f64, Problem> {
+/// names the field in the message. Returns milliseconds, exactly.
+pub(super) fn parse_duration_value(what: &str, scalar: &Scalar) -> Result<Quantity, Problem> {
     let text = scalar.text.as_str();
     // Worded only for a finding: most durations parse.
     let message =
         || format!("invalid {what} `{text}`: expected a duration such as 300ms, 10s, 5m or 1h30m");
     match parse_duration(text) {
-        Ok(ms) if ms.is_finite() => Ok(ms),
-        Ok(_) => Err(Problem {
+        Ok(ms) => Ok(ms),
+        Err(ParseError::Range(e)) => Err(Problem {
             offset: None,
             message: message(),
-            label: "too large to be a duration".to_string(),
-            help: "a duration is a number and a unit: 300ms, 10s, 5m, 1h".to_string(),
+            label: range_label(e, "a duration"),
+            help: match e {
+                RangeError::TooLarge => "a duration is at most 2^63 - 1 nanoseconds (about 292 years), as in Go and Kubernetes".to_string(),
+                _ => "a duration is a number and a unit: 300ms, 10s, 5m, 1h".to_string(),
+            },
         }),
-        Err(e) => {
+        Err(ParseError::Syntax(e)) => {
             let (label, help) = duration_problem(text, e.offset, e.message);
             Err(Problem {
                 offset: Some(e.offset),
@@ -397,11 +421,7 @@ pub(super) fn in_port_range(port: i64) -> bool {
 /// Bytes in the largest binary unit that keeps them whole, `bytes` added
 /// when there is no unit.
 pub(super) fn show_bytes(q: Quantity) -> String {
-    // Past an exbibyte times a million, digits stop meaning anything.
-    if q.0.abs() >= 1e24 {
-        return format!("{:e} bytes", q.0);
-    }
-    let shown = format_bytes(q.0);
+    let shown = format_bytes(q);
     if shown.ends_with(|c: char| c.is_ascii_digit()) {
         format!("{shown} bytes")
     } else {
@@ -409,31 +429,9 @@ pub(super) fn show_bytes(q: Quantity) -> String {
     }
 }
 
-/// Millicores as `500m`; astronomic values in scientific notation, which
-/// `format_millicores` would clamp.
-pub(super) fn show_millicores(millicores: f64) -> String {
-    if millicores.abs() >= 1e15 {
-        format!("{millicores:e}m")
-    } else {
-        format_millicores(millicores)
-    }
-}
-
-/// Millicores rounded up to a whole millicore, the finest CPU Kubernetes
-/// accepts, so that the value shown is always enough.
-pub(super) fn show_millicores_up(millicores: f64) -> String {
-    let nearest = millicores.round();
-    let up = if (millicores - nearest).abs() < 1e-6 {
-        nearest
-    } else {
-        millicores.ceil()
-    };
-    show_millicores(up)
-}
-
-/// `a < b`, ignoring the noise of float arithmetic.
-pub(super) fn less(a: f64, b: f64) -> bool {
-    a < b - 1e-9 * b.abs().max(1e-3)
+/// Cores as millicores: `500m`.
+pub(super) fn show_millicores(cores: Quantity) -> String {
+    format_millicores(cores)
 }
 
 /// Runs the whole checker over one file and keeps the findings of `rule`
@@ -484,15 +482,20 @@ mod tests {
         }
     }
 
+    fn int(value: i64) -> Quantity {
+        Quantity::from_int(value)
+    }
+
     #[test]
     fn cpu_accepts_cores_and_millicores() {
-        let cpu = |t| parse_resource(QuantityKind::Cpu, &string(t)).map(|q| q.millicores());
-        assert_eq!(cpu("500m"), Ok(500.0));
-        assert_eq!(cpu("2"), Ok(2000.0));
-        assert_eq!(cpu("0.25"), Ok(250.0));
-        assert_eq!(cpu("5e-1"), Ok(500.0));
-        let n = parse_resource(QuantityKind::Cpu, &number("0.5")).unwrap();
-        assert_eq!(n.millicores(), 500.0);
+        let millicores =
+            |t| parse_resource(QuantityKind::Cpu, &string(t)).map(|q| q.scaled(3).unwrap());
+        assert_eq!(millicores("500m"), Ok(int(500)));
+        assert_eq!(millicores("2"), Ok(int(2000)));
+        assert_eq!(millicores("0.25"), Ok(int(250)));
+        assert_eq!(millicores("5e-1"), Ok(int(500)));
+        let n = parse_resource(QuantityKind::Cpu, &number("0.1")).unwrap();
+        assert_eq!(n.scaled(3), Ok(int(100)));
     }
 
     #[test]
@@ -500,6 +503,11 @@ mod tests {
         let e = parse_resource(QuantityKind::Cpu, &string("1Gi")).unwrap_err();
         assert_eq!(e.offset, Some(1));
         assert_eq!(e.label, "`Gi` is a memory unit");
+        let e = parse_resource(QuantityKind::Cpu, &string("1Ei")).unwrap_err();
+        assert_eq!(e.label, "`Ei` is a memory unit");
+        let e = parse_resource(QuantityKind::Cpu, &string("1E")).unwrap_err();
+        assert_eq!(e.label, "`E` is a memory unit");
+        assert!(parse_resource(QuantityKind::Cpu, &string("1E-1")).is_ok());
         let e = parse_resource(QuantityKind::Cpu, &string("500mm")).unwrap_err();
         assert_eq!(e.offset, Some(4));
         let e = parse_resource(QuantityKind::Cpu, &string("8 cores")).unwrap_err();
@@ -540,26 +548,53 @@ mod tests {
 
     #[test]
     fn memory_accepts_kubernetes_quantities() {
-        let mem = |t| parse_resource(QuantityKind::Memory, &string(t)).map(|q| q.0);
-        assert_eq!(mem("512Mi"), Ok(536870912.0));
-        assert_eq!(mem("129e6"), Ok(129e6));
-        assert_eq!(mem("1G"), Ok(1e9));
+        let mem = |t| parse_resource(QuantityKind::Memory, &string(t));
+        assert_eq!(mem("512Mi"), Ok(int(536_870_912)));
+        assert_eq!(mem("129e6"), Ok(int(129_000_000)));
+        assert_eq!(mem("1G"), Ok(int(1_000_000_000)));
+        assert_eq!(mem("16.001G"), Ok(int(16_001_000_000)));
         assert!(parse_resource(QuantityKind::Memory, &number("1024")).is_ok());
     }
 
     #[test]
-    fn non_finite_quantities_are_reported_whole() {
+    fn values_out_of_range_are_reported_whole() {
         let e = parse_resource(QuantityKind::Memory, &string("1e999")).unwrap_err();
         assert_eq!(e.offset, None);
+        assert_eq!(e.label, "too large to be a quantity");
+        let e = parse_resource(QuantityKind::Memory, &string("9223372036854775808")).unwrap_err();
+        assert_eq!(e.label, "too large to be a quantity");
+        assert!(e.help.contains("2^63 - 1"), "{}", e.help);
+        assert!(parse_resource(QuantityKind::Memory, &string("9223372036854775807")).is_ok());
+        let e = parse_resource(QuantityKind::Memory, &string("1e-1001")).unwrap_err();
+        assert_eq!(e.label, "too small to be a quantity");
+        let e = parse_resource(
+            QuantityKind::Cpu,
+            &string(&format!("1.{}1", "0".repeat(37))),
+        )
+        .unwrap_err();
+        assert_eq!(e.label, "more than 38 significant digits");
         let e = parse_resource(QuantityKind::Cpu, &number("inf")).unwrap_err();
         assert_eq!(e.offset, None);
+        // A memory unit on a CPU says so, however large.
+        let e = parse_resource(QuantityKind::Cpu, &string("9Ei")).unwrap_err();
+        assert_eq!(e.label, "`Ei` is a memory unit");
+        let e = parse_duration_value("timeout", &string("2562048h")).unwrap_err();
+        assert_eq!(
+            (e.offset, e.label.as_str()),
+            (None, "too large to be a duration")
+        );
+        assert!(parse_duration_value("timeout", &string("2562047h")).is_ok());
     }
 
     #[test]
     fn durations() {
         assert_eq!(
             parse_duration_value("timeout", &string("1h30m")),
-            Ok(5_400_000.0)
+            Ok(int(5_400_000))
+        );
+        assert_eq!(
+            parse_duration_value("timeout", &string("0.1s")),
+            Ok(int(100))
         );
         let e = parse_duration_value("timeout", &string("30")).unwrap_err();
         assert_eq!(e.offset, Some(2));
@@ -586,17 +621,17 @@ mod tests {
 
     #[test]
     fn showing_values() {
-        assert_eq!(show_millicores_up(64.00000000001), "64m");
-        assert_eq!(show_millicores_up(12.5), "13m");
-        assert_eq!(show_millicores_up(119.209), "120m");
-        assert_eq!(show_millicores_up(16.0000000001), "16m");
-        assert_eq!(show_bytes(Quantity(512.0)), "512 bytes");
-        assert_eq!(show_bytes(Quantity(1048576.0)), "1Mi");
-        assert_eq!(show_bytes(Quantity(1e300)), "1e300 bytes");
-        assert_eq!(show_millicores(1e300), "1e300m");
-        assert_eq!(show_millicores(-1000.0), "-1000m");
-        assert!(less(50.0, 64.0));
-        assert!(!less(64.00000000001, 64.0));
-        assert!(!less(0.064 * 1000.0, 64.0));
+        let q = |t| parse_quantity(t).unwrap();
+        assert_eq!(show_bytes(q("512")), "512 bytes");
+        assert_eq!(show_bytes(q("1048576")), "1Mi");
+        assert_eq!(show_bytes(q("16.001G")), "16001000000 bytes");
+        assert_eq!(show_bytes(q("0.5")), "0.5 bytes");
+        assert_eq!(show_millicores(q("0.064")), "64m");
+        assert_eq!(show_millicores(q("0.0645")), "64.5m");
+        assert_eq!(
+            show_millicores(q("9223372036854775807")),
+            "9223372036854775807000m"
+        );
+        assert_eq!(show_millicores(q("-1")), "-1000m");
     }
 }

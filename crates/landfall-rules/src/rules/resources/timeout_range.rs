@@ -2,6 +2,7 @@
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
+use landfall_model::quantity::Quantity;
 
 use super::support::parse_duration_value;
 use crate::context::DocumentContext;
@@ -91,8 +92,8 @@ spec:
 
 pub struct TimeoutRange;
 
-const MIN_MS: f64 = 1_000.0;
-const MAX_MS: f64 = 600_000.0;
+const MIN_MS: Quantity = Quantity::from_int(1_000);
+const MAX_MS: Quantity = Quantity::from_int(600_000);
 
 impl Rule for TimeoutRange {
     fn meta(&self) -> &'static RuleMeta {
@@ -122,7 +123,7 @@ impl Rule for TimeoutRange {
             return;
         };
         let text = &timeout.value.text;
-        let seconds = ms / 1000.0;
+        let seconds = ms.scaled(-3).unwrap_or(ms);
         let shown = if text.ends_with('s')
             && !text.ends_with("ms")
             && text[..text.len() - 1]

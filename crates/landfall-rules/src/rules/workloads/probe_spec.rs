@@ -6,7 +6,7 @@ use landfall_model::{Container, LoadedDocument, Probe, Scalar, Spanned};
 
 use crate::context::DocumentContext;
 use crate::rules::Rule;
-use landfall_model::quantity::parse_duration;
+use landfall_model::quantity::{Quantity, parse_duration};
 
 pub static META: RuleMeta = RuleMeta {
     id: "probe-spec",
@@ -104,8 +104,9 @@ spec:
 pub struct ProbeSpec;
 
 const FAILURE_THRESHOLD: (i64, i64) = (1, 20);
-const DEFAULT_PERIOD: (&str, f64) = ("10s", 10_000.0);
-const DEFAULT_TIMEOUT: (&str, f64) = ("1s", 1_000.0);
+/// The defaults as written and in milliseconds.
+const DEFAULT_PERIOD: (&str, Quantity) = ("10s", Quantity::from_int(10_000));
+const DEFAULT_TIMEOUT: (&str, Quantity) = ("1s", Quantity::from_int(1_000));
 
 impl Rule for ProbeSpec {
     fn meta(&self) -> &'static RuleMeta {
@@ -233,7 +234,7 @@ fn check_thresholds(kind: &str, probe: &Probe, out: &mut Vec<Diagnostic>) {
 
 /// A written duration in milliseconds, `None` when it does not parse
 /// (`invalid-quantity` reports it).
-fn duration(written: &Spanned<Scalar>) -> Option<f64> {
+fn duration(written: &Spanned<Scalar>) -> Option<Quantity> {
     if written.value.is_number {
         return None;
     }
