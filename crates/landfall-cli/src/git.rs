@@ -86,7 +86,7 @@ fn parse_name_status(bytes: &[u8]) -> Vec<StagedChange> {
 /// the index (modified, added, deleted, untracked; not ignored), paths
 /// relative to `toplevel` with `/`. git's own status, which its index's
 /// file stamps make cheap: what a comparison with `HEAD` needs to read.
-pub fn changed_since_head(toplevel: &Path, paths: &[PathBuf]) -> Result<Vec<String>, String> {
+pub fn changed_since_head(toplevel: &Path, paths: &[PathBuf]) -> Result<Vec<Changed>, String> {
     let output = Command::new("git")
         .args([
             "-c",
@@ -111,13 +111,26 @@ pub fn changed_since_head(toplevel: &Path, paths: &[PathBuf]) -> Result<Vec<Stri
     Ok(parse_porcelain(&output.stdout))
 }
 
+/// A file that differs from `HEAD`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Changed {
+    /// Relative to the repository's top, with `/`.
+    pub path: String,
+    /// Not in git at all: it has no text at `HEAD`, nothing to ask for.
+    pub untracked: bool,
+}
+
 /// `git status --porcelain=v1 -z`: `XY PATH` entries ended by NUL.
-fn parse_porcelain(bytes: &[u8]) -> Vec<String> {
+fn parse_porcelain(bytes: &[u8]) -> Vec<Changed> {
     bytes
         .split(|&b| b == 0)
         .filter(|entry| entry.len() > 3)
-        .filter_map(|entry| std::str::from_utf8(&entry[3..]).ok())
-        .map(str::to_string)
+        .filter_map(|entry| {
+            Some(Changed {
+                path: std::str::from_utf8(&entry[3..]).ok()?.to_string(),
+                untracked: entry.starts_with(b"??"),
+            })
+        })
         .collect()
 }
 
@@ -221,9 +234,17 @@ mod tests {
     #[test]
     fn porcelain_entries_are_paths_after_their_status() {
         let out = b" M specs/api.yaml\0?? new file.yaml\0D  gone.yaml\0";
+        let changed: Vec<(String, bool)> = parse_porcelain(out)
+            .into_iter()
+            .map(|c| (c.path, c.untracked))
+            .collect();
         assert_eq!(
-            parse_porcelain(out),
-            vec!["specs/api.yaml", "new file.yaml", "gone.yaml"]
+            changed,
+            vec![
+                ("specs/api.yaml".to_string(), false),
+                ("new file.yaml".to_string(), true),
+                ("gone.yaml".to_string(), false)
+            ]
         );
     }
 

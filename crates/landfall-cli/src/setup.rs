@@ -402,19 +402,44 @@ impl Setup {
         named: &[NamedFile],
         given: &[PathBuf],
     ) -> Option<Vec<(PathBuf, Option<String>)>> {
-        let toplevel = normalize(&git::toplevel(&self.root.dir)?);
-        let changed = git::changed_since_head(&toplevel, given).ok()?;
-        let changed: HashSet<PathBuf> = changed
-            .iter()
-            .map(|path| normalize(&toplevel.join(path)))
+        // The nearest `.git` above the root is the work tree's top: found
+        // without asking git (a process, some 2 ms of a one-file check),
+        // and with none there is no git to ask.
+        let toplevel = self
+            .root
+            .dir
+            .ancestors()
+            .find(|dir| dir.join(".git").exists())?
+            .to_path_buf();
+        let changed: HashMap<PathBuf, bool> = git::changed_since_head(&toplevel, given)
+            .ok()?
+            .into_iter()
+            .map(|c| (normalize(&toplevel.join(&c.path)), c.untracked))
             .collect();
-        let (paths, relative): (Vec<PathBuf>, Vec<String>) = named
+        // Standard input stands for an edited file, whatever git says.
+        let differing: Vec<&NamedFile> = named
             .iter()
-            // Standard input stands for an edited file, whatever git says.
-            .filter(|n| n.text.is_some() || changed.contains(&n.path))
-            .map(|n| (n.path.clone(), relative_to(&toplevel, &n.path)))
+            .filter(|n| n.text.is_some() || changed.contains_key(&n.path))
+            .collect();
+        // Untracked files were not there; only the others are asked for.
+        let tracked: Vec<&NamedFile> = differing
+            .iter()
+            .copied()
+            .filter(|n| changed.get(&n.path) != Some(&true))
+            .collect();
+        let relative: Vec<String> = tracked
+            .iter()
+            .map(|n| relative_to(&toplevel, &n.path))
+            .collect();
+        let mut at_head: HashMap<&PathBuf, Option<String>> = tracked
+            .iter()
+            .map(|n| &n.path)
+            .zip(git::texts_at(&toplevel, Revision::Head, &relative).ok()?)
+            .collect();
+        let (paths, texts): (Vec<PathBuf>, Vec<Option<String>>) = differing
+            .iter()
+            .map(|n| (n.path.clone(), at_head.remove(&n.path).flatten()))
             .unzip();
-        let texts = git::texts_at(&toplevel, Revision::Head, &relative).ok()?;
         let buffers: HashMap<&PathBuf, &String> = named
             .iter()
             .filter_map(|n| Some((&n.path, n.text.as_ref()?)))
