@@ -20,6 +20,9 @@ mod parse;
 pub mod rules;
 mod scalar;
 mod spans;
+mod syntax_error;
+mod tags;
+mod yaml11;
 
 pub use node::{Document, Entry, Node, Style, Value};
 pub use parse::{Limits, ParsedFile, decode, oversized, parse, quoted_len};

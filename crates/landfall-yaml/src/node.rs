@@ -114,7 +114,10 @@ impl Node {
     }
 
     /// A key as JSON sees it: strings as they are, other scalars as written
-    /// in canonical form (`8080`, `true`, `null`).
+    /// in canonical form (`8080`, `true`, `null`), a sequence or mapping
+    /// used as a key (`? [a, b]`) as its compact JSON (`["a","b"]`), so
+    /// that different complex keys stay different and equal ones are
+    /// found as duplicates.
     pub fn key_text(&self) -> Cow<'_, str> {
         match &self.value {
             Value::String(s) => Cow::Borrowed(s),
@@ -122,7 +125,7 @@ impl Node {
             Value::Bool(b) => Cow::Owned(b.to_string()),
             Value::Int(i) => Cow::Owned(i.to_string()),
             Value::Float(f) => Cow::Owned(f.to_string()),
-            Value::Seq(_) | Value::Map(_) => Cow::Borrowed(""),
+            Value::Seq(_) | Value::Map(_) => Cow::Owned(self.to_json().to_string()),
         }
     }
 

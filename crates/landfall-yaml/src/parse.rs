@@ -9,7 +9,10 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 use crate::node::{Document, Entry, Node, Style, Value};
 use crate::rules::{AMBIGUOUS_SCALAR, DUPLICATE_KEY, INPUT_LIMIT, YAML_SYNTAX};
-use crate::scalar::{resolve_plain, yaml11_reading};
+use crate::scalar::resolve_plain;
+use crate::syntax_error;
+use crate::tags::{self, TagKind};
+use crate::yaml11;
 
 /// Safety limits; a file past any of them is reported and not read further.
 #[derive(Clone, Copy, Debug)]
@@ -155,13 +158,12 @@ impl Builder<'_> {
                         self.too_deep(at, end);
                         return;
                     }
+                    let (at, message) =
+                        syntax_error::place(self.text, error.info(), at, self.last_end);
+                    let end = self.next_char_end(at);
                     self.diagnostics.push(
-                        Diagnostic::new(
-                            &YAML_SYNTAX,
-                            self.span(at, end),
-                            format!("invalid YAML: {}", error.info()),
-                        )
-                        .with_span_label("here"),
+                        Diagnostic::new(&YAML_SYNTAX, self.span(at, end), message)
+                            .with_span_label("here"),
                     );
                     return;
                 }
@@ -284,27 +286,8 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// The first byte at or after `from` that is not a blank, a line break,
-    /// a byte order mark, a comment or one of `also`: the next token when
-    /// `from` lies between tokens.
     fn skip(&self, from: u32, also: &[u8]) -> u32 {
-        let bytes = self.text.as_bytes();
-        let mut i = from as usize;
-        while i < bytes.len() {
-            match bytes[i] {
-                b' ' | b'\t' | b'\r' | b'\n' => i += 1,
-                b'#' => {
-                    while i < bytes.len() && bytes[i] != b'\n' {
-                        i += 1;
-                    }
-                }
-                // U+FEFF, the byte order mark, as UTF-8.
-                0xEF if bytes[i..].starts_with(&[0xEF, 0xBB, 0xBF]) => i += 3,
-                b if also.contains(&b) => i += 1,
-                _ => break,
-            }
-        }
-        i as u32
+        skip(self.text, from, also)
     }
 
     /// One past the last byte of `start..end` that is not a blank or a
@@ -475,17 +458,18 @@ impl Builder<'_> {
             ScalarStyle::Folded => Style::Folded,
         };
         let value = match tag {
-            Some(tag) => self.tagged_scalar(text, tag, start, end),
+            Some(tag) => self.tagged_scalar(text, style, tag, start, end),
             None if style == Style::Plain => {
-                if let Some(reading) = yaml11_reading(text) {
+                let source = &self.text[start as usize..end as usize];
+                if let Some(ambiguity) = yaml11::ambiguity(text, source) {
                     self.diagnostics.push(
                         Diagnostic::new(
                             &AMBIGUOUS_SCALAR,
                             self.span(start, end),
-                            format!("`{text}` is the string \"{text}\" in YAML 1.2 but {reading} in YAML 1.1"),
+                            ambiguity.message(source),
                         )
                         .with_span_label("ambiguous")
-                        .with_help(format!("quote it (\"{text}\") to mean the string; write the value itself to mean the other")),
+                        .with_help(ambiguity.help),
                     );
                 }
                 resolve_plain(text)
@@ -500,18 +484,33 @@ impl Builder<'_> {
         }
     }
 
-    fn tagged_scalar(&mut self, text: &str, tag: &Tag, start: u32, end: u32) -> Value {
+    fn tagged_scalar(
+        &mut self,
+        text: &str,
+        style: Style,
+        tag: &Tag,
+        start: u32,
+        end: u32,
+    ) -> Value {
         let fallback = || Value::String(text.to_string());
-        if !tag.is_yaml_core_schema() {
-            // `!` alone is the non-specific tag: a string.
-            if tag.handle == "!" && tag.suffix.is_empty() {
-                return fallback();
+        // What the finding promises for a tag landfall does not apply.
+        let untagged = || {
+            if style == Style::Plain {
+                resolve_plain(text)
+            } else {
+                fallback()
             }
-            self.unknown_tag(tag, start, end);
-            return fallback();
-        }
+        };
+        let name = match tags::kind(tag) {
+            TagKind::NonSpecific => return fallback(),
+            TagKind::Core(name) => name,
+            TagKind::Other => {
+                self.unknown_tag(tag, start, end);
+                return untagged();
+            }
+        };
         let resolved = resolve_plain(text);
-        let expected = match tag.suffix.as_str() {
+        let expected = match name.as_str() {
             "str" => return fallback(),
             "null" => matches!(resolved, Value::Null),
             "bool" => matches!(resolved, Value::Bool(_)),
@@ -521,39 +520,38 @@ impl Builder<'_> {
                     Value::Int(i) => Value::Float(i as f64),
                     Value::Float(f) => Value::Float(f),
                     _ => {
-                        self.tag_mismatch(text, tag, start, end);
+                        self.tag_mismatch(text, &name, start, end);
                         fallback()
                     }
                 };
             }
             _ => {
                 self.unknown_tag(tag, start, end);
-                return fallback();
+                return untagged();
             }
         };
         if expected {
             resolved
         } else {
-            self.tag_mismatch(text, tag, start, end);
+            self.tag_mismatch(text, &name, start, end);
             fallback()
         }
     }
 
     fn collection_tag(&mut self, tag: Option<&Tag>, expected: &str, start: u32, end: u32) {
-        if let Some(tag) = tag
-            && !(tag.is_yaml_core_schema() && tag.suffix == expected)
-            && !(tag.handle == "!" && tag.suffix.is_empty())
-        {
+        let Some(tag) = tag else { return };
+        let applies = match tags::kind(tag) {
+            TagKind::NonSpecific => true,
+            TagKind::Core(name) => name == expected,
+            TagKind::Other => false,
+        };
+        if !applies {
             self.unknown_tag(tag, start, end.max(self.next_char_end(start)));
         }
     }
 
     fn unknown_tag(&mut self, tag: &Tag, start: u32, end: u32) {
-        let shown = if tag.is_yaml_core_schema() {
-            format!("!!{}", tag.suffix)
-        } else {
-            tag.to_string()
-        };
+        let shown = tags::shown(tag, &self.text[start as usize..]);
         self.diagnostics.push(
             Diagnostic::new(
                 &YAML_SYNTAX,
@@ -564,14 +562,11 @@ impl Builder<'_> {
         );
     }
 
-    fn tag_mismatch(&mut self, text: &str, tag: &Tag, start: u32, end: u32) {
+    fn tag_mismatch(&mut self, text: &str, name: &str, start: u32, end: u32) {
         self.diagnostics.push(Diagnostic::new(
             &YAML_SYNTAX,
             self.span(start, end),
-            format!(
-                "`{text}` is not a valid !!{}; it is read as a string",
-                tag.suffix
-            ),
+            format!("`{text}` is not a valid !!{name}; it is read as a string"),
         ));
     }
 
@@ -674,6 +669,29 @@ impl Builder<'_> {
         }
         Ok(())
     }
+}
+
+/// The first byte at or after `from` that is not a blank, a line break,
+/// a byte order mark, a comment or one of `also`: the next token when
+/// `from` lies between tokens.
+pub(crate) fn skip(text: &str, from: u32, also: &[u8]) -> u32 {
+    let bytes = text.as_bytes();
+    let mut i = from as usize;
+    while i < bytes.len() {
+        match bytes[i] {
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            // U+FEFF, the byte order mark, as UTF-8.
+            0xEF if bytes[i..].starts_with(&[0xEF, 0xBB, 0xBF]) => i += 3,
+            b if also.contains(&b) => i += 1,
+            _ => break,
+        }
+    }
+    i as u32
 }
 
 /// One past the closing quote of the quoted scalar starting at `start`

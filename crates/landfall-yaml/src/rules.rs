@@ -15,8 +15,10 @@ where the parser stopped. The same rule reports YAML features landfall does
 not apply, rather than applying or dropping them silently:
 
 - merge keys (`<<: *base`): YAML 1.1 only; write the keys out;
-- tags other than the core schema's (`!!str`, `!!int`, `!!float`, `!!bool`,
-  `!!null`, `!!seq`, `!!map`): the value is read as if it had no tag;
+- tags landfall does not apply: the value is read as if it had no tag.
+  It applies the core schema's (`!!str`, `!!int`, `!!float`, `!!bool`,
+  `!!null`, `!!seq`, `!!map`, however written, `!<tag:yaml.org,2002:str>`
+  too) and the non-specific `!`, which makes a scalar a string;
 - a file that is not valid UTF-8: reported at the first invalid byte.
 
 ## Why
@@ -77,10 +79,12 @@ pub static AMBIGUOUS_SCALAR: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     summary: "an unquoted scalar that YAML 1.1 and YAML 1.2 read differently",
     docs: r#"## What it checks
-Plain (unquoted) scalars that a YAML 1.1 reader takes for a boolean or a
-number while YAML 1.2, which landfall reads, takes for a string or another
-number: `y`, `Y`, `yes`, `no`, `on`, `off` (booleans in 1.1), `0755`
-(octal in 1.1), `1:30` (base 60 in 1.1), `0b101`, `1_000`.
+Plain (unquoted) scalars that a YAML 1.1 reader takes for something else
+than YAML 1.2, which landfall reads: `y`, `Y`, `yes`, `no`, `on`, `off`
+(strings in 1.2, booleans in 1.1), `0755` (755 in 1.2, octal 493 in 1.1),
+`089` (89 in 1.2, a string in 1.1), `1:30` (a string in 1.2, base 60 in
+1.1), `0b101`, `1_000` (strings in 1.2, numbers in 1.1). The message says
+what each version reads.
 
 ## Why
 "The Norway problem": the country code `NO` becomes `false` in tools that

@@ -4,59 +4,12 @@
 //! or indicator), ends at its last byte, and is never reversed; and every
 //! string scalar's value maps back into its source through `ScalarSpans`.
 //!
-//! The suite is not part of the repository. Its folder comes from
-//! `LANDFALL_YAML_TEST_SUITE`, else `../shared/real-world/yaml-test-suite`
-//! beside the repository; without it the test passes with a note, except
-//! under CI (`CI` set), where a missing suite is a failure.
+//! Where the suite is found: `tests/suite/mod.rs`.
 
-use std::path::{Path, PathBuf};
+mod suite;
 
 use landfall_diagnostics::FileId;
 use landfall_yaml::{Limits, Node, ScalarSpans, Style, Value, parse};
-
-fn suite_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("LANDFALL_YAML_TEST_SUITE") {
-        Some(dir) => PathBuf::from(dir),
-        None => {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/real-world/yaml-test-suite")
-        }
-    };
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "the YAML test suite is missing at {} (set LANDFALL_YAML_TEST_SUITE)",
-        dir.display()
-    );
-    eprintln!(
-        "note: YAML test suite not found at {}; span test not run",
-        dir.display()
-    );
-    None
-}
-
-/// Every `in.yaml` under `dir` (cases and their numbered sub-cases), in
-/// path order, with whether the case is valid YAML.
-fn cases(dir: &Path) -> Vec<(PathBuf, bool)> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.file_name().is_some_and(|n| n == "in.yaml") {
-                found.push((path, !dir.join("error").exists()));
-            }
-        }
-    }
-    found.sort();
-    found
-}
 
 /// The byte after `&anchor` and `!tag` properties at the start of `text`.
 fn after_properties(text: &str) -> usize {
@@ -196,10 +149,10 @@ fn check_mapping(source: &str, node: &Node, value: &str, fail: &mut impl FnMut(&
 
 #[test]
 fn every_node_spans_its_own_text() {
-    let Some(dir) = suite_dir() else {
+    let Some(dir) = suite::suite_dir("span test") else {
         return;
     };
-    let cases = cases(&dir);
+    let cases = suite::cases(&dir);
     assert!(
         cases.len() > 300,
         "only {} cases under {}",
@@ -208,8 +161,8 @@ fn every_node_spans_its_own_text() {
     );
     let mut problems = Vec::new();
     let mut nodes = 0;
-    for (path, _valid) in &cases {
-        let Ok(text) = std::fs::read_to_string(path) else {
+    for case in &cases {
+        let Ok(text) = std::fs::read_to_string(case.dir.join("in.yaml")) else {
             continue;
         };
         let parsed = parse(FileId(0), &text, &Limits::default());
@@ -217,16 +170,7 @@ fn every_node_spans_its_own_text() {
             nodes += document.root.count();
             let mut found = Vec::new();
             check(&text, &document.root, &mut found);
-            let name = path
-                .parent()
-                .unwrap_or(path)
-                .strip_prefix(&dir)
-                .unwrap_or(path);
-            problems.extend(
-                found
-                    .into_iter()
-                    .map(|p| format!("{}: {p}", name.display())),
-            );
+            problems.extend(found.into_iter().map(|p| format!("{}: {p}", case.id)));
         }
     }
     assert!(
