@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use landfall_diagnostics::{Diagnostic, Span, did_you_mean};
 use rayon::prelude::*;
 
+use crate::names::{is_dns_label, is_variable_name};
 use crate::rules::{DUPLICATE_NAME, UNRESOLVED_REFERENCE};
 use crate::types::*;
 
@@ -301,58 +302,95 @@ fn place(project: &mut Project) {
     project.placements = placements;
 }
 
-/// Sorted names, for did-you-mean and for listing.
+/// The names a reference may be told about: sorted, and only the valid
+/// ones. A name that fails its pattern (`invalid-name`) still resolves the
+/// references that spell it, but it is never offered as a did-you-mean or
+/// listed: the fix is to rename it, not to copy it.
+#[derive(Default)]
+struct Offered<'a> {
+    valid: Vec<&'a str>,
+    /// How many names were left out for failing their pattern.
+    invalid: usize,
+}
+
+impl<'a> Offered<'a> {
+    fn new(names: impl Iterator<Item = &'a str>, is_valid: fn(&str) -> bool) -> Self {
+        let mut offered = Offered::default();
+        for name in names {
+            if is_valid(name) {
+                offered.valid.push(name);
+            } else {
+                offered.invalid += 1;
+            }
+        }
+        offered.valid.sort_unstable();
+        offered
+    }
+}
+
+/// What references are told about, per kind of name.
 struct Candidates<'a> {
-    applications: Vec<&'a str>,
-    scope_types: Vec<&'a str>,
-    /// Application name → its variable names, sorted.
+    applications: Offered<'a>,
+    scope_types: Offered<'a>,
+    /// Application name → its variable names, all of them, sorted: what a
+    /// `${NAME}` resolves against.
     variables: HashMap<&'a str, Vec<&'a str>>,
-    /// Application name → its workload names, sorted.
-    workloads: HashMap<&'a str, Vec<&'a str>>,
+    /// Application name → its variable names that are offered.
+    offered_variables: HashMap<&'a str, Offered<'a>>,
+    /// Application name → its workload names that are offered.
+    workloads: HashMap<&'a str, Offered<'a>>,
 }
 
 impl<'a> Candidates<'a> {
     fn new(project: &'a Project) -> Self {
-        let sorted = |map: &'a HashMap<String, usize>| {
-            let mut names: Vec<&str> = map.keys().map(String::as_str).collect();
-            names.sort_unstable();
-            names
-        };
-        let variables = project
-            .applications
-            .iter()
-            .filter_map(|(name, &i)| {
-                let app = project.documents[i].doc.as_application()?;
-                let mut names: Vec<&str> = app
-                    .variables
-                    .iter()
-                    .map(|v| v.name.value.as_str())
-                    .collect();
-                names.sort_unstable();
-                Some((name.as_str(), names))
-            })
-            .collect();
+        let names = |map: &'a HashMap<String, usize>| map.keys().map(String::as_str);
+        let mut variables = HashMap::new();
+        let mut offered_variables = HashMap::new();
+        // Each entry is built on its own: the order of the map does not matter.
+        #[allow(clippy::iter_over_hash_type)]
+        for (name, &i) in &project.applications {
+            let Some(app) = project.documents[i].doc.as_application() else {
+                continue;
+            };
+            let mut all: Vec<&str> = app
+                .variables
+                .iter()
+                .map(|v| v.name.value.as_str())
+                .collect();
+            all.sort_unstable();
+            offered_variables.insert(
+                name.as_str(),
+                Offered::new(all.iter().copied(), is_variable_name),
+            );
+            variables.insert(name.as_str(), all);
+        }
         let workloads = project
             .workloads
             .iter()
-            .map(|(app, names)| (app.as_str(), sorted(names)))
+            .map(|(app, map)| (app.as_str(), Offered::new(names(map), is_dns_label)))
             .collect();
         Candidates {
-            applications: sorted(&project.applications),
-            scope_types: sorted(&project.scope_types),
+            applications: Offered::new(names(&project.applications), is_dns_label),
+            scope_types: Offered::new(names(&project.scope_types), is_dns_label),
             variables,
+            offered_variables,
             workloads,
         }
     }
 }
 
-/// The help for a name that points nowhere: the closest name, or the
-/// names there are when there are few, or how to fix it when there are none.
-fn suggestion(word: &str, candidates: &[&str], what: &str, none: &str) -> String {
+/// The help for a name that points nowhere: the closest valid name, or the
+/// valid names there are when there are few, or how to fix it when there
+/// are none.
+fn suggestion(word: &str, offered: &Offered<'_>, what: &str, none: &str) -> String {
+    let candidates = &offered.valid;
     if let Some(close) = did_you_mean(word, candidates.iter().copied()) {
         return format!("did you mean `{close}`?");
     }
     match candidates.len() {
+        0 if offered.invalid > 0 => {
+            format!("the {what} there are have invalid names: rename them first (`invalid-name`)")
+        }
         0 => none.to_string(),
         1..=8 => format!(
             "the {what} are {}",
@@ -424,12 +462,9 @@ fn references(
             // checked: the one wrong name is reported above.
             if let Some(app) = application {
                 let app_name = app.meta.name().unwrap_or_default();
-                let names = candidates
-                    .workloads
-                    .get(app_name)
-                    .map_or(&[][..], Vec::as_slice);
+                let offered = candidates.workloads.get(app_name);
                 for entry in &scope.workloads {
-                    if names.binary_search(&entry.value.as_str()).is_ok() {
+                    if project.workload(app_name, &entry.value).is_some() {
                         continue;
                     }
                     out.push(unresolved(
@@ -441,7 +476,7 @@ fn references(
                         "unknown workload",
                         suggestion(
                             &entry.value,
-                            names,
+                            offered.unwrap_or(&Offered::default()),
                             "workloads of this application",
                             "this application has no Workload documents among the checked files",
                         ),
@@ -457,7 +492,11 @@ fn references(
                     .variables
                     .get(app_name)
                     .map_or(&[][..], Vec::as_slice);
-                variables(workload, app_name, names, out);
+                let offered = candidates
+                    .offered_variables
+                    .get(app_name)
+                    .map_or(&[][..], |o| o.valid.as_slice());
+                variables(workload, app_name, names, offered, out);
             }
         }
         _ => {}
@@ -465,14 +504,21 @@ fn references(
 }
 
 /// `${NAME}` in env values, command and args that name no variable of the
-/// workload's Application; `names` are its variables, sorted.
-fn variables(workload: &Workload, app_name: &str, names: &[&str], out: &mut Vec<Diagnostic>) {
+/// workload's Application; `names` are its variables, sorted, and
+/// `offered` those of them a did-you-mean may name.
+fn variables(
+    workload: &Workload,
+    app_name: &str,
+    names: &[&str],
+    offered: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
     for reference in &workload.variable_uses {
         let name = reference.name.as_str();
         if names.binary_search(&name).is_ok() {
             continue;
         }
-        let help = match did_you_mean(name, names.iter().copied()) {
+        let help = match did_you_mean(name, offered.iter().copied()) {
             Some(close) => format!("did you mean `${{{close}}}`?"),
             None => format!(
                 "define `{name}` in `spec.variables` of Application `{app_name}`, or write `$${{` for a literal `${{`"
@@ -663,6 +709,73 @@ spec: {target: local}
             ]
         );
         assert_eq!(project.placements("shop", "worker").count(), 1);
+    }
+
+    #[test]
+    fn invalid_names_resolve_but_are_never_offered() {
+        let invalid = workload("Storefront_Web", "shop", "");
+        let valid = workload("worker", "shop", "");
+        // The scope spells the invalid name once (it resolves) and misses
+        // another workload, whose closest name is the invalid one.
+        let s = scope("production", "shop", "web", "[Storefront_Web, storefront]");
+        let app = APP.replace(
+            "    DB_PASSWORD: {secret: db/password}\n",
+            "    DB-PASSWORD: {secret: db/password}\n",
+        );
+        let uses = workload("api", "shop", "      env: {A: \"${DB_PASSWORD}\"}\n");
+        let files = [
+            app.as_str(),
+            invalid.as_str(),
+            valid.as_str(),
+            uses.as_str(),
+            TYPES,
+            s.as_str(),
+        ];
+        let (project, found) = check(&files);
+        let unresolved: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .filter(|d| d.rule == "unresolved-reference")
+            .map(|d| (spanned(&files, d), d.help.as_deref()))
+            .collect();
+        assert_eq!(
+            unresolved,
+            [
+                (
+                    "${DB_PASSWORD}",
+                    Some(
+                        "define `DB_PASSWORD` in `spec.variables` of Application `shop`, or write `$${` for a literal `${`"
+                    )
+                ),
+                (
+                    "storefront",
+                    Some("the workloads of this application are `api`, `worker`")
+                ),
+            ]
+        );
+        assert_eq!(project.placements("shop", "Storefront_Web").count(), 1);
+    }
+
+    #[test]
+    fn only_invalid_names_are_said_to_be_invalid() {
+        let w = workload("api", "Shop_App", "");
+        let app = APP.replace("{name: shop}", "{name: Shop_App}");
+        let other = workload("worker", "shop-app", "");
+        let files = [app.as_str(), w.as_str(), other.as_str()];
+        let (_, found) = check(&files);
+        let helps: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .filter(|d| d.rule == "unresolved-reference")
+            .map(|d| (spanned(&files, d), d.help.as_deref()))
+            .collect();
+        assert_eq!(
+            helps,
+            [(
+                "shop-app",
+                Some(
+                    "the Applications there are have invalid names: rename them first (`invalid-name`)"
+                )
+            )]
+        );
     }
 
     #[test]

@@ -283,10 +283,13 @@ That every name used to point at something else exists in the checked tree:
   a literal `${`. The finding points at the `${NAME}` itself, inside the
   string.
 
-A close name is suggested (`shpo` → `shop`). When an application name
-points nowhere, the names that depend on it (the scope's workloads, the
-workload's `${NAME}`s) are not reported as well: fixing the one name is
-enough.
+A close name is suggested (`shpo` → `shop`), or the names there are when
+they are few. Only valid names are suggested or listed: a document whose
+name fails its pattern (`invalid-name`) still resolves the references that
+spell that name, but it is never offered to the others, since the fix is to
+rename it rather than to copy it. When an application name points nowhere,
+the names that depend on it (the scope's workloads, the workload's
+`${NAME}`s) are not reported as well: fixing the one name is enough.
 
 ## Why
 Each file can be valid on its own while the tree is not: a typo in a
