@@ -39,6 +39,7 @@ use crate::later::LaterFindings;
 use crate::platform_config::PlatformConfig;
 use crate::severity::{RuleSetting, apply_levels};
 use crate::suppression::{self, Comment};
+use crate::unread::{self, UnreadFile};
 
 /// One file to check.
 #[derive(Debug, Clone, Copy)]
@@ -96,6 +97,10 @@ pub struct CheckOutcome {
     /// The suppressions and levels that apply to the findings of later
     /// stages (lowering's `plan/*`): [`CheckOutcome::lower`].
     pub later: LaterFindings,
+    /// The files of which a part could not be read (parsing stopped, or
+    /// the file was too large or not UTF-8), in path order: names they
+    /// mention are not reported as unresolved elsewhere.
+    pub unread_files: Vec<FileId>,
     /// What policies read of each document: freed with the outcome, which
     /// the CLI leaves to the operating system at exit.
     _policy_views: Vec<Option<Tree>>,
@@ -303,7 +308,9 @@ pub fn check_with_options(
     let mut texts = Vec::new();
     let mut outline = Vec::new();
     let mut suppressions: HashMap<FileId, Vec<Comment>> = HashMap::new();
+    let mut unread_files = Vec::new();
     for result in results {
+        unread_files.extend(result.unread);
         if result.counted && is_reported(result.file) {
             outline.push(FileOutline {
                 file: result.file,
@@ -342,14 +349,18 @@ pub fn check_with_options(
     });
     let (documents, views): (Vec<LoadedDocument>, Vec<Option<Tree>>) =
         documents.into_iter().unzip();
-    let (project, resolve_diagnostics) = landfall_model::resolve(documents);
-    diagnostics.extend(resolve_diagnostics);
+    let (unread, unread_files) = unread::collect(db, unread_files);
+    let resolved = landfall_model::resolve_with(documents, &unread);
+    let project = resolved.project;
+    diagnostics.extend(resolved.diagnostics);
+    unread::note_withheld(&mut diagnostics, &unread_files, &resolved.withheld, db);
     let policy_ids = policies.ids();
     let ctx = Context {
         project: &project,
         platform: &platform,
         sources: db,
         policy_ids: &policy_ids,
+        unread: &unread,
     };
     if options.rules {
         diagnostics.extend(project_rules(&ctx));
@@ -383,6 +394,7 @@ pub fn check_with_options(
         project,
         policy_rules,
         later,
+        unread_files: unread.files().collect(),
         _policy_views: views,
     }
 }
@@ -434,6 +446,8 @@ struct FileResult {
     trees: Vec<Option<Node>>,
     /// Kept until the per-document rules ran; then only if the file has findings.
     text: Option<String>,
+    /// The part of the file that could not be read.
+    unread: Option<UnreadFile>,
     counted: bool,
     landfall_documents: usize,
     outline: Vec<DocumentOutline>,
@@ -493,6 +507,7 @@ fn front_end(
             problem.span.file = file;
             return FileResult {
                 file,
+                unread: Some(UnreadFile::whole(file, &problem, &text)),
                 diagnostics: vec![problem],
                 suppressions: Vec::new(),
                 documents: Vec::new(),
@@ -506,6 +521,7 @@ fn front_end(
         }
     };
     let parsed = landfall_yaml::parse(file, &text, limits);
+    let unread = UnreadFile::rest(file, &text, &parsed);
     let source = Source {
         file,
         name,
@@ -548,6 +564,7 @@ fn front_end(
         if !input.explicit {
             return FileResult {
                 file,
+                unread: None,
                 diagnostics: Vec::new(),
                 suppressions: Vec::new(),
                 documents: Vec::new(),
@@ -580,6 +597,8 @@ fn front_end(
     };
     FileResult {
         file,
+        // A file that is not landfall's defines nothing of ours.
+        unread: unread.filter(|_| ours),
         diagnostics,
         suppressions,
         documents,

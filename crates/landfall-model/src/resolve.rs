@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use crate::names::{is_dns_label, is_variable_name};
 use crate::rules::{DUPLICATE_NAME, UNRESOLVED_REFERENCE};
 use crate::types::*;
+use crate::unread::{Unread, Withheld};
 
 /// A workload's placement in a Scope: the Scope and its `spec.workloads`
 /// entry that names the workload.
@@ -185,6 +186,24 @@ impl Project {
 /// [`Project`]; reports `duplicate-name` (the later definition is the
 /// finding, the earlier a label) and `unresolved-reference`.
 pub fn resolve(documents: Vec<LoadedDocument>) -> (Project, Vec<Diagnostic>) {
+    let resolved = resolve_with(documents, &Unread::default());
+    (resolved.project, resolved.diagnostics)
+}
+
+/// What [`resolve_with`] found.
+#[derive(Debug)]
+pub struct Resolved {
+    pub project: Project,
+    pub diagnostics: Vec<Diagnostic>,
+    /// References to names that point nowhere but that a part of a file
+    /// that could not be read mentions: not reported, since that part may
+    /// define them.
+    pub withheld: Vec<Withheld>,
+}
+
+/// [`resolve`], knowing which parts of the files could not be read: a
+/// reference whose name such a part mentions is withheld, not reported.
+pub fn resolve_with(documents: Vec<LoadedDocument>, unread: &Unread) -> Resolved {
     let mut project = Project {
         documents,
         ..Project::default()
@@ -196,11 +215,47 @@ pub fn resolve(documents: Vec<LoadedDocument>) -> (Project, Vec<Diagnostic>) {
     // Each document's references are checked on their own: in parallel.
     let project_ref = &project;
     let candidates = &candidates;
+    let mut withheld: Vec<Vec<Withheld>> = vec![Vec::new(); project.documents.len()];
     found
         .par_iter_mut()
+        .zip(withheld.par_iter_mut())
         .zip(project.documents.par_iter())
-        .for_each(|(found, loaded)| references(project_ref, candidates, loaded, found));
-    (project, found.into_iter().flatten().collect())
+        .for_each(|((found, withheld), loaded)| {
+            let mut out = Found {
+                unread,
+                diagnostics: found,
+                withheld,
+            };
+            references(project_ref, candidates, loaded, &mut out);
+        });
+    Resolved {
+        project,
+        diagnostics: found.into_iter().flatten().collect(),
+        withheld: withheld.into_iter().flatten().collect(),
+    }
+}
+
+/// Where one document's unresolved references go.
+struct Found<'a> {
+    unread: &'a Unread,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    withheld: &'a mut Vec<Withheld>,
+}
+
+impl Found<'_> {
+    /// Reports a reference to `name` that points nowhere, unless an unread
+    /// part of a file may define it. `diagnostic` is only built when it is
+    /// reported.
+    fn unresolved(&mut self, name: &str, span: Span, diagnostic: impl FnOnce() -> Diagnostic) {
+        match self.unread.may_define(name) {
+            Some(file) => self.withheld.push(Withheld {
+                name: name.to_string(),
+                span,
+                unread: file,
+            }),
+            None => self.diagnostics.push(diagnostic()),
+        }
+    }
 }
 
 /// First pass: the name indexes, and duplicates as they are met.
@@ -381,8 +436,9 @@ impl<'a> Candidates<'a> {
 
 /// The help for a name that points nowhere: the closest valid name, or the
 /// valid names there are when there are few, or how to fix it when there
-/// are none.
-fn suggestion(word: &str, offered: &Offered<'_>, what: &str, none: &str) -> String {
+/// are none. With files that could not be read (`partial`), a list or
+/// "none" is only of what could be read.
+fn suggestion(word: &str, offered: &Offered<'_>, what: &str, none: &str, partial: bool) -> String {
     let candidates = &offered.valid;
     if let Some(close) = did_you_mean(word, candidates.iter().copied()) {
         return format!("did you mean `{close}`?");
@@ -391,15 +447,13 @@ fn suggestion(word: &str, offered: &Offered<'_>, what: &str, none: &str) -> Stri
         0 if offered.invalid > 0 => {
             format!("the {what} there are have invalid names: rename them first (`invalid-name`)")
         }
+        0 if partial => format!("no {what} could be read"),
         0 => none.to_string(),
-        1..=8 => format!(
-            "the {what} are {}",
-            candidates
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        1..=8 => {
+            let names: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+            let read = if partial { " that could be read" } else { "" };
+            format!("the {what}{read} are {}", names.join(", "))
+        }
         _ => format!("check the spelling; there are {} {what}", candidates.len()),
     }
 }
@@ -415,15 +469,16 @@ fn references(
     project: &Project,
     candidates: &Candidates<'_>,
     loaded: &LoadedDocument,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Found<'_>,
 ) {
+    let partial = !out.unread.is_empty();
     let meta = loaded.meta();
     let application = match &loaded.doc {
         Document::Workload(_) | Document::Scope(_) => match &meta.application {
             Some(app) => {
                 let found = project.application(&app.value);
                 if found.is_none() {
-                    out.push(unresolved(
+                    out.unresolved(&app.value, app.span, || unresolved(
                         app.span,
                         format!("no Application named `{}`", app.value),
                         "unknown application",
@@ -432,6 +487,7 @@ fn references(
                             &candidates.applications,
                             "Applications",
                             "no Application document is among the checked files; add one or check which files are given",
+                            partial,
                         ),
                     ));
                 }
@@ -446,7 +502,7 @@ fn references(
             if let Some(scope_type) = &scope.scope_type
                 && project.scope_type(&scope_type.value).is_none()
             {
-                out.push(unresolved(
+                out.unresolved(&scope_type.value, scope_type.span, || unresolved(
                     scope_type.span,
                     format!("no ScopeType named `{}`", scope_type.value),
                     "unknown scope type",
@@ -455,6 +511,7 @@ fn references(
                         &candidates.scope_types,
                         "ScopeTypes",
                         "no ScopeType document is among the checked files; add one or check which files are given",
+                        partial,
                     ),
                 ));
             }
@@ -467,7 +524,7 @@ fn references(
                     if project.workload(app_name, &entry.value).is_some() {
                         continue;
                     }
-                    out.push(unresolved(
+                    out.unresolved(&entry.value, entry.span, || unresolved(
                         entry.span,
                         format!(
                             "no Workload named `{}` in application `{app_name}`",
@@ -479,6 +536,7 @@ fn references(
                             offered.unwrap_or(&Offered::default()),
                             "workloads of this application",
                             "this application has no Workload documents among the checked files",
+                            partial,
                         ),
                     ));
                 }
@@ -486,6 +544,8 @@ fn references(
         }
         Document::Workload(workload) => {
             // Without its Application, `${NAME}`s are not checked either.
+            // With it, they are checked whatever could not be read: the
+            // variables are all in the Application's document.
             if let Some(app) = application {
                 let app_name = app.meta.name().unwrap_or_default();
                 let names = candidates
@@ -496,7 +556,7 @@ fn references(
                     .offered_variables
                     .get(app_name)
                     .map_or(&[][..], |o| o.valid.as_slice());
-                variables(workload, app_name, names, offered, out);
+                variables(workload, app_name, names, offered, out.diagnostics);
             }
         }
         _ => {}
@@ -537,6 +597,7 @@ fn variables(
 mod tests {
     use super::*;
     use crate::testing::{check, spanned, summary};
+    use landfall_diagnostics::FileId;
 
     const APP: &str = r#"apiVersion: landfall.dev/v1
 kind: Application
@@ -775,6 +836,47 @@ spec: {target: local}
                     "the Applications there are have invalid names: rename them first (`invalid-name`)"
                 )
             )]
+        );
+    }
+
+    #[test]
+    fn references_an_unread_part_mentions_are_withheld() {
+        let w = workload("worker", "shop", "      env: {A: \"${LOG_LEVL}\"}\n");
+        let s = scope("production", "shop", "webb", "[api, worker, ghost]");
+        let other = workload("cron", "blog", "");
+        let files = [APP, TYPES, w.as_str(), s.as_str(), other.as_str()];
+        let (mut project, found) = check(&files);
+        assert_eq!(found.len(), 5, "{:?}", summary(&files, &found));
+        let documents = std::mem::take(&mut project.documents);
+        let mut unread = Unread::default();
+        // Where `workloads/api.yaml` stopped parsing: it names `api` and `blog`.
+        unread.add(
+            FileId(9),
+            Some("kind: Workload\nmetadata: {name: api, application: blog\n".into()),
+        );
+        let resolved = resolve_with(documents, &unread);
+        // `${LOG_LEVL}` is checked against the Application, which was read;
+        // `webb` and `ghost` are nowhere in the unread part.
+        assert_eq!(
+            summary(&files, &resolved.diagnostics),
+            [
+                "unresolved-reference: ${LOG_LEVL}",
+                "unresolved-reference: webb",
+                "unresolved-reference: ghost",
+            ]
+        );
+        let withheld: Vec<(&str, &str, FileId)> = resolved
+            .withheld
+            .iter()
+            .map(|w| {
+                let text =
+                    &files[w.span.file.0 as usize][w.span.start as usize..w.span.end as usize];
+                (w.name.as_str(), text, w.unread)
+            })
+            .collect();
+        assert_eq!(
+            withheld,
+            [("api", "api", FileId(9)), ("blog", "blog", FileId(9))]
         );
     }
 

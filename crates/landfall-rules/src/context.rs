@@ -3,7 +3,7 @@
 
 use landfall_diagnostics::{SourceDb, Span};
 use landfall_model::defaults;
-use landfall_model::{Dimension, LoadedDocument, Platform, Project, Scalar, Spanned};
+use landfall_model::{Dimension, LoadedDocument, Platform, Project, Scalar, Spanned, Unread};
 
 use landfall_model::quantity::{Quantity, parse_quantity};
 
@@ -165,6 +165,10 @@ pub struct Context<'a> {
     pub sources: &'a SourceDb,
     /// The ids of the policy rules in force (`policy/<id>`).
     pub policy_ids: &'a [String],
+    /// The parts of files that could not be read: a name they mention may
+    /// be defined or used there, so a rule does not judge it by its
+    /// absence.
+    pub unread: &'a Unread,
 }
 
 impl<'a> Context<'a> {

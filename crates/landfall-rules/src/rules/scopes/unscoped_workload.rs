@@ -14,7 +14,9 @@ pub static META: RuleMeta = RuleMeta {
 That every Workload is listed in the `workloads` of at least one Scope of
 its application. A Scope counts even if it has other faults of its own.
 Workloads whose Application does not exist are left to
-`unresolved-reference`.
+`unresolved-reference`. While a file cannot be read (`yaml-syntax`,
+`input-limit`), a workload whose name the unread part of that file mentions
+is not reported: a Scope there may place it.
 
 The finding is on the workload's name.
 
@@ -112,12 +114,21 @@ impl Rule for UnscopedWorkload {
             if ctx.project.placements(app, &name.value).next().is_some() {
                 continue;
             }
+            // A Scope in the unread part of a file may place it.
+            if ctx.unread.may_define(&name.value).is_some() {
+                continue;
+            }
             let scopes: Vec<&str> = ctx
                 .project
                 .scopes_of(app)
                 .filter_map(|s| s.meta.name())
                 .collect();
             let help = match scopes.len() {
+                // Its Scopes may be in what could not be read.
+                0 if !ctx.unread.is_empty() => format!(
+                    "no Scope of application `{app}` could be read: fix the files that do not parse, or add a Scope that lists `{}` in its `workloads`",
+                    name.value
+                ),
                 0 => format!(
                     "application `{app}` has no Scope: add one that lists `{}` in its `workloads`",
                     name.value

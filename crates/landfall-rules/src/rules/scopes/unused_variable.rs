@@ -19,7 +19,9 @@ of one of the application's workloads, or in the content of one of the
 Application's own `configs` files (config files are templated with
 `${NAME}` too). `$${` is an escape for a literal `${` and is not a use.
 
-The finding is on the variable's name.
+The finding is on the variable's name. While a file cannot be read
+(`yaml-syntax`, `input-limit`), a variable whose name the unread part of
+that file mentions is not reported: a workload there may use it.
 
 ## Why
 Avassa's application specification reference: application variables are
@@ -123,6 +125,10 @@ impl Rule for UnusedVariable {
             let used = used_names(app, ctx.project.workloads_of(name));
             for variable in &app.variables {
                 if used.contains(variable.name.value.as_str()) {
+                    continue;
+                }
+                // A workload in the unread part of a file may use it.
+                if ctx.unread.may_define(&variable.name.value).is_some() {
                     continue;
                 }
                 out.push(
