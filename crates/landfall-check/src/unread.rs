@@ -38,6 +38,12 @@ impl UnreadFile {
         }
     }
 
+    /// Whether the unread part may hold `word`: it mentions it, or nothing
+    /// of it is known.
+    pub(crate) fn may_hold(&self, word: &str) -> bool {
+        self.text.as_deref().is_none_or(|t| t.contains(word))
+    }
+
     /// The unread rest of a parsed file, if parsing stopped before its end:
     /// the parser keeps the documents completed before a fatal fault and
     /// reports it past them, where no finding of a kept document can be.
@@ -92,14 +98,7 @@ pub(crate) fn note_withheld(
         entry.2 += 1;
     }
     for (file, (mut names, referrers, count)) in by_file {
-        let Some(part) = files.iter().find(|f| f.file == file) else {
-            continue;
-        };
-        let Some(stop) = diagnostics
-            .iter_mut()
-            .find(|d| d.span == part.stop.1 && d.rule == part.stop.0)
-        else {
-            // The file is not reported (changed-files mode).
+        let Some(stop) = stop_of(diagnostics, files, file) else {
             continue;
         };
         names.sort_unstable();
@@ -130,6 +129,29 @@ pub(crate) fn note_withheld(
             conjoin(&shown)
         ));
     }
+}
+
+/// Says on the stopping finding of the file that may hold the Platform in
+/// force that the rules that read the platform wait for it.
+pub(crate) fn note_platform(diagnostics: &mut [Diagnostic], files: &[UnreadFile], file: FileId) {
+    if let Some(stop) = stop_of(diagnostics, files, file) {
+        stop.notes.push(
+            "this file may hold the Platform in force: the rules that read the platform's settings run once it can be read".to_string(),
+        );
+    }
+}
+
+/// The finding that stopped the reading of `file`; `None` when it is not
+/// reported (changed-files mode).
+fn stop_of<'a>(
+    diagnostics: &'a mut [Diagnostic],
+    files: &[UnreadFile],
+    file: FileId,
+) -> Option<&'a mut Diagnostic> {
+    let part = files.iter().find(|f| f.file == file)?;
+    diagnostics
+        .iter_mut()
+        .find(|d| d.span == part.stop.1 && d.rule == part.stop.0)
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -246,7 +268,9 @@ mod tests {
         assert_eq!(
             outcome.diagnostics[0].notes,
             [
-                "this file may define `api` and `worker`: 2 references to them (p.yaml and s.yaml) are checked once it can be read"
+                "this file may define `api` and `worker`: 2 references to them (p.yaml and s.yaml) are checked once it can be read",
+                // It may hold the Platform too.
+                "this file may hold the Platform in force: the rules that read the platform's settings run once it can be read",
             ]
         );
         assert_eq!(outcome.unread_files, [inputs[3].file]);

@@ -23,6 +23,7 @@
 mod build;
 pub mod defaults;
 mod envelope;
+mod faults;
 pub mod names;
 mod parameters;
 pub mod quantity;
@@ -34,6 +35,7 @@ mod vars;
 
 pub use build::build;
 pub use envelope::{API_GROUP_PREFIX, Envelope, classify};
+pub use faults::SchemaFaults;
 pub use parameters::effective_parameters;
 pub use resolve::{Placement, Project, Resolved, resolve, resolve_with};
 pub use types::*;

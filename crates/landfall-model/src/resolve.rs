@@ -6,11 +6,13 @@
 //! hash map, and diagnostics are emitted per document in the order given,
 //! never in hash map order.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use landfall_diagnostics::{Diagnostic, Span, did_you_mean};
+use landfall_schema::Kind;
 use rayon::prelude::*;
 
+use crate::faults::SchemaFaults;
 use crate::names::{is_dns_label, is_variable_name};
 use crate::rules::{DUPLICATE_NAME, UNRESOLVED_REFERENCE};
 use crate::types::*;
@@ -212,9 +214,11 @@ pub fn resolve_with(documents: Vec<LoadedDocument>, unread: &Unread) -> Resolved
     index(&mut project, &mut found);
     place(&mut project);
     let candidates = Candidates::new(&project);
+    let unnamed = Unnamed::new(&project);
     // Each document's references are checked on their own: in parallel.
     let project_ref = &project;
     let candidates = &candidates;
+    let unnamed = &unnamed;
     let mut withheld: Vec<Vec<Withheld>> = vec![Vec::new(); project.documents.len()];
     found
         .par_iter_mut()
@@ -223,6 +227,7 @@ pub fn resolve_with(documents: Vec<LoadedDocument>, unread: &Unread) -> Resolved
         .for_each(|((found, withheld), loaded)| {
             let mut out = Found {
                 unread,
+                unnamed,
                 diagnostics: found,
                 withheld,
             };
@@ -238,15 +243,27 @@ pub fn resolve_with(documents: Vec<LoadedDocument>, unread: &Unread) -> Resolved
 /// Where one document's unresolved references go.
 struct Found<'a> {
     unread: &'a Unread,
+    unnamed: &'a Unnamed<'a>,
     diagnostics: &'a mut Vec<Diagnostic>,
     withheld: &'a mut Vec<Withheld>,
 }
 
 impl Found<'_> {
-    /// Reports a reference to `name` that points nowhere, unless an unread
-    /// part of a file may define it. `diagnostic` is only built when it is
-    /// reported.
-    fn unresolved(&mut self, name: &str, span: Span, diagnostic: impl FnOnce() -> Diagnostic) {
+    /// Reports a reference to `name`, a `kind` of application `app`, that
+    /// points nowhere, unless a document of that kind whose name failed
+    /// its schema may be the one meant (the `schema` finding is the one
+    /// finding then), or an unread part of a file may define it (withheld).
+    /// `diagnostic` is only built when it is reported.
+    fn unresolved(
+        &mut self,
+        (kind, app): (Kind, Option<&str>),
+        name: &str,
+        span: Span,
+        diagnostic: impl FnOnce() -> Diagnostic,
+    ) {
+        if self.unnamed.may_be(kind, app) {
+            return;
+        }
         match self.unread.may_define(name) {
             Some(file) => self.withheld.push(Withheld {
                 name: name.to_string(),
@@ -255,6 +272,39 @@ impl Found<'_> {
             }),
             None => self.diagnostics.push(diagnostic()),
         }
+    }
+}
+
+/// The kinds, per application, of which a document's name is not known
+/// because it failed the schema (missing, or not a string), or its
+/// application is not (then of any application).
+#[derive(Default)]
+struct Unnamed<'a> {
+    of: HashSet<(Kind, Option<&'a str>)>,
+}
+
+impl<'a> Unnamed<'a> {
+    fn new(project: &'a Project) -> Self {
+        let mut unnamed = Unnamed::default();
+        for loaded in project.documents.iter().filter(|d| !d.schema_valid()) {
+            let kind = loaded.kind();
+            let app = loaded.meta().application();
+            if loaded.faults.touch("/metadata/name") {
+                unnamed.of.insert((kind, app));
+            }
+            if matches!(kind, Kind::Workload | Kind::Scope)
+                && loaded.faults.touch("/metadata/application")
+            {
+                unnamed.of.insert((kind, None));
+            }
+        }
+        unnamed
+    }
+
+    /// Whether an unnamed document may be the `kind` of application `app`
+    /// (`None`: of no application) a reference means.
+    fn may_be(&self, kind: Kind, app: Option<&str>) -> bool {
+        self.of.contains(&(kind, None)) || app.is_some_and(|a| self.of.contains(&(kind, Some(a))))
     }
 }
 
@@ -478,7 +528,7 @@ fn references(
             Some(app) => {
                 let found = project.application(&app.value);
                 if found.is_none() {
-                    out.unresolved(&app.value, app.span, || unresolved(
+                    out.unresolved((Kind::Application, None), &app.value, app.span, || unresolved(
                         app.span,
                         format!("no Application named `{}`", app.value),
                         "unknown application",
@@ -502,7 +552,7 @@ fn references(
             if let Some(scope_type) = &scope.scope_type
                 && project.scope_type(&scope_type.value).is_none()
             {
-                out.unresolved(&scope_type.value, scope_type.span, || unresolved(
+                out.unresolved((Kind::ScopeType, None), &scope_type.value, scope_type.span, || unresolved(
                     scope_type.span,
                     format!("no ScopeType named `{}`", scope_type.value),
                     "unknown scope type",
@@ -524,7 +574,7 @@ fn references(
                     if project.workload(app_name, &entry.value).is_some() {
                         continue;
                     }
-                    out.unresolved(&entry.value, entry.span, || unresolved(
+                    out.unresolved((Kind::Workload, Some(app_name)), &entry.value, entry.span, || unresolved(
                         entry.span,
                         format!(
                             "no Workload named `{}` in application `{app_name}`",
@@ -556,7 +606,10 @@ fn references(
                     .offered_variables
                     .get(app_name)
                     .map_or(&[][..], |o| o.valid.as_slice());
-                variables(workload, app_name, names, offered, out.diagnostics);
+                let faults = project
+                    .application_index(app_name)
+                    .map_or(&SchemaFaults::None, |i| &project.documents[i].faults);
+                variables(workload, app_name, names, offered, faults, out.diagnostics);
             }
         }
         _ => {}
@@ -565,17 +618,20 @@ fn references(
 
 /// `${NAME}` in env values, command and args that name no variable of the
 /// workload's Application; `names` are its variables, sorted, and
-/// `offered` those of them a did-you-mean may name.
+/// `offered` those of them a did-you-mean may name. A name whose place in
+/// the Application's `spec.variables` failed the schema (`faults`) is not
+/// reported: the `schema` finding is.
 fn variables(
     workload: &Workload,
     app_name: &str,
     names: &[&str],
     offered: &[&str],
+    faults: &SchemaFaults,
     out: &mut Vec<Diagnostic>,
 ) {
     for reference in &workload.variable_uses {
         let name = reference.name.as_str();
-        if names.binary_search(&name).is_ok() {
+        if names.binary_search(&name).is_ok() || faults.touch(&format!("/spec/variables/{name}")) {
             continue;
         }
         let help = match did_you_mean(name, offered.iter().copied()) {
@@ -877,6 +933,44 @@ spec: {target: local}
         assert_eq!(
             withheld,
             [("api", "api", FileId(9)), ("blog", "blog", FileId(9))]
+        );
+    }
+
+    #[test]
+    fn names_and_variables_that_failed_the_schema_are_not_reported_missing() {
+        // A workload whose name failed the schema (here: left out), and an
+        // Application whose variable did.
+        let nameless = "apiVersion: landfall.dev/v1\nkind: Workload\nmetadata: {application: shop}\nspec: {type: standard, containers: [{name: c, image: i}]}\n";
+        let w = workload(
+            "api",
+            "shop",
+            "      env: {A: \"${LOG_LEVEL}\", B: \"${OTHER}\"}\n",
+        );
+        let s = scope("production", "shop", "web", "[api, worker]");
+        let app = APP.replace("    LOG_LEVEL: {value: info}\n", "");
+        let files = [app.as_str(), TYPES, nameless, w.as_str(), s.as_str()];
+        let (mut project, _) = check(&files);
+        let mut documents = std::mem::take(&mut project.documents);
+        // Were they valid, all three would be reported.
+        let mut valid = documents.clone();
+        valid[2].faults = SchemaFaults::None;
+        let resolved = resolve_with(valid, &Unread::default());
+        assert_eq!(
+            summary(&files, &resolved.diagnostics),
+            [
+                "unresolved-reference: ${LOG_LEVEL}",
+                "unresolved-reference: ${OTHER}",
+                "unresolved-reference: worker",
+            ]
+        );
+        documents[0].faults = SchemaFaults::At(vec!["/spec/variables/LOG_LEVEL".into()]);
+        documents[2].faults = SchemaFaults::At(vec!["/metadata/name".into()]);
+        let resolved = resolve_with(documents, &Unread::default());
+        // `worker` may be the workload without a name; `LOG_LEVEL` is the
+        // variable that failed; `OTHER` is nowhere.
+        assert_eq!(
+            summary(&files, &resolved.diagnostics),
+            ["unresolved-reference: ${OTHER}"]
         );
     }
 

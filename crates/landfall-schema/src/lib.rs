@@ -20,6 +20,7 @@
     clippy::disallowed_methods
 )]
 
+pub mod faults;
 mod instance;
 mod message;
 mod plan;
@@ -179,17 +180,46 @@ impl Schemas {
 
     /// Validates a document of `kind`; every finding carries its exact span.
     pub fn validate(&self, kind: Kind, file: FileId, root: &Node) -> Vec<Diagnostic> {
+        self.check(kind, file, root).diagnostics
+    }
+
+    /// Validates a document of `kind`: the findings, and where the
+    /// document is invalid, so that what is valid can still be judged.
+    pub fn check(&self, kind: Kind, file: FileId, root: &Node) -> Validation {
         let validator = self.validator(kind);
         // The fast boolean check answers for almost every file.
         if validator.is_valid(root) {
-            return Vec::new();
+            return Validation::default();
         }
-        let mut diagnostics: Vec<Diagnostic> = validator
-            .iter_errors(root)
-            .flat_map(|error| message::diagnostics(&self.set, kind, file, root, &error))
-            .collect();
-        diagnostics.dedup();
-        diagnostics
+        let mut validation = Validation::default();
+        for error in validator.iter_errors(root) {
+            validation
+                .diagnostics
+                .extend(message::diagnostics(&self.set, kind, file, root, &error));
+            validation
+                .faults
+                .extend(faults::of(&self.set, kind, root, &error));
+        }
+        validation.diagnostics.dedup();
+        validation.faults.sort();
+        validation.faults.dedup();
+        validation
+    }
+}
+
+/// What validating one document found.
+#[derive(Debug, Default)]
+pub struct Validation {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Where the document is invalid, as JSON pointers ([`faults`] says
+    /// which pointer each kind of error gives), sorted; empty when it is
+    /// valid. `""` is the whole document.
+    pub faults: Vec<String>,
+}
+
+impl Validation {
+    pub fn is_valid(&self) -> bool {
+        self.diagnostics.is_empty() && self.faults.is_empty()
     }
 }
 

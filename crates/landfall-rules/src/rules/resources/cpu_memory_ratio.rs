@@ -2,13 +2,14 @@
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
+use landfall_schema::Kind;
 
 use super::support::{
     QuantityKind, container_anchor, container_cpu, container_label, container_memory, less,
     show_bytes, show_millicores, show_millicores_up,
 };
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 use landfall_model::quantity::Quantity;
 
 pub static META: RuleMeta = RuleMeta {
@@ -106,6 +107,14 @@ const MIB: f64 = 1024.0 * 1024.0;
 impl Rule for CpuMemoryRatio {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/containers/*/resources/cpu"),
+            (Kind::Workload, "/spec/containers/*/resources/memory"),
+            (Kind::Platform, "/spec/resources/maxMemoryPerCpu"),
+        ])
     }
 
     fn check_document(

@@ -1,10 +1,13 @@
 //! `unscoped-workload`: a workload that no Scope places.
 
+use std::collections::HashSet;
+
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
+use landfall_schema::Kind;
 
 use super::support::list;
 use crate::context::Context;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "unscoped-workload",
@@ -100,15 +103,37 @@ impl Rule for UnscopedWorkload {
         &META
     }
 
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/metadata/name"),
+            (Kind::Workload, "/metadata/application"),
+            (Kind::Application, "/metadata/name"),
+            (Kind::Scope, "/metadata/application"),
+            (Kind::Scope, "/spec/workloads"),
+        ])
+    }
+
     fn check_project(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        for doc in ctx.valid_documents() {
+        // A Scope whose `workloads` failed the schema may place any
+        // workload of its application (of any, when its application is not
+        // known either): they are not judged.
+        let mut unsure: HashSet<Option<&str>> = HashSet::new();
+        for scope in ctx.project.documents_of(Kind::Scope) {
+            if !self.reads().judges(scope, ctx.platform) {
+                unsure.insert(scope.meta().application());
+            }
+        }
+        if unsure.contains(&None) {
+            return;
+        }
+        for doc in ctx.judged_documents(self.reads()) {
             let Some(workload) = doc.doc.as_workload() else {
                 continue;
             };
             let (Some(app), Some(name)) = (workload.meta.application(), &workload.meta.name) else {
                 continue;
             };
-            if ctx.project.application(app).is_none() {
+            if ctx.project.application(app).is_none() || unsure.contains(&Some(app)) {
                 continue;
             }
             if ctx.project.placements(app, &name.value).next().is_some() {

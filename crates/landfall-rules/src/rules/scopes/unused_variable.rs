@@ -4,9 +4,10 @@ use std::collections::HashSet;
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::{Application, Workload, variable_references};
+use landfall_schema::Kind;
 
 use crate::context::Context;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "unused-variable",
@@ -109,8 +110,19 @@ impl Rule for UnusedVariable {
         &META
     }
 
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Application, "/spec/variables"),
+            (Kind::Application, "/spec/configs"),
+            (Kind::Workload, "/spec/containers/*/env"),
+            (Kind::Workload, "/spec/containers/*/command"),
+            (Kind::Workload, "/spec/containers/*/args"),
+            (Kind::Workload, "/metadata/application"),
+        ])
+    }
+
     fn check_project(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        for doc in ctx.valid_documents() {
+        for doc in ctx.judged_documents(self.reads()) {
             let Some(app) = doc.doc.as_application() else {
                 continue;
             };
@@ -120,8 +132,17 @@ impl Rule for UnusedVariable {
             let Some(name) = app.meta.name() else {
                 continue;
             };
+            // A use may be in what failed the schema: a `command` written
+            // as a string, say, is not in the model, nor a workload whose
+            // `application` failed.
+            if ctx.project.documents_of(Kind::Workload).any(|w| {
+                !self.reads().judges(w, ctx.platform)
+                    && w.meta().application().is_none_or(|a| a == name)
+            }) {
+                continue;
+            }
             // Every workload naming this application counts, also those
-            // that failed their schema: a use there is still a use.
+            // that failed their schema elsewhere: a use there is still a use.
             let used = used_names(app, ctx.project.workloads_of(name));
             for variable in &app.variables {
                 if used.contains(variable.name.value.as_str()) {

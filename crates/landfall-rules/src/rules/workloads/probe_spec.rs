@@ -3,9 +3,10 @@
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::{Container, LoadedDocument, Probe, Scalar, Spanned};
+use landfall_schema::Kind;
 
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 use landfall_model::quantity::parse_duration;
 
 pub static META: RuleMeta = RuleMeta {
@@ -110,6 +111,13 @@ const DEFAULT_TIMEOUT: (&str, f64) = ("1s", 1_000.0);
 impl Rule for ProbeSpec {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/containers/*/probes"),
+            (Kind::Workload, "/spec/containers/*/ports/*/port"),
+        ])
     }
 
     fn check_document(
