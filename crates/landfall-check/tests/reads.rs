@@ -11,6 +11,10 @@
 //! report for the whole tree. A rule that reads a field it does not declare
 //! finds something new once the field is gone (a cron workload "without a
 //! `job`", a timeout "not below the default period"), and fails here.
+//!
+//! And since a rule now judges documents that failed their schema, every
+//! rule runs on every document of the corpus, the failing cases included,
+//! as if nothing had failed: none may panic on what the model left out.
 
 use std::path::{Path, PathBuf};
 
@@ -330,4 +334,36 @@ fn no_rule_judges_a_field_that_failed_its_schema_in_the_passing_corpus_cases() {
     }
     assert!(cases > 20, "{cases} passing cases");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every folder below `dir` that holds YAML files.
+fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut has_yaml = false;
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            cases(&path, out);
+        } else if path.extension().is_some_and(|e| e == "yaml") {
+            has_yaml = true;
+        }
+    }
+    if has_yaml {
+        out.push(dir.to_path_buf());
+    }
+}
+
+#[test]
+fn no_rule_panics_on_what_failed_its_schema() {
+    // Every document of every corpus case, the failing ones included, built
+    // as if it had passed its schema: every rule judges every field, even
+    // those of the wrong shape, which the model leaves out.
+    let mut all = Vec::new();
+    cases(&repository().join("corpus"), &mut all);
+    all.sort();
+    assert!(all.len() > 150, "{} cases", all.len());
+    for case in all {
+        let files = tree(&case);
+        let result = std::panic::catch_unwind(|| findings(&files, None));
+        assert!(result.is_ok(), "a rule panicked on {}", case.display());
+    }
 }
