@@ -31,6 +31,7 @@ mod reference;
 mod registry;
 mod severity;
 mod suppression;
+mod unread;
 
 pub use later::{LaterFindings, plan_check_options};
 pub use pipeline::{

@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use landfall_diagnostics::{
     Diagnostic, DocumentOutline, FileId, FileOutline, RuleInfo, SourceDb, sort_diagnostics,
 };
-use landfall_model::{LoadedDocument, Platform, Project};
+use landfall_model::{LoadedDocument, Platform, Project, SchemaFaults};
 use landfall_policy::{PolicySet, PolicySource, Tree};
 use landfall_schema::{Kind, Schemas};
 use landfall_yaml::{Limits, Node};
@@ -39,6 +39,7 @@ use crate::later::LaterFindings;
 use crate::platform_config::PlatformConfig;
 use crate::severity::{RuleSetting, apply_levels};
 use crate::suppression::{self, Comment};
+use crate::unread::{self, UnreadFile};
 
 /// One file to check.
 #[derive(Debug, Clone, Copy)]
@@ -97,6 +98,10 @@ pub struct CheckOutcome {
     /// The suppressions and levels that apply to the findings of later
     /// stages (lowering's `plan/*`): [`CheckOutcome::lower`].
     pub later: LaterFindings,
+    /// The files of which a part could not be read (parsing stopped, or
+    /// the file was too large or not UTF-8), in path order: names they
+    /// mention are not reported as unresolved elsewhere.
+    pub unread_files: Vec<FileId>,
     /// What policies read of each document: freed with the outcome, which
     /// the CLI leaves to the operating system at exit.
     _policy_views: Vec<Option<Tree>>,
@@ -217,22 +222,38 @@ pub fn check_with_options(
     // 1. The Platform: checked before anything its rules judge. The other
     // texts this reads are kept for stage 2, within a budget.
     let kept_bytes = AtomicUsize::new(0);
-    let first_reads: Vec<(Option<Loaded>, bool)> = inputs
+    // Each read: what is kept of it, whether it may hold a Platform, and
+    // whether it could not be read and may hold one (too large, or not
+    // UTF-8 and mentioning it).
+    let first_reads: Vec<(Option<Loaded>, bool, bool)> = inputs
         .par_iter()
         .map(|input| match read_input(db, loader, input) {
-            Loaded::Text(text) if text.contains("Platform") => (Some(Loaded::Text(text)), true),
+            Loaded::Text(text) if text.contains("Platform") => {
+                (Some(Loaded::Text(text)), true, false)
+            }
             loaded => {
-                let size = match &loaded {
-                    Loaded::Text(text) | Loaded::Problem(_, text) => text.len(),
+                let (size, unread_platform) = match &loaded {
+                    Loaded::Text(text) => (text.len(), false),
+                    Loaded::Problem(_, text) => {
+                        (text.len(), text.is_empty() || text.contains("Platform"))
+                    }
                 };
                 let total = kept_bytes.fetch_add(size, Ordering::Relaxed) + size;
-                ((total <= KEPT_TEXT_BUDGET).then_some(loaded), false)
+                (
+                    (total <= KEPT_TEXT_BUDGET).then_some(loaded),
+                    false,
+                    unread_platform,
+                )
             }
         })
         .collect();
     let mut kept: Vec<Option<Loaded>> = Vec::with_capacity(inputs.len());
     let mut candidates: Vec<(usize, Loaded)> = Vec::new();
-    for (i, (loaded, platform)) in first_reads.into_iter().enumerate() {
+    let mut unread_platforms: Vec<FileId> = Vec::new();
+    for (i, (loaded, platform, unread_platform)) in first_reads.into_iter().enumerate() {
+        if unread_platform {
+            unread_platforms.push(inputs[i].file);
+        }
         match (loaded, platform) {
             (Some(loaded), true) => {
                 candidates.push((i, loaded));
@@ -252,7 +273,26 @@ pub fn check_with_options(
             (i, result)
         })
         .collect();
-    let platform_doc = first_platform(db, early.iter().flat_map(|(_, r)| &r.documents));
+    let platform_loaded = first_platform(db, early.iter().flat_map(|(_, r)| &r.documents));
+    let platform_doc = platform_loaded.and_then(|d| Some((d.file, d.doc.as_platform()?.clone())));
+    unread_platforms.extend(
+        early
+            .iter()
+            .filter_map(|(_, r)| r.unread.as_ref())
+            .filter(|u| u.may_hold("Platform"))
+            .map(|u| u.file),
+    );
+    // The Platform in force may be in what could not be read: the first
+    // Platform in path order is in force, and one there would come first.
+    let hidden_platform = unread_platforms
+        .into_iter()
+        .filter(|&f| platform_loaded.is_none_or(|d| path_order(db, f, d.file).is_lt()))
+        .min_by(|&a, &b| path_order(db, a, b));
+    let platform_faults = match (hidden_platform, platform_loaded) {
+        (Some(_), _) => SchemaFaults::Everywhere,
+        (None, Some(d)) => d.faults.clone(),
+        (None, None) => SchemaFaults::None,
+    };
     let mut diagnostics = Vec::new();
     let policies = if !options.rules {
         PolicySet::default()
@@ -269,7 +309,8 @@ pub fn check_with_options(
     } else {
         PolicySet::default()
     };
-    let platform = EffectivePlatform::new(platform_doc.as_ref().map(|(_, p)| p));
+    let mut platform = EffectivePlatform::new(platform_doc.as_ref().map(|(_, p)| p));
+    platform.faults = platform_faults;
     for (i, mut result) in early {
         // Read before the policies were known: their views are made now.
         let trees = std::mem::take(&mut result.trees);
@@ -331,7 +372,9 @@ pub fn check_with_options(
     let mut texts = Vec::new();
     let mut outline = Vec::new();
     let mut suppressions: HashMap<FileId, Vec<Comment>> = HashMap::new();
+    let mut unread_files = Vec::new();
     for result in results {
+        unread_files.extend(result.unread);
         if options.outline && result.counted && is_reported(result.file) {
             outline.push(FileOutline {
                 file: result.file,
@@ -374,14 +417,21 @@ pub fn check_with_options(
             .then(a.index.cmp(&b.index))
     });
     apply_order(&mut documents, &mut views, order);
-    let (project, resolve_diagnostics) = landfall_model::resolve(documents);
-    diagnostics.extend(resolve_diagnostics);
+    let (unread, unread_files) = unread::collect(db, unread_files);
+    let resolved = landfall_model::resolve_with(documents, &unread);
+    let project = resolved.project;
+    diagnostics.extend(resolved.diagnostics);
+    unread::note_withheld(&mut diagnostics, &unread_files, &resolved.withheld, db);
+    if let Some(file) = hidden_platform {
+        unread::note_platform(&mut diagnostics, &unread_files, file);
+    }
     let policy_ids = policies.ids();
     let ctx = Context {
         project: &project,
         platform: &platform,
         sources: db,
         policy_ids: &policy_ids,
+        unread: &unread,
     };
     if options.rules {
         diagnostics.extend(project_rules(&ctx));
@@ -395,7 +445,11 @@ pub fn check_with_options(
     // counts as used; then the levels, which apply to `unused-suppression`
     // as to any rule.
     // Comments that suppress lowering's findings are kept for it.
-    suppression::apply(&mut diagnostics, &suppressions);
+    let incomplete = incomplete_rules(&project, &platform, &unread);
+    suppression::apply(&mut diagnostics, &suppressions, &|rule| {
+        incomplete.contains(&rule)
+            || (rule.starts_with("policy/") && incomplete.contains(&"policy"))
+    });
     let later = LaterFindings::new(suppressions, &platform, &options.repository_rules);
     let conflicts = apply_levels(&mut diagnostics, &platform, &options.repository_rules);
     diagnostics.extend(conflicts);
@@ -417,6 +471,7 @@ pub fn check_with_options(
         project,
         policy_rules,
         later,
+        unread_files: unread.files().collect(),
         _policy_views: views,
     }
 }
@@ -486,6 +541,8 @@ struct FileResult {
     trees: Vec<Option<Node>>,
     /// Kept until the per-document rules ran; then only if the file has findings.
     text: Option<String>,
+    /// The part of the file that could not be read.
+    unread: Option<UnreadFile>,
     counted: bool,
     landfall_documents: usize,
     outline: Vec<DocumentOutline>,
@@ -503,29 +560,25 @@ enum Views<'a> {
 /// The view of a document some policy reads; documents that failed their
 /// schema are not judged.
 fn view_of(policies: &PolicySet, doc: &LoadedDocument, root: &Node) -> Option<Tree> {
-    if !doc.schema_valid {
+    if !doc.schema_valid() {
         return None;
     }
     policies.view(doc.kind(), root)
 }
 
-/// The first Platform document in path-then-position order and its file,
-/// owned, so the effective platform can outlive the documents' move into
-/// the project.
+/// The first Platform document in path-then-position order.
 fn first_platform<'a>(
     db: &SourceDb,
     documents: impl Iterator<Item = &'a LoadedDocument>,
-) -> Option<(FileId, Platform)> {
+) -> Option<&'a LoadedDocument> {
     documents
-        .filter_map(|d| d.doc.as_platform().map(|p| (d, p)))
-        .min_by(|(a, _), (b, _)| {
-            db.file(a.file)
-                .name()
-                .cmp(db.file(b.file).name())
-                .then(a.file.cmp(&b.file))
-                .then(a.index.cmp(&b.index))
-        })
-        .map(|(d, p)| (d.file, p.clone()))
+        .filter(|d| d.doc.as_platform().is_some())
+        .min_by(|a, b| path_order(db, a.file, b.file).then(a.index.cmp(&b.index)))
+}
+
+/// Files in path order (then by id, for two names that are the same).
+fn path_order(db: &SourceDb, a: FileId, b: FileId) -> std::cmp::Ordering {
+    db.file(a).name().cmp(db.file(b).name()).then(a.cmp(&b))
 }
 
 /// One file: parse, the dialect's documents (for landfall's format:
@@ -545,6 +598,7 @@ fn front_end(
             problem.span.file = file;
             return FileResult {
                 file,
+                unread: Some(UnreadFile::whole(file, &problem, &text)),
                 diagnostics: vec![problem],
                 suppressions: Vec::new(),
                 documents: Vec::new(),
@@ -558,6 +612,7 @@ fn front_end(
         }
     };
     let parsed = landfall_yaml::parse(file, &text, limits);
+    let unread = UnreadFile::rest(file, &text, &parsed);
     let source = Source {
         file,
         name,
@@ -600,6 +655,7 @@ fn front_end(
         if !input.explicit {
             return FileResult {
                 file,
+                unread: None,
                 diagnostics: Vec::new(),
                 suppressions: Vec::new(),
                 documents: Vec::new(),
@@ -632,6 +688,8 @@ fn front_end(
     };
     FileResult {
         file,
+        // A file that is not landfall's defines nothing of ours.
+        unread: unread.filter(|_| ours),
         diagnostics,
         suppressions,
         documents,
@@ -644,8 +702,9 @@ fn front_end(
     }
 }
 
-/// Per-document rules over the documents of one file that passed their
-/// schema, then compaction: what stays is what cross-document rules read.
+/// Per-document rules over the documents of one file, each rule over those
+/// whose schema faults touch nothing it reads; then compaction: what stays
+/// is what cross-document rules read.
 fn document_rules(
     result: &mut FileResult,
     platform: &EffectivePlatform,
@@ -662,9 +721,11 @@ fn document_rules(
     for doc in result
         .documents
         .iter()
-        .filter(|d| options.rules && reported && d.schema_valid)
+        .filter(|_| options.rules && reported)
     {
-        for rule in landfall_rules::all_rules() {
+        // A rule that reads a field that failed the schema would report
+        // the same fault again, or judge the field by its absence.
+        for rule in landfall_rules::all_rules().filter(|r| r.reads().judges(doc, platform)) {
             rule.check_document(doc, &ctx, &mut result.diagnostics);
         }
     }
@@ -683,6 +744,43 @@ fn document_rules(
     if result.diagnostics.is_empty() {
         result.text = None;
     }
+}
+
+/// The rules that left some document unjudged: a catalogue rule that reads
+/// a field that failed its schema somewhere (or a setting of a platform
+/// that did), name resolution and the policies when a document failed its
+/// schema, and the rules that skip names an unread part of a file mentions.
+/// `"policy"` stands for every policy rule.
+fn incomplete_rules(
+    project: &Project,
+    platform: &EffectivePlatform,
+    unread: &landfall_model::Unread,
+) -> Vec<&'static str> {
+    let failed = project.documents.iter().any(|d| !d.schema_valid());
+    let mut incomplete = Vec::new();
+    if failed || !platform.faults.passed() {
+        incomplete.extend(
+            landfall_rules::all_rules()
+                .filter(|r| {
+                    !project
+                        .documents
+                        .iter()
+                        .all(|d| r.reads().judges(d, platform))
+                })
+                .map(|r| r.meta().id),
+        );
+    }
+    if failed {
+        incomplete.extend(["unresolved-reference", "policy"]);
+    }
+    if !unread.is_empty() {
+        incomplete.extend([
+            "unresolved-reference",
+            "unused-variable",
+            "unscoped-workload",
+        ]);
+    }
+    incomplete
 }
 
 fn project_rules(ctx: &Context) -> Vec<Diagnostic> {
@@ -854,7 +952,8 @@ pub(crate) fn find_platform(
             }
         })
         .collect();
-    let platform = first_platform(db, early.iter().flat_map(|(_, _, r)| &r.documents));
+    let platform = first_platform(db, early.iter().flat_map(|(_, _, r)| &r.documents))
+        .and_then(|d| Some((d.file, d.doc.as_platform()?.clone())));
     // The Platform's file is named in policy diagnostics' context: hold its text.
     if let Some((file, _)) = &platform
         && let Some((_, text, _)) = early.iter().find(|(i, _, _)| i.file == *file)

@@ -316,7 +316,11 @@ fn outermost_on_line(
 /// rule a comment names that suppressed nothing. `comments` are by file.
 /// A rule that a later stage reports (lowering's `plan/*`) is never
 /// unused here: `landfall check` does not run that stage.
-pub(crate) fn apply(diagnostics: &mut Vec<Diagnostic>, comments: &HashMap<FileId, Vec<Comment>>) {
+pub(crate) fn apply(
+    diagnostics: &mut Vec<Diagnostic>,
+    comments: &HashMap<FileId, Vec<Comment>>,
+    incomplete: &dyn Fn(&str) -> bool,
+) {
     if comments.is_empty() {
         return;
     }
@@ -326,7 +330,10 @@ pub(crate) fn apply(diagnostics: &mut Vec<Diagnostic>, comments: &HashMap<FileId
     for &file in files {
         for (c, comment) in comments[&file].iter().enumerate() {
             for (r, (rule, span)) in comment.rules.iter().enumerate() {
-                if used.contains(&(file, c, r)) || reported_later(rule) {
+                // A rule that left some document unjudged (schema faults,
+                // files that could not be read) may yet find what this
+                // suppresses.
+                if used.contains(&(file, c, r)) || reported_later(rule) || incomplete(rule) {
                     continue;
                 }
                 diagnostics.push(

@@ -19,7 +19,9 @@
 //! A named file that holds a Platform changes every document's findings:
 //! then the whole project is checked. So it is when a named document's
 //! Application is not found among the selected files: the did-you-mean of
-//! that finding looks at every Application (see [`needs_whole_project`]).
+//! that finding looks at every Application; and when a named file does not
+//! parse: its finding notes the references elsewhere to the names it may
+//! define (see [`needs_whole_project`]).
 
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -321,8 +323,13 @@ fn needles(change: &Change) -> Option<Vec<String>> {
 
 /// Whether the selection may differ from the whole project for the named
 /// files: a named Workload or Scope whose Application was not found (its
-/// finding lists the Applications there are).
+/// finding lists the Applications there are), or a named file that could
+/// not be read whole (its finding notes the references to it elsewhere,
+/// and what it would define or refer to is unknown).
 pub fn needs_whole_project(outcome: &CheckOutcome, named: &[FileId]) -> bool {
+    if outcome.unread_files.iter().any(|f| named.contains(f)) {
+        return true;
+    }
     let project = &outcome.project;
     project
         .documents

@@ -9,6 +9,7 @@ use landfall_diagnostics::{Diagnostic, FileId, Span};
 use landfall_schema::Kind;
 use landfall_yaml::{Node, Value};
 
+use crate::faults::SchemaFaults;
 use crate::names::{
     RESERVED_CONTAINER_PREFIX, dns_label_problem, label_key_problem, reserved_label_prefix,
     suggest_dns_label,
@@ -18,7 +19,9 @@ use crate::types::*;
 
 /// Builds the typed document of `kind` from a document's root, and reports
 /// invalid names and duplicates inside the document. Never fails: any
-/// shape gives a document, with what could not be read left out.
+/// shape gives a document, with what could not be read left out. A
+/// document that did not pass its schema (`schema_valid`) is faulty
+/// everywhere until the caller says where (`LoadedDocument::faults`).
 pub fn build(
     file: FileId,
     text: &str,
@@ -57,7 +60,12 @@ pub fn build(
     let loaded = LoadedDocument {
         file,
         index,
-        schema_valid,
+        // Where, the caller knows (`LoadedDocument::faults`).
+        faults: if schema_valid {
+            SchemaFaults::None
+        } else {
+            SchemaFaults::Everywhere
+        },
         doc,
     };
     (loaded, b.diagnostics)

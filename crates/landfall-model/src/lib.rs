@@ -23,19 +23,23 @@
 mod build;
 pub mod defaults;
 mod envelope;
+mod faults;
 pub mod names;
 mod parameters;
 pub mod quantity;
 mod resolve;
 pub mod rules;
 mod types;
+mod unread;
 mod vars;
 
 pub use build::build;
 pub use envelope::{API_GROUP_PREFIX, Envelope, classify};
+pub use faults::SchemaFaults;
 pub use parameters::effective_parameters;
-pub use resolve::{Placement, Project, resolve};
+pub use resolve::{Placement, Project, Resolved, resolve, resolve_with};
 pub use types::*;
+pub use unread::{Unread, Withheld};
 pub use vars::{VarRef, located_references, variable_references};
 
 #[cfg(test)]

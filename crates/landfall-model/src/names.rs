@@ -18,6 +18,16 @@ pub fn is_dns_label(name: &str) -> bool {
     dns_label_problem(name).is_none()
 }
 
+/// Whether `name` is a variable name: `^[A-Za-z_][A-Za-z0-9_]*$`, what
+/// `${NAME}` can spell and the Application schema allows.
+pub fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+}
+
 /// Why `name` is not a DNS label (`uppercase `S` at position 1`), or `None`.
 /// Positions are 1-based and count characters.
 pub fn dns_label_problem(name: &str) -> Option<String> {

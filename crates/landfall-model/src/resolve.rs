@@ -6,13 +6,17 @@
 //! hash map, and diagnostics are emitted per document in the order given,
 //! never in hash map order.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use landfall_diagnostics::{Diagnostic, Span, did_you_mean};
+use landfall_schema::Kind;
 use rayon::prelude::*;
 
+use crate::faults::SchemaFaults;
+use crate::names::{is_dns_label, is_variable_name};
 use crate::rules::{DUPLICATE_NAME, UNRESOLVED_REFERENCE};
 use crate::types::*;
+use crate::unread::{Unread, Withheld};
 
 /// A workload's placement in a Scope: the Scope and its `spec.workloads`
 /// entry that names the workload.
@@ -184,6 +188,24 @@ impl Project {
 /// [`Project`]; reports `duplicate-name` (the later definition is the
 /// finding, the earlier a label) and `unresolved-reference`.
 pub fn resolve(documents: Vec<LoadedDocument>) -> (Project, Vec<Diagnostic>) {
+    let resolved = resolve_with(documents, &Unread::default());
+    (resolved.project, resolved.diagnostics)
+}
+
+/// What [`resolve_with`] found.
+#[derive(Debug)]
+pub struct Resolved {
+    pub project: Project,
+    pub diagnostics: Vec<Diagnostic>,
+    /// References to names that point nowhere but that a part of a file
+    /// that could not be read mentions: not reported, since that part may
+    /// define them.
+    pub withheld: Vec<Withheld>,
+}
+
+/// [`resolve`], knowing which parts of the files could not be read: a
+/// reference whose name such a part mentions is withheld, not reported.
+pub fn resolve_with(documents: Vec<LoadedDocument>, unread: &Unread) -> Resolved {
     let mut project = Project {
         documents,
         ..Project::default()
@@ -192,14 +214,98 @@ pub fn resolve(documents: Vec<LoadedDocument>) -> (Project, Vec<Diagnostic>) {
     index(&mut project, &mut found);
     place(&mut project);
     let candidates = Candidates::new(&project);
+    let unnamed = Unnamed::new(&project);
     // Each document's references are checked on their own: in parallel.
     let project_ref = &project;
     let candidates = &candidates;
+    let unnamed = &unnamed;
+    let mut withheld: Vec<Vec<Withheld>> = vec![Vec::new(); project.documents.len()];
     found
         .par_iter_mut()
+        .zip(withheld.par_iter_mut())
         .zip(project.documents.par_iter())
-        .for_each(|(found, loaded)| references(project_ref, candidates, loaded, found));
-    (project, found.into_iter().flatten().collect())
+        .for_each(|((found, withheld), loaded)| {
+            let mut out = Found {
+                unread,
+                unnamed,
+                diagnostics: found,
+                withheld,
+            };
+            references(project_ref, candidates, loaded, &mut out);
+        });
+    Resolved {
+        project,
+        diagnostics: found.into_iter().flatten().collect(),
+        withheld: withheld.into_iter().flatten().collect(),
+    }
+}
+
+/// Where one document's unresolved references go.
+struct Found<'a> {
+    unread: &'a Unread,
+    unnamed: &'a Unnamed<'a>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    withheld: &'a mut Vec<Withheld>,
+}
+
+impl Found<'_> {
+    /// Reports a reference to `name`, a `kind` of application `app`, that
+    /// points nowhere, unless a document of that kind whose name failed
+    /// its schema may be the one meant (the `schema` finding is the one
+    /// finding then), or an unread part of a file may define it (withheld).
+    /// `diagnostic` is only built when it is reported.
+    fn unresolved(
+        &mut self,
+        (kind, app): (Kind, Option<&str>),
+        name: &str,
+        span: Span,
+        diagnostic: impl FnOnce() -> Diagnostic,
+    ) {
+        if self.unnamed.may_be(kind, app) {
+            return;
+        }
+        match self.unread.may_define(name) {
+            Some(file) => self.withheld.push(Withheld {
+                name: name.to_string(),
+                span,
+                unread: file,
+            }),
+            None => self.diagnostics.push(diagnostic()),
+        }
+    }
+}
+
+/// The kinds, per application, of which a document's name is not known
+/// because it failed the schema (missing, or not a string), or its
+/// application is not (then of any application).
+#[derive(Default)]
+struct Unnamed<'a> {
+    of: HashSet<(Kind, Option<&'a str>)>,
+}
+
+impl<'a> Unnamed<'a> {
+    fn new(project: &'a Project) -> Self {
+        let mut unnamed = Unnamed::default();
+        for loaded in project.documents.iter().filter(|d| !d.schema_valid()) {
+            let kind = loaded.kind();
+            let app = loaded.meta().application();
+            if loaded.faults.touch("/metadata/name") {
+                unnamed.of.insert((kind, app));
+            }
+            if matches!(kind, Kind::Workload | Kind::Scope)
+                && loaded.faults.touch("/metadata/application")
+            {
+                unnamed.of.insert((kind, None));
+            }
+        }
+        unnamed
+    }
+
+    /// Whether an unnamed document may be the `kind` of application `app`
+    /// (`None`: of no application) a reference means.
+    fn may_be(&self, kind: Kind, app: Option<&str>) -> bool {
+        self.of.contains(&(kind, None)) || app.is_some_and(|a| self.of.contains(&(kind, Some(a))))
+    }
 }
 
 /// First pass: the name indexes, and duplicates as they are met.
@@ -301,67 +407,103 @@ fn place(project: &mut Project) {
     project.placements = placements;
 }
 
-/// Sorted names, for did-you-mean and for listing.
+/// The names a reference may be told about: sorted, and only the valid
+/// ones. A name that fails its pattern (`invalid-name`) still resolves the
+/// references that spell it, but it is never offered as a did-you-mean or
+/// listed: the fix is to rename it, not to copy it.
+#[derive(Default)]
+struct Offered<'a> {
+    valid: Vec<&'a str>,
+    /// How many names were left out for failing their pattern.
+    invalid: usize,
+}
+
+impl<'a> Offered<'a> {
+    fn new(names: impl Iterator<Item = &'a str>, is_valid: fn(&str) -> bool) -> Self {
+        let mut offered = Offered::default();
+        for name in names {
+            if is_valid(name) {
+                offered.valid.push(name);
+            } else {
+                offered.invalid += 1;
+            }
+        }
+        offered.valid.sort_unstable();
+        offered
+    }
+}
+
+/// What references are told about, per kind of name.
 struct Candidates<'a> {
-    applications: Vec<&'a str>,
-    scope_types: Vec<&'a str>,
-    /// Application name → its variable names, sorted.
+    applications: Offered<'a>,
+    scope_types: Offered<'a>,
+    /// Application name → its variable names, all of them, sorted: what a
+    /// `${NAME}` resolves against.
     variables: HashMap<&'a str, Vec<&'a str>>,
-    /// Application name → its workload names, sorted.
-    workloads: HashMap<&'a str, Vec<&'a str>>,
+    /// Application name → its variable names that are offered.
+    offered_variables: HashMap<&'a str, Offered<'a>>,
+    /// Application name → its workload names that are offered.
+    workloads: HashMap<&'a str, Offered<'a>>,
 }
 
 impl<'a> Candidates<'a> {
     fn new(project: &'a Project) -> Self {
-        let sorted = |map: &'a HashMap<String, usize>| {
-            let mut names: Vec<&str> = map.keys().map(String::as_str).collect();
-            names.sort_unstable();
-            names
-        };
-        let variables = project
-            .applications
-            .iter()
-            .filter_map(|(name, &i)| {
-                let app = project.documents[i].doc.as_application()?;
-                let mut names: Vec<&str> = app
-                    .variables
-                    .iter()
-                    .map(|v| v.name.value.as_str())
-                    .collect();
-                names.sort_unstable();
-                Some((name.as_str(), names))
-            })
-            .collect();
+        let names = |map: &'a HashMap<String, usize>| map.keys().map(String::as_str);
+        let mut variables = HashMap::new();
+        let mut offered_variables = HashMap::new();
+        // Each entry is built on its own: the order of the map does not matter.
+        #[allow(clippy::iter_over_hash_type)]
+        for (name, &i) in &project.applications {
+            let Some(app) = project.documents[i].doc.as_application() else {
+                continue;
+            };
+            let mut all: Vec<&str> = app
+                .variables
+                .iter()
+                .map(|v| v.name.value.as_str())
+                .collect();
+            all.sort_unstable();
+            offered_variables.insert(
+                name.as_str(),
+                Offered::new(all.iter().copied(), is_variable_name),
+            );
+            variables.insert(name.as_str(), all);
+        }
         let workloads = project
             .workloads
             .iter()
-            .map(|(app, names)| (app.as_str(), sorted(names)))
+            .map(|(app, map)| (app.as_str(), Offered::new(names(map), is_dns_label)))
             .collect();
         Candidates {
-            applications: sorted(&project.applications),
-            scope_types: sorted(&project.scope_types),
+            applications: Offered::new(names(&project.applications), is_dns_label),
+            scope_types: Offered::new(names(&project.scope_types), is_dns_label),
             variables,
+            offered_variables,
             workloads,
         }
     }
 }
 
-/// The help for a name that points nowhere: the closest name, or the
-/// names there are when there are few, or how to fix it when there are none.
-fn suggestion(word: &str, candidates: &[&str], what: &str, none: &str) -> String {
+/// The help for a name that points nowhere: the closest valid name, or the
+/// valid names there are when there are few, or how to fix it when there
+/// are none. With files that could not be read (`partial`), a list or
+/// "none" is only of what could be read.
+fn suggestion(word: &str, offered: &Offered<'_>, what: &str, none: &str, partial: bool) -> String {
+    let candidates = &offered.valid;
     if let Some(close) = did_you_mean(word, candidates.iter().copied()) {
         return format!("did you mean `{close}`?");
     }
     match candidates.len() {
+        0 if offered.invalid > 0 => {
+            format!("the {what} there are have invalid names: rename them first (`invalid-name`)")
+        }
+        0 if partial => format!("no {what} could be read"),
         0 => none.to_string(),
-        1..=8 => format!(
-            "the {what} are {}",
-            candidates
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        1..=8 => {
+            let names: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+            let read = if partial { " that could be read" } else { "" };
+            format!("the {what}{read} are {}", names.join(", "))
+        }
         _ => format!("check the spelling; there are {} {what}", candidates.len()),
     }
 }
@@ -377,15 +519,16 @@ fn references(
     project: &Project,
     candidates: &Candidates<'_>,
     loaded: &LoadedDocument,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Found<'_>,
 ) {
+    let partial = !out.unread.is_empty();
     let meta = loaded.meta();
     let application = match &loaded.doc {
         Document::Workload(_) | Document::Scope(_) => match &meta.application {
             Some(app) => {
                 let found = project.application(&app.value);
                 if found.is_none() {
-                    out.push(unresolved(
+                    out.unresolved((Kind::Application, None), &app.value, app.span, || unresolved(
                         app.span,
                         format!("no Application named `{}`", app.value),
                         "unknown application",
@@ -394,6 +537,7 @@ fn references(
                             &candidates.applications,
                             "Applications",
                             "no Application document is among the checked files; add one or check which files are given",
+                            partial,
                         ),
                     ));
                 }
@@ -408,7 +552,7 @@ fn references(
             if let Some(scope_type) = &scope.scope_type
                 && project.scope_type(&scope_type.value).is_none()
             {
-                out.push(unresolved(
+                out.unresolved((Kind::ScopeType, None), &scope_type.value, scope_type.span, || unresolved(
                     scope_type.span,
                     format!("no ScopeType named `{}`", scope_type.value),
                     "unknown scope type",
@@ -417,6 +561,7 @@ fn references(
                         &candidates.scope_types,
                         "ScopeTypes",
                         "no ScopeType document is among the checked files; add one or check which files are given",
+                        partial,
                     ),
                 ));
             }
@@ -424,15 +569,12 @@ fn references(
             // checked: the one wrong name is reported above.
             if let Some(app) = application {
                 let app_name = app.meta.name().unwrap_or_default();
-                let names = candidates
-                    .workloads
-                    .get(app_name)
-                    .map_or(&[][..], Vec::as_slice);
+                let offered = candidates.workloads.get(app_name);
                 for entry in &scope.workloads {
-                    if names.binary_search(&entry.value.as_str()).is_ok() {
+                    if project.workload(app_name, &entry.value).is_some() {
                         continue;
                     }
-                    out.push(unresolved(
+                    out.unresolved((Kind::Workload, Some(app_name)), &entry.value, entry.span, || unresolved(
                         entry.span,
                         format!(
                             "no Workload named `{}` in application `{app_name}`",
@@ -441,9 +583,10 @@ fn references(
                         "unknown workload",
                         suggestion(
                             &entry.value,
-                            names,
+                            offered.unwrap_or(&Offered::default()),
                             "workloads of this application",
                             "this application has no Workload documents among the checked files",
+                            partial,
                         ),
                     ));
                 }
@@ -451,13 +594,22 @@ fn references(
         }
         Document::Workload(workload) => {
             // Without its Application, `${NAME}`s are not checked either.
+            // With it, they are checked whatever could not be read: the
+            // variables are all in the Application's document.
             if let Some(app) = application {
                 let app_name = app.meta.name().unwrap_or_default();
                 let names = candidates
                     .variables
                     .get(app_name)
                     .map_or(&[][..], Vec::as_slice);
-                variables(workload, app_name, names, out);
+                let offered = candidates
+                    .offered_variables
+                    .get(app_name)
+                    .map_or(&[][..], |o| o.valid.as_slice());
+                let faults = project
+                    .application_index(app_name)
+                    .map_or(&SchemaFaults::None, |i| &project.documents[i].faults);
+                variables(workload, app_name, names, offered, faults, out.diagnostics);
             }
         }
         _ => {}
@@ -465,14 +617,24 @@ fn references(
 }
 
 /// `${NAME}` in env values, command and args that name no variable of the
-/// workload's Application; `names` are its variables, sorted.
-fn variables(workload: &Workload, app_name: &str, names: &[&str], out: &mut Vec<Diagnostic>) {
+/// workload's Application; `names` are its variables, sorted, and
+/// `offered` those of them a did-you-mean may name. A name whose place in
+/// the Application's `spec.variables` failed the schema (`faults`) is not
+/// reported: the `schema` finding is.
+fn variables(
+    workload: &Workload,
+    app_name: &str,
+    names: &[&str],
+    offered: &[&str],
+    faults: &SchemaFaults,
+    out: &mut Vec<Diagnostic>,
+) {
     for reference in &workload.variable_uses {
         let name = reference.name.as_str();
-        if names.binary_search(&name).is_ok() {
+        if names.binary_search(&name).is_ok() || faults.touch(&format!("/spec/variables/{name}")) {
             continue;
         }
-        let help = match did_you_mean(name, names.iter().copied()) {
+        let help = match did_you_mean(name, offered.iter().copied()) {
             Some(close) => format!("did you mean `${{{close}}}`?"),
             None => format!(
                 "define `{name}` in `spec.variables` of Application `{app_name}`, or write `$${{` for a literal `${{`"
@@ -491,6 +653,7 @@ fn variables(workload: &Workload, app_name: &str, names: &[&str], out: &mut Vec<
 mod tests {
     use super::*;
     use crate::testing::{check, spanned, summary};
+    use landfall_diagnostics::FileId;
 
     const APP: &str = r#"apiVersion: landfall.dev/v1
 kind: Application
@@ -663,6 +826,152 @@ spec: {target: local}
             ]
         );
         assert_eq!(project.placements("shop", "worker").count(), 1);
+    }
+
+    #[test]
+    fn invalid_names_resolve_but_are_never_offered() {
+        let invalid = workload("Storefront_Web", "shop", "");
+        let valid = workload("worker", "shop", "");
+        // The scope spells the invalid name once (it resolves) and misses
+        // another workload, whose closest name is the invalid one.
+        let s = scope("production", "shop", "web", "[Storefront_Web, storefront]");
+        let app = APP.replace(
+            "    DB_PASSWORD: {secret: db/password}\n",
+            "    DB-PASSWORD: {secret: db/password}\n",
+        );
+        let uses = workload("api", "shop", "      env: {A: \"${DB_PASSWORD}\"}\n");
+        let files = [
+            app.as_str(),
+            invalid.as_str(),
+            valid.as_str(),
+            uses.as_str(),
+            TYPES,
+            s.as_str(),
+        ];
+        let (project, found) = check(&files);
+        let unresolved: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .filter(|d| d.rule == "unresolved-reference")
+            .map(|d| (spanned(&files, d), d.help.as_deref()))
+            .collect();
+        assert_eq!(
+            unresolved,
+            [
+                (
+                    "${DB_PASSWORD}",
+                    Some(
+                        "define `DB_PASSWORD` in `spec.variables` of Application `shop`, or write `$${` for a literal `${`"
+                    )
+                ),
+                (
+                    "storefront",
+                    Some("the workloads of this application are `api`, `worker`")
+                ),
+            ]
+        );
+        assert_eq!(project.placements("shop", "Storefront_Web").count(), 1);
+    }
+
+    #[test]
+    fn only_invalid_names_are_said_to_be_invalid() {
+        let w = workload("api", "Shop_App", "");
+        let app = APP.replace("{name: shop}", "{name: Shop_App}");
+        let other = workload("worker", "shop-app", "");
+        let files = [app.as_str(), w.as_str(), other.as_str()];
+        let (_, found) = check(&files);
+        let helps: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .filter(|d| d.rule == "unresolved-reference")
+            .map(|d| (spanned(&files, d), d.help.as_deref()))
+            .collect();
+        assert_eq!(
+            helps,
+            [(
+                "shop-app",
+                Some(
+                    "the Applications there are have invalid names: rename them first (`invalid-name`)"
+                )
+            )]
+        );
+    }
+
+    #[test]
+    fn references_an_unread_part_mentions_are_withheld() {
+        let w = workload("worker", "shop", "      env: {A: \"${LOG_LEVL}\"}\n");
+        let s = scope("production", "shop", "webb", "[api, worker, ghost]");
+        let other = workload("cron", "blog", "");
+        let files = [APP, TYPES, w.as_str(), s.as_str(), other.as_str()];
+        let (mut project, found) = check(&files);
+        assert_eq!(found.len(), 5, "{:?}", summary(&files, &found));
+        let documents = std::mem::take(&mut project.documents);
+        let mut unread = Unread::default();
+        // Where `workloads/api.yaml` stopped parsing: it names `api` and `blog`.
+        unread.add(
+            FileId(9),
+            Some("kind: Workload\nmetadata: {name: api, application: blog\n".into()),
+        );
+        let resolved = resolve_with(documents, &unread);
+        // `${LOG_LEVL}` is checked against the Application, which was read;
+        // `webb` and `ghost` are nowhere in the unread part.
+        assert_eq!(
+            summary(&files, &resolved.diagnostics),
+            [
+                "unresolved-reference: ${LOG_LEVL}",
+                "unresolved-reference: webb",
+                "unresolved-reference: ghost",
+            ]
+        );
+        let withheld: Vec<(&str, &str, FileId)> = resolved
+            .withheld
+            .iter()
+            .map(|w| {
+                let text =
+                    &files[w.span.file.0 as usize][w.span.start as usize..w.span.end as usize];
+                (w.name.as_str(), text, w.unread)
+            })
+            .collect();
+        assert_eq!(
+            withheld,
+            [("api", "api", FileId(9)), ("blog", "blog", FileId(9))]
+        );
+    }
+
+    #[test]
+    fn names_and_variables_that_failed_the_schema_are_not_reported_missing() {
+        // A workload whose name failed the schema (here: left out), and an
+        // Application whose variable did.
+        let nameless = "apiVersion: landfall.dev/v1\nkind: Workload\nmetadata: {application: shop}\nspec: {type: standard, containers: [{name: c, image: i}]}\n";
+        let w = workload(
+            "api",
+            "shop",
+            "      env: {A: \"${LOG_LEVEL}\", B: \"${OTHER}\"}\n",
+        );
+        let s = scope("production", "shop", "web", "[api, worker]");
+        let app = APP.replace("    LOG_LEVEL: {value: info}\n", "");
+        let files = [app.as_str(), TYPES, nameless, w.as_str(), s.as_str()];
+        let (mut project, _) = check(&files);
+        let mut documents = std::mem::take(&mut project.documents);
+        // Were they valid, all three would be reported.
+        let mut valid = documents.clone();
+        valid[2].faults = SchemaFaults::None;
+        let resolved = resolve_with(valid, &Unread::default());
+        assert_eq!(
+            summary(&files, &resolved.diagnostics),
+            [
+                "unresolved-reference: ${LOG_LEVEL}",
+                "unresolved-reference: ${OTHER}",
+                "unresolved-reference: worker",
+            ]
+        );
+        documents[0].faults = SchemaFaults::At(vec!["/spec/variables/LOG_LEVEL".into()]);
+        documents[2].faults = SchemaFaults::At(vec!["/metadata/name".into()]);
+        let resolved = resolve_with(documents, &Unread::default());
+        // `worker` may be the workload without a name; `LOG_LEVEL` is the
+        // variable that failed; `OTHER` is nowhere.
+        assert_eq!(
+            summary(&files, &resolved.diagnostics),
+            ["unresolved-reference: ${OTHER}"]
+        );
     }
 
     #[test]

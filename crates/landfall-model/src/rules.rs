@@ -283,10 +283,23 @@ That every name used to point at something else exists in the checked tree:
   a literal `${`. The finding points at the `${NAME}` itself, inside the
   string.
 
-A close name is suggested (`shpo` → `shop`). When an application name
-points nowhere, the names that depend on it (the scope's workloads, the
-workload's `${NAME}`s) are not reported as well: fixing the one name is
-enough.
+A close name is suggested (`shpo` → `shop`), or the names there are when
+they are few. Only valid names are suggested or listed: a document whose
+name fails its pattern (`invalid-name`) still resolves the references that
+spell that name, but it is never offered to the others, since the fix is to
+rename it rather than to copy it. When an application name points nowhere,
+the names that depend on it (the scope's workloads, the workload's
+`${NAME}`s) are not reported as well: fixing the one name is enough.
+
+While a file cannot be read whole (`yaml-syntax` or `input-limit` stopped
+it, or it is too large or not UTF-8), the names of the documents it holds
+are unknown. A reference to an application, a scope type or a workload is
+then not reported when the unread part of such a file mentions the name as
+a whole word, since it may define it there: instead, one note on that
+file's finding says which names and how many references wait for it. A
+name the unread text does not spell is still reported, and a list of names
+in the help says it lists only what could be read. `${NAME}`s are checked
+as usual: the variables are all in the Application's document.
 
 ## Why
 Each file can be valid on its own while the tree is not: a typo in a

@@ -20,11 +20,14 @@ pub fn check(files: &[&str]) -> (Project, Vec<Diagnostic>) {
                 Envelope::NotLandfall => {}
                 Envelope::UnknownKind(d) => diagnostics.push(d),
                 Envelope::Landfall(kind) => {
-                    let schema = Schemas::get().validate(kind, file, text, &document.root);
-                    let valid = schema.is_empty();
-                    diagnostics.extend(schema);
-                    let (loaded, found) =
+                    let validation = Schemas::get().check(kind, file, text, &document.root);
+                    let valid = validation.is_valid();
+                    diagnostics.extend(validation.diagnostics);
+                    let (mut loaded, found) =
                         build(file, text, document.index, kind, &document.root, valid);
+                    if !valid {
+                        loaded.faults = crate::SchemaFaults::At(validation.faults);
+                    }
                     diagnostics.extend(found);
                     documents.push(loaded);
                 }

@@ -11,6 +11,8 @@ use landfall_diagnostics::{FileId, Span};
 use landfall_schema::Kind;
 use landfall_yaml::{Node, Value};
 
+use crate::faults::SchemaFaults;
+
 /// A value and the span of the YAML node it was read from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Spanned<T> {
@@ -655,9 +657,9 @@ pub struct LoadedDocument {
     pub file: FileId,
     /// 0-based position of the document in its file.
     pub index: usize,
-    /// Whether the document passed its kind's schema; rules that need a
-    /// well-formed document skip the others.
-    pub schema_valid: bool,
+    /// Where the document failed its kind's schema: rules that read a
+    /// faulty field do not judge it, the others do.
+    pub faults: SchemaFaults,
     pub doc: Document,
 }
 
@@ -725,6 +727,11 @@ impl LoadedDocument {
 
     pub fn kind(&self) -> Kind {
         self.doc.kind()
+    }
+
+    /// Whether the document passed its kind's schema.
+    pub fn schema_valid(&self) -> bool {
+        self.faults.passed()
     }
 
     pub fn meta(&self) -> &Metadata {

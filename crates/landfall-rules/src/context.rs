@@ -3,9 +3,14 @@
 
 use landfall_diagnostics::{SourceDb, Span};
 use landfall_model::defaults;
-use landfall_model::{Dimension, LoadedDocument, Platform, Project, Scalar, Spanned};
+use landfall_model::{
+    Application, Dimension, LoadedDocument, Platform, Project, Scalar, SchemaFaults, ScopeType,
+    Spanned, Unread, Workload,
+};
 
 use landfall_model::quantity::{Quantity, parse_quantity};
+
+use crate::reads::Reads;
 
 /// A platform value and, when it was written in a Platform document, where.
 #[derive(Clone, Debug)]
@@ -39,6 +44,11 @@ pub struct EffectivePlatform<'a> {
     /// MiB of memory per millicore of CPU.
     pub max_memory_per_cpu: Setting<f64>,
     pub dimensions: &'a [Dimension],
+    /// Where the Platform document in force failed its schema
+    /// ([`SchemaFaults::Everywhere`] when the file that may hold it could
+    /// not be read): a rule that reads a faulty setting does not run, since
+    /// it would judge by the default instead.
+    pub faults: SchemaFaults,
 }
 
 impl<'a> EffectivePlatform<'a> {
@@ -134,6 +144,7 @@ impl<'a> EffectivePlatform<'a> {
                 None => Setting::default(defaults::MAX_MEMORY_PER_CPU),
             },
             dimensions: document.map_or(&[], |p| p.dimensions.as_slice()),
+            faults: SchemaFaults::None,
         }
     }
 }
@@ -165,13 +176,61 @@ pub struct Context<'a> {
     pub sources: &'a SourceDb,
     /// The ids of the policy rules in force (`policy/<id>`).
     pub policy_ids: &'a [String],
+    /// The parts of files that could not be read: a name they mention may
+    /// be defined or used there, so a rule does not judge it by its
+    /// absence.
+    pub unread: &'a Unread,
 }
 
 impl<'a> Context<'a> {
-    /// Documents that passed their schema: the ones rules judge, so that a
-    /// fault already reported by `schema` is not reported again.
+    /// Documents that passed their schema.
     pub fn valid_documents(&self) -> impl Iterator<Item = &'a LoadedDocument> {
-        self.project.documents.iter().filter(|d| d.schema_valid)
+        self.project.documents.iter().filter(|d| d.schema_valid())
+    }
+
+    /// The documents a rule that reads `reads` judges: those where no
+    /// schema fault touches what it reads, so that a fault already
+    /// reported by `schema` is not reported again (nor judged by default).
+    pub fn judged_documents(&self, reads: Reads) -> impl Iterator<Item = &'a LoadedDocument> {
+        let platform = self.platform;
+        self.project
+            .documents
+            .iter()
+            .filter(move |d| reads.judges(d, platform))
+    }
+
+    /// Whether a rule that reads `reads` may judge by the document at
+    /// `index` of the project (one it looked up by name).
+    fn judges(&self, reads: Reads, index: Option<usize>) -> bool {
+        index
+            .and_then(|i| self.project.documents.get(i))
+            .is_some_and(|d| reads.judges(d, self.platform))
+    }
+
+    /// The Application `name`, unless a schema fault touches what a rule
+    /// that reads `reads` reads of it.
+    pub fn judged_application(&self, reads: Reads, name: &str) -> Option<&'a Application> {
+        let index = self.project.application_index(name);
+        self.judges(reads, index)
+            .then(|| self.project.application(name))
+            .flatten()
+    }
+
+    /// The ScopeType `name`, as [`Context::judged_application`].
+    pub fn judged_scope_type(&self, reads: Reads, name: &str) -> Option<&'a ScopeType> {
+        let index = self.project.scope_type_index(name);
+        self.judges(reads, index)
+            .then(|| self.project.scope_type(name))
+            .flatten()
+    }
+
+    /// The Workload `name` of application `app`, as
+    /// [`Context::judged_application`].
+    pub fn judged_workload(&self, reads: Reads, app: &str, name: &str) -> Option<&'a Workload> {
+        let index = self.project.workload_index(app, name);
+        self.judges(reads, index)
+            .then(|| self.project.workload(app, name))
+            .flatten()
     }
 
     /// The source text a span covers, when its file's text is held (the

@@ -20,10 +20,12 @@
 
 mod context;
 mod cron;
+mod reads;
 mod regexp;
 mod rules;
 #[cfg(test)]
 mod testing;
 
 pub use context::{Context, DocumentContext, EffectivePlatform, Setting};
+pub use reads::Reads;
 pub use rules::{Rule, all as all_rules};

@@ -21,6 +21,7 @@
 )]
 
 pub mod advice;
+pub mod faults;
 mod instance;
 mod message;
 mod plan;
@@ -181,17 +182,46 @@ impl Schemas {
     /// Validates a document of `kind` whose file's text is `text`; every
     /// finding carries its exact span (and a help quotes values as written).
     pub fn validate(&self, kind: Kind, file: FileId, text: &str, root: &Node) -> Vec<Diagnostic> {
+        self.check(kind, file, text, root).diagnostics
+    }
+
+    /// Validates a document of `kind`: the findings, and where the
+    /// document is invalid, so that what is valid can still be judged.
+    pub fn check(&self, kind: Kind, file: FileId, text: &str, root: &Node) -> Validation {
         let validator = self.validator(kind);
         // The fast boolean check answers for almost every file.
         if validator.is_valid(root) {
-            return Vec::new();
+            return Validation::default();
         }
-        let mut diagnostics: Vec<Diagnostic> = validator
-            .iter_errors(root)
-            .flat_map(|error| message::diagnostics(&self.set, kind, file, text, root, &error))
-            .collect();
-        diagnostics.dedup();
-        diagnostics
+        let mut validation = Validation::default();
+        for error in validator.iter_errors(root) {
+            validation.diagnostics.extend(message::diagnostics(
+                &self.set, kind, file, text, root, &error,
+            ));
+            validation
+                .faults
+                .extend(faults::of(&self.set, kind, root, &error));
+        }
+        validation.diagnostics.dedup();
+        validation.faults.sort();
+        validation.faults.dedup();
+        validation
+    }
+}
+
+/// What validating one document found.
+#[derive(Debug, Default)]
+pub struct Validation {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Where the document is invalid, as JSON pointers ([`faults`] says
+    /// which pointer each kind of error gives), sorted; empty when it is
+    /// valid. `""` is the whole document.
+    pub faults: Vec<String>,
+}
+
+impl Validation {
+    pub fn is_valid(&self) -> bool {
+        self.diagnostics.is_empty() && self.faults.is_empty()
     }
 }
 

@@ -20,6 +20,18 @@ never passes silently.
 Checks that have a rule of their own (names, ports, quantities, versions,
 cron schedules, CIDRs, volume URIs) are left to that rule, which says more.
 
+One mistake is one finding. A document that fails its schema is still
+judged by every rule that reads none of the fields that failed: a wrong
+`maxScale` does not hide a relative mount path in the same document. A rule
+that reads a field that failed does not judge that document (nor, for a
+Platform setting that failed, any document), so nothing reports the same
+fault again or judges the field as if it were not written (a cron workload
+"without a `job`" when `job` is a string). An unknown field counts as the
+field it most likely misspells, and a missing required field as that
+field. Names stay resolvable: references to a document of a kind whose
+name failed are not reported as unresolved, nor `${NAME}`s whose variable
+failed.
+
 ## Why
 Platforms reject unknown or mistyped fields at deploy time, or worse, ignore
 them: `imagee:` deploys nothing, `PORT: 8080` is not a string to Kubernetes.

@@ -3,7 +3,7 @@
 //! the kind's schema, build the typed document.
 
 use landfall_diagnostics::{Diagnostic, DocumentOutline, FileId, Span};
-use landfall_model::{API_GROUP_PREFIX, Envelope};
+use landfall_model::{API_GROUP_PREFIX, Envelope, SchemaFaults};
 use landfall_schema::Schemas;
 
 use super::{Dialect, Output, Source};
@@ -53,11 +53,10 @@ impl Dialect for Landfall {
                 Envelope::NotLandfall => {}
                 Envelope::UnknownKind(d) => out.diagnostic(d),
                 Envelope::Landfall(kind) => {
-                    let schema_diagnostics =
-                        schemas.validate(kind, file, source.text, &document.root);
-                    let schema_valid = schema_diagnostics.is_empty();
-                    out.diagnostics(schema_diagnostics);
-                    let (loaded, build_diagnostics) = landfall_model::build(
+                    let validation = schemas.check(kind, file, source.text, &document.root);
+                    let schema_valid = validation.is_valid();
+                    out.diagnostics(validation.diagnostics);
+                    let (mut loaded, build_diagnostics) = landfall_model::build(
                         file,
                         source.text,
                         document.index,
@@ -65,6 +64,9 @@ impl Dialect for Landfall {
                         &document.root,
                         schema_valid,
                     );
+                    if !schema_valid {
+                        loaded.faults = SchemaFaults::At(validation.faults);
+                    }
                     out.diagnostics(build_diagnostics);
                     out.document(loaded, Some(&document.root));
                 }

@@ -5,7 +5,8 @@
 
 use landfall_diagnostics::{Diagnostic, DocumentOutline, FileId, SourceDb, Span};
 use landfall_model::{
-    Container, Document, LoadedDocument, Metadata, Port, Probes, Resources, Spanned, Workload,
+    Container, Document, LoadedDocument, Metadata, Port, Probes, Resources, SchemaFaults, Spanned,
+    Workload,
 };
 use landfall_schema::Kind;
 use landfall_yaml::Node;
@@ -100,7 +101,7 @@ impl Dialect for Tiny {
             let document = LoadedDocument {
                 file,
                 index: document.index,
-                schema_valid: true,
+                faults: SchemaFaults::None,
                 doc: Document::Workload(Box::new(workload)),
             };
             // Policies read landfall's paths, which a Tiny tree lacks.

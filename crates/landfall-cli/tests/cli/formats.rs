@@ -228,7 +228,7 @@ fn junit_reads_as_suites_per_file_and_cases_per_document() {
     // Every format went to a file: the human output still goes to stdout.
     let human = String::from_utf8(output.stdout).unwrap();
     assert!(
-        human.ends_with("failed: 5 errors, 0 warnings in 3 files (3 documents)\n"),
+        human.ends_with("failed: 5 errors, 1 warning in 3 files (3 documents)\n"),
         "{human}"
     );
     let junit = junitparser(&dir.path().join("report.xml"));

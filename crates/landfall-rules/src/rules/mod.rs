@@ -6,6 +6,7 @@ use landfall_diagnostics::{Diagnostic, RuleMeta};
 use landfall_model::LoadedDocument;
 
 use crate::context::{Context, DocumentContext};
+pub(crate) use crate::reads::Reads;
 
 mod environment;
 mod resources;
@@ -14,11 +15,19 @@ mod versions;
 mod workloads;
 
 /// A built-in rule. Per-document checks run in parallel over the documents
-/// that passed their schema; project checks run once over the whole tree.
+/// whose schema faults touch nothing the rule reads; project checks run
+/// once over the whole tree.
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
 
-    /// Called for each document that passed its schema.
+    /// The fields the rule's findings depend on ([`Reads`]): a document
+    /// that failed its schema elsewhere is still judged.
+    fn reads(&self) -> Reads {
+        Reads::Everything
+    }
+
+    /// Called for each document whose faults touch nothing the rule reads
+    /// (see [`Rule::reads`]), with a platform whose faults do not either.
     fn check_document(
         &self,
         _doc: &LoadedDocument,
@@ -28,6 +37,8 @@ pub trait Rule: Sync {
     }
 
     /// Called once; cross-document rules live here and must stay linear.
+    /// They judge [`Context::judged_documents`] and trust a document they
+    /// look up only if [`Context::judges`] says so.
     fn check_project(&self, _ctx: &Context, _out: &mut Vec<Diagnostic>) {}
 }
 

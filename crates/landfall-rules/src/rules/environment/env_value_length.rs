@@ -4,10 +4,11 @@ use std::collections::HashSet;
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity, Span};
 use landfall_model::{LoadedDocument, Spanned, variable_references};
+use landfall_schema::Kind;
 
-use super::support::{Binding, Variables, literal_length, setting_label, valid_workloads};
+use super::support::{Binding, Variables, judged_workloads, literal_length, setting_label};
 use crate::context::{Context, DocumentContext, EffectivePlatform};
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "env-value-length",
@@ -153,6 +154,14 @@ impl Rule for EnvValueLength {
         &META
     }
 
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/containers/*/env"),
+            (Kind::Application, "/spec/variables"),
+            (Kind::Platform, "/spec/maxEnvValueLength"),
+        ])
+    }
+
     /// Values without `${NAME}`: their length is what is written.
     fn check_document(
         &self,
@@ -186,8 +195,7 @@ impl Rule for EnvValueLength {
     fn check_project(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let max = ctx.platform.max_env_value_length.value;
         let mut variables = Variables::default();
-        for (_, workload) in valid_workloads(ctx) {
-            let app = ctx.project.application_of(&workload.meta);
+        for (workload, app) in judged_workloads(ctx, self.reads()) {
             for container in &workload.containers {
                 for (name, value) in &container.env {
                     let refs = variable_references(&value.value);

@@ -7,10 +7,11 @@ use std::ops::Range;
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
 
+use landfall_schema::Kind;
 use landfall_yaml::value_range_span;
 
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "invalid-cidr",
@@ -268,6 +269,13 @@ pub struct InvalidCidr;
 impl Rule for InvalidCidr {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/expose/inbound"),
+            (Kind::Workload, "/spec/expose/outbound"),
+        ])
     }
 
     fn check_document(

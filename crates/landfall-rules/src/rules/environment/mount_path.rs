@@ -7,11 +7,12 @@ use std::ops::Range;
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
 
+use landfall_schema::Kind;
 use landfall_yaml::value_range_span;
 
 use super::support::setting_label;
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "mount-path",
@@ -151,6 +152,13 @@ pub struct MountPath;
 impl Rule for MountPath {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/containers/*/volumes/*/path"),
+            (Kind::Platform, "/spec/reservedMountPaths"),
+        ])
     }
 
     fn check_document(

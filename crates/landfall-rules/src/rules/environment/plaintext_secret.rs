@@ -5,10 +5,11 @@ use std::collections::HashSet;
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity, Span};
 use landfall_model::{LoadedDocument, Spanned, variable_references};
+use landfall_schema::Kind;
 
-use super::support::{Binding, Variables, valid_workloads};
+use super::support::{Binding, Variables, judged_workloads};
 use crate::context::{Context, DocumentContext};
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "plaintext-secret",
@@ -245,6 +246,13 @@ impl Rule for PlaintextSecret {
         &META
     }
 
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/containers/*/env"),
+            (Kind::Application, "/spec/variables"),
+        ])
+    }
+
     /// Literal values: no `${NAME}` at all.
     fn check_document(
         &self,
@@ -284,8 +292,8 @@ impl Rule for PlaintextSecret {
     /// secret and some are bound to literal values.
     fn check_project(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         let mut variables = Variables::default();
-        for (_, workload) in valid_workloads(ctx) {
-            let Some(app) = ctx.project.application_of(&workload.meta) else {
+        for (workload, app) in judged_workloads(ctx, self.reads()) {
+            let Some(app) = app else {
                 continue;
             };
             let app_name = app.meta.name().unwrap_or_default();

@@ -3,10 +3,11 @@
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
+use landfall_schema::Kind;
 
 use super::support::setting_label;
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 /// Names starting with this are set by landfall's runner.
 pub const LANDFALL_PREFIX: &str = "LANDFALL_";
@@ -110,6 +111,13 @@ pub struct ReservedEnv;
 impl Rule for ReservedEnv {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/containers/*/env"),
+            (Kind::Platform, "/spec/reservedEnv"),
+        ])
     }
 
     fn check_document(

@@ -3,10 +3,11 @@
 //! looked up by name, and what a `${NAME}` is bound to.
 
 use landfall_diagnostics::{Diagnostic, Span};
-use landfall_model::{Application, LoadedDocument, Spanned, Variable, VariableSource, Workload};
+use landfall_model::{Application, Spanned, Variable, VariableSource, Workload};
 use std::collections::HashMap;
 
 use crate::context::Context;
+use crate::reads::Reads;
 
 /// Adds a secondary label on a platform setting when it was written in a
 /// Platform document.
@@ -17,12 +18,24 @@ pub fn setting_label(d: Diagnostic, span: Option<Span>, message: &str) -> Diagno
     }
 }
 
-/// The Workload documents that passed their schema, in document order.
-pub fn valid_workloads<'a>(
+/// The Workload documents a rule that reads `reads` judges, in document
+/// order, each with its Application (`None` when there is none). A
+/// workload whose Application has a fault in what the rule reads of it is
+/// left out: its variables are not known.
+pub fn judged_workloads<'a>(
     ctx: &Context<'a>,
-) -> impl Iterator<Item = (&'a LoadedDocument, &'a Workload)> {
-    ctx.valid_documents()
-        .filter_map(|d| d.doc.as_workload().map(|w| (d, w)))
+    reads: Reads,
+) -> impl Iterator<Item = (&'a Workload, Option<&'a Application>)> {
+    ctx.judged_documents(reads).filter_map(move |d| {
+        let workload = d.doc.as_workload()?;
+        let app = match workload.meta.application() {
+            Some(name) if ctx.project.application(name).is_some() => {
+                Some(ctx.judged_application(reads, name)?)
+            }
+            _ => None,
+        };
+        Some((workload, app))
+    })
 }
 
 /// What a `${NAME}` in a workload stands for.

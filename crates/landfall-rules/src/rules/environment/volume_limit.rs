@@ -4,10 +4,11 @@ use std::collections::HashSet;
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
+use landfall_schema::Kind;
 
 use super::support::setting_label;
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "volume-limit",
@@ -113,6 +114,13 @@ pub struct VolumeLimit;
 impl Rule for VolumeLimit {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/containers/*/volumes/*/uri"),
+            (Kind::Platform, "/spec/maxVolumes"),
+        ])
     }
 
     fn check_document(

@@ -6,11 +6,12 @@ use std::ops::Range;
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity, code_list, did_you_mean};
 use landfall_model::{LoadedDocument, Spanned};
 
+use landfall_schema::Kind;
 use landfall_yaml::value_range_span;
 
-use super::support::valid_workloads;
+use super::support::judged_workloads;
 use crate::context::{Context, DocumentContext};
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "volume-uri",
@@ -192,6 +193,13 @@ impl Rule for VolumeUri {
         &META
     }
 
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/containers/*/volumes/*/uri"),
+            (Kind::Application, "/spec/configs"),
+        ])
+    }
+
     fn check_document(
         &self,
         doc: &LoadedDocument,
@@ -216,8 +224,8 @@ impl Rule for VolumeUri {
     fn check_project(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         // Application name → its config names, sorted for did-you-mean.
         let mut configs: HashMap<&str, Vec<&str>> = HashMap::new();
-        for (_, workload) in valid_workloads(ctx) {
-            let Some(app) = ctx.project.application_of(&workload.meta) else {
+        for (workload, app) in judged_workloads(ctx, self.reads()) {
+            let Some(app) = app else {
                 continue;
             };
             let app_name = app.meta.name().unwrap_or_default();

@@ -4,13 +4,14 @@ use std::cmp::Ordering;
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
+use landfall_schema::Kind;
 
 use super::support::{
     QuantityKind, container_anchor, container_cpu, container_label, container_memory, show_bytes,
     show_millicores,
 };
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 use landfall_model::quantity::Quantity;
 
 pub static META: RuleMeta = RuleMeta {
@@ -111,6 +112,14 @@ const MILLICORES: Quantity = Quantity::from_int(1000);
 impl Rule for CpuMemoryRatio {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/containers/*/resources/cpu"),
+            (Kind::Workload, "/spec/containers/*/resources/memory"),
+            (Kind::Platform, "/spec/resources/maxMemoryPerCpu"),
+        ])
     }
 
     fn check_document(

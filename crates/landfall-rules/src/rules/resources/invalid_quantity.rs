@@ -3,11 +3,12 @@
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::{Document, LoadedDocument, Scalar, Spanned};
 
+use landfall_schema::Kind;
 use landfall_yaml::value_range_span;
 
 use super::support::{Problem, QuantityKind, parse_duration_value, parse_resource};
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "invalid-quantity",
@@ -110,6 +111,23 @@ pub struct InvalidQuantity;
 impl Rule for InvalidQuantity {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/containers/*/resources/cpu"),
+            (Kind::Workload, "/spec/containers/*/resources/memory"),
+            (Kind::Workload, "/spec/containers/*/probes/*/initialDelay"),
+            (Kind::Workload, "/spec/containers/*/probes/*/period"),
+            (Kind::Workload, "/spec/containers/*/probes/*/timeout"),
+            (Kind::Workload, "/spec/scaling/scaleToZeroDelay"),
+            (Kind::Workload, "/spec/timeout"),
+            (Kind::Application, "/spec/upgradeFrom/*/healthyTime"),
+            (Kind::Platform, "/spec/resources/cpuMin"),
+            (Kind::Platform, "/spec/resources/cpuMax"),
+            (Kind::Platform, "/spec/resources/memoryMin"),
+            (Kind::Platform, "/spec/resources/memoryMax"),
+        ])
     }
 
     fn check_document(

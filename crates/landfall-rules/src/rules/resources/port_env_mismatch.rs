@@ -3,10 +3,11 @@
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::{LoadedDocument, variable_references};
+use landfall_schema::Kind;
 
 use super::support::in_port_range;
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "port-env-mismatch",
@@ -101,6 +102,13 @@ pub struct PortEnvMismatch;
 impl Rule for PortEnvMismatch {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/containers/*/ports/*/port"),
+            (Kind::Workload, "/spec/containers/*/env/PORT"),
+        ])
     }
 
     fn check_document(

@@ -2,10 +2,11 @@
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
+use landfall_schema::Kind;
 
 use super::support::{in_port_range, port_uses};
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "port-range",
@@ -90,6 +91,14 @@ pub struct PortRange;
 impl Rule for PortRange {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/containers/*/ports/*/port"),
+            (Kind::Workload, "/spec/containers/*/probes/*/http/port"),
+            (Kind::Workload, "/spec/containers/*/probes/*/tcp/port"),
+        ])
     }
 
     fn check_document(

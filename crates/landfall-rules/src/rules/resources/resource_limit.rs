@@ -3,13 +3,14 @@
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::{Container, LoadedDocument};
+use landfall_schema::Kind;
 
 use super::support::{
     QuantityKind, Resource, container_anchor, container_cpu, container_label, container_memory,
     show_bytes, show_millicores,
 };
 use crate::context::{DocumentContext, Setting};
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 use landfall_model::quantity::Quantity;
 
 pub static META: RuleMeta = RuleMeta {
@@ -103,6 +104,17 @@ pub struct ResourceLimit;
 impl Rule for ResourceLimit {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/containers/*/resources/cpu"),
+            (Kind::Workload, "/spec/containers/*/resources/memory"),
+            (Kind::Platform, "/spec/resources/cpuMin"),
+            (Kind::Platform, "/spec/resources/cpuMax"),
+            (Kind::Platform, "/spec/resources/memoryMin"),
+            (Kind::Platform, "/spec/resources/memoryMax"),
+        ])
     }
 
     fn check_document(

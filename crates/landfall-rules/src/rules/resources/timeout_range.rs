@@ -3,10 +3,11 @@
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
 use landfall_model::quantity::Quantity;
+use landfall_schema::Kind;
 
 use super::support::parse_duration_value;
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "timeout-range",
@@ -98,6 +99,10 @@ const MAX_MS: Quantity = Quantity::from_int(600_000);
 impl Rule for TimeoutRange {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[(Kind::Workload, "/spec/timeout")])
     }
 
     fn check_document(

@@ -2,10 +2,11 @@
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::Dimension;
+use landfall_schema::Kind;
 
 use super::support::list;
 use crate::context::Context;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "dimension-missing",
@@ -118,18 +119,24 @@ impl Rule for DimensionMissing {
         &META
     }
 
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Scope, "/spec/dimensions"),
+            (Kind::Platform, "/spec/dimensions"),
+        ])
+    }
+
     fn check_project(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        let Some(dimensions) = super::platform_dimensions(ctx) else {
-            return;
-        };
-        let required: Vec<&Dimension> = dimensions
+        let required: Vec<&Dimension> = ctx
+            .platform
+            .dimensions
             .iter()
             .filter(|d| d.values.iter().any(|v| v.is_active()))
             .collect();
         if required.is_empty() {
             return;
         }
-        for doc in ctx.valid_documents() {
+        for doc in ctx.judged_documents(self.reads()) {
             let Some(scope) = doc.doc.as_scope() else {
                 continue;
             };

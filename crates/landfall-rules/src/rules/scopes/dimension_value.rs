@@ -2,10 +2,11 @@
 //! define, or an inactive value.
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity, did_you_mean};
+use landfall_schema::Kind;
 
 use super::support::list;
 use crate::context::Context;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "dimension-value",
@@ -117,18 +118,22 @@ impl Rule for DimensionValue {
         &META
     }
 
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Scope, "/spec/dimensions"),
+            (Kind::Platform, "/spec/dimensions"),
+        ])
+    }
+
     fn check_project(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        // A Platform that failed its schema: its dimensions are not judged
-        // against (the schema finding comes first).
+        // The default platform defines none. A Platform whose dimensions
+        // failed its schema, or could not be read, judges no Scope: this
+        // rule reads them (`reads`), and no document is judged then.
         let has_platform = ctx.project.platforms().next().is_some();
-        let Some(dimensions) =
-            super::platform_dimensions(ctx).or((!has_platform).then_some(&[][..]))
-        else {
-            return;
-        };
+        let dimensions = ctx.platform.dimensions;
         let mut names: Vec<&str> = dimensions.iter().map(|d| d.name.value.as_str()).collect();
         names.sort_unstable();
-        for doc in ctx.valid_documents() {
+        for doc in ctx.judged_documents(self.reads()) {
             let Some(scope) = doc.doc.as_scope() else {
                 continue;
             };

@@ -1,10 +1,6 @@
 //! Scopes: one file per rule.
 
-use landfall_model::Dimension;
-use landfall_schema::Kind;
-
 use super::Rule;
-use crate::context::Context;
 
 mod dimension_missing;
 mod dimension_value;
@@ -25,11 +21,3 @@ pub static RULES: &[&dyn Rule] = &[
     &dimension_value::DimensionValue,
     &unscoped_workload::UnscopedWorkload,
 ];
-
-/// The dimensions of the Platform in force, when there is a Platform
-/// document and it passed its schema (a broken one is reported by `schema`
-/// and not judged against, so one fault is not reported twice).
-fn platform_dimensions<'a>(ctx: &Context<'a>) -> Option<&'a [Dimension]> {
-    let platform = ctx.project.documents_of(Kind::Platform).next()?;
-    platform.schema_valid.then_some(ctx.platform.dimensions)
-}

@@ -4,9 +4,10 @@ use std::collections::HashMap;
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::{Scope, Spanned};
+use landfall_schema::Kind;
 
 use crate::context::Context;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "scope-overlap",
@@ -111,17 +112,25 @@ impl Rule for ScopeOverlap {
         &META
     }
 
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Scope, "/spec/type"),
+            (Kind::Scope, "/spec/workloads"),
+            (Kind::ScopeType, "/spec/allowOverlap"),
+        ])
+    }
+
     fn check_project(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         // (application, workload, scope type) → the first placement.
         let mut first: HashMap<(&str, &str, &str), (&Scope, &Spanned<String>)> = HashMap::new();
-        for doc in ctx.valid_documents() {
+        for doc in ctx.judged_documents(self.reads()) {
             let Some(scope) = doc.doc.as_scope() else {
                 continue;
             };
             let (Some(app), Some(type_name)) = (scope.meta.application(), &scope.scope_type) else {
                 continue;
             };
-            let Some(scope_type) = ctx.project.scope_type(&type_name.value) else {
+            let Some(scope_type) = ctx.judged_scope_type(self.reads(), &type_name.value) else {
                 continue;
             };
             if scope_type.allows_overlap() {

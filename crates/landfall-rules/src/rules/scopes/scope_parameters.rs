@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use landfall_diagnostics::{Diagnostic, FileId, RuleMeta, Severity, Span, did_you_mean};
 use landfall_model::{LoadedDocument, Scope, ScopeType};
+use landfall_schema::Kind;
 use landfall_schema::advice::{quote_it, write_boolean, yaml11_boolean};
 use landfall_schema::{
     Bound, SchemaError, SchemaErrorKind, SchemaViolation, UserSchema, ViolationKind,
@@ -14,7 +15,7 @@ use serde_json::{Map, Value};
 
 use super::support::{describe_pointer, list, push_pointer, span};
 use crate::context::Context;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "scope-parameters",
@@ -128,11 +129,19 @@ impl Rule for ScopeParameters {
         &META
     }
 
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::ScopeType, "/spec/parameters"),
+            (Kind::Scope, "/spec/type"),
+            (Kind::Scope, "/spec/parameters"),
+        ])
+    }
+
     fn check_project(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
         // Each valid ScopeType's schema, compiled once, by the ScopeType's
         // `kind` span (unique per document). `None`: it did not compile.
         let mut compiled: HashMap<Span, Option<UserSchema>> = HashMap::new();
-        for doc in ctx.valid_documents() {
+        for doc in ctx.judged_documents(self.reads()) {
             let Some(scope_type) = doc.doc.as_scope_type() else {
                 continue;
             };
@@ -148,7 +157,7 @@ impl Rule for ScopeParameters {
             };
             compiled.insert(scope_type.meta.kind_span, schema);
         }
-        for doc in ctx.valid_documents() {
+        for doc in ctx.judged_documents(self.reads()) {
             let Some(scope) = doc.doc.as_scope() else {
                 continue;
             };

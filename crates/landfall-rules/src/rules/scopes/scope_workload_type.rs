@@ -2,10 +2,11 @@
 //! its workload type.
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity, Span};
+use landfall_schema::Kind;
 
 use super::support::list;
 use crate::context::Context;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "scope-workload-type",
@@ -97,15 +98,30 @@ impl Rule for ScopeWorkloadType {
         &META
     }
 
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Scope, "/spec/type"),
+            (Kind::Scope, "/spec/workloads"),
+            (Kind::ScopeType, "/spec/workloadTypes"),
+            (Kind::Workload, "/spec/type"),
+        ])
+    }
+
     fn check_project(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        for doc in ctx.valid_documents() {
+        for doc in ctx.judged_documents(self.reads()) {
             let Some(scope) = doc.doc.as_scope() else {
                 continue;
             };
             let Some(app) = scope.meta.application() else {
                 continue;
             };
-            let Some(scope_type) = ctx.project.scope_type_of(scope) else {
+            // A ScopeType or a Workload whose types failed the schema is
+            // not judged against: its types are not known.
+            let Some(scope_type) = scope
+                .scope_type
+                .as_ref()
+                .and_then(|t| ctx.judged_scope_type(self.reads(), &t.value))
+            else {
                 continue;
             };
             let (Some(first), Some(last)) = (
@@ -118,7 +134,7 @@ impl Rule for ScopeWorkloadType {
             let accepted = Span::new(first.span.file, first.span.start, last.span.end);
             let type_name = scope_type.meta.name().unwrap_or("?");
             for entry in &scope.workloads {
-                let Some(workload) = ctx.project.workload(app, &entry.value) else {
+                let Some(workload) = ctx.judged_workload(self.reads(), app, &entry.value) else {
                     continue;
                 };
                 let Some(workload_type) = &workload.workload_type else {

@@ -1,10 +1,13 @@
 //! `unscoped-workload`: a workload that no Scope places.
 
+use std::collections::HashSet;
+
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
+use landfall_schema::Kind;
 
 use super::support::list;
 use crate::context::Context;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "unscoped-workload",
@@ -14,7 +17,9 @@ pub static META: RuleMeta = RuleMeta {
 That every Workload is listed in the `workloads` of at least one Scope of
 its application. A Scope counts even if it has other faults of its own.
 Workloads whose Application does not exist are left to
-`unresolved-reference`.
+`unresolved-reference`. While a file cannot be read (`yaml-syntax`,
+`input-limit`), a workload whose name the unread part of that file mentions
+is not reported: a Scope there may place it.
 
 The finding is on the workload's name.
 
@@ -98,18 +103,44 @@ impl Rule for UnscopedWorkload {
         &META
     }
 
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/metadata/name"),
+            (Kind::Workload, "/metadata/application"),
+            (Kind::Application, "/metadata/name"),
+            (Kind::Scope, "/metadata/application"),
+            (Kind::Scope, "/spec/workloads"),
+        ])
+    }
+
     fn check_project(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        for doc in ctx.valid_documents() {
+        // A Scope whose `workloads` failed the schema may place any
+        // workload of its application (of any, when its application is not
+        // known either): they are not judged.
+        let mut unsure: HashSet<Option<&str>> = HashSet::new();
+        for scope in ctx.project.documents_of(Kind::Scope) {
+            if !self.reads().judges(scope, ctx.platform) {
+                unsure.insert(scope.meta().application());
+            }
+        }
+        if unsure.contains(&None) {
+            return;
+        }
+        for doc in ctx.judged_documents(self.reads()) {
             let Some(workload) = doc.doc.as_workload() else {
                 continue;
             };
             let (Some(app), Some(name)) = (workload.meta.application(), &workload.meta.name) else {
                 continue;
             };
-            if ctx.project.application(app).is_none() {
+            if ctx.project.application(app).is_none() || unsure.contains(&Some(app)) {
                 continue;
             }
             if ctx.project.placements(app, &name.value).next().is_some() {
+                continue;
+            }
+            // A Scope in the unread part of a file may place it.
+            if ctx.unread.may_define(&name.value).is_some() {
                 continue;
             }
             let scopes: Vec<&str> = ctx
@@ -118,6 +149,11 @@ impl Rule for UnscopedWorkload {
                 .filter_map(|s| s.meta.name())
                 .collect();
             let help = match scopes.len() {
+                // Its Scopes may be in what could not be read.
+                0 if !ctx.unread.is_empty() => format!(
+                    "no Scope of application `{app}` could be read: fix the files that do not parse, or add a Scope that lists `{}` in its `workloads`",
+                    name.value
+                ),
                 0 => format!(
                     "application `{app}` has no Scope: add one that lists `{}` in its `workloads`",
                     name.value

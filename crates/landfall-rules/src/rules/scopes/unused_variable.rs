@@ -4,9 +4,10 @@ use std::collections::HashSet;
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::{Application, Workload, variable_references};
+use landfall_schema::Kind;
 
 use crate::context::Context;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "unused-variable",
@@ -19,7 +20,9 @@ of one of the application's workloads, or in the content of one of the
 Application's own `configs` files (config files are templated with
 `${NAME}` too). `$${` is an escape for a literal `${` and is not a use.
 
-The finding is on the variable's name.
+The finding is on the variable's name. While a file cannot be read
+(`yaml-syntax`, `input-limit`), a variable whose name the unread part of
+that file mentions is not reported: a workload there may use it.
 
 ## Why
 Avassa's application specification reference: application variables are
@@ -107,8 +110,19 @@ impl Rule for UnusedVariable {
         &META
     }
 
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Application, "/spec/variables"),
+            (Kind::Application, "/spec/configs"),
+            (Kind::Workload, "/spec/containers/*/env"),
+            (Kind::Workload, "/spec/containers/*/command"),
+            (Kind::Workload, "/spec/containers/*/args"),
+            (Kind::Workload, "/metadata/application"),
+        ])
+    }
+
     fn check_project(&self, ctx: &Context, out: &mut Vec<Diagnostic>) {
-        for doc in ctx.valid_documents() {
+        for doc in ctx.judged_documents(self.reads()) {
             let Some(app) = doc.doc.as_application() else {
                 continue;
             };
@@ -118,11 +132,24 @@ impl Rule for UnusedVariable {
             let Some(name) = app.meta.name() else {
                 continue;
             };
+            // A use may be in what failed the schema: a `command` written
+            // as a string, say, is not in the model, nor a workload whose
+            // `application` failed.
+            if ctx.project.documents_of(Kind::Workload).any(|w| {
+                !self.reads().judges(w, ctx.platform)
+                    && w.meta().application().is_none_or(|a| a == name)
+            }) {
+                continue;
+            }
             // Every workload naming this application counts, also those
-            // that failed their schema: a use there is still a use.
+            // that failed their schema elsewhere: a use there is still a use.
             let used = used_names(app, ctx.project.workloads_of(name));
             for variable in &app.variables {
                 if used.contains(variable.name.value.as_str()) {
+                    continue;
+                }
+                // A workload in the unread part of a file may use it.
+                if ctx.unread.may_define(&variable.name.value).is_some() {
                     continue;
                 }
                 out.push(

@@ -2,10 +2,11 @@
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
+use landfall_schema::Kind;
 
 use super::shown;
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 use landfall_yaml::{ScalarSpans, value_range_span};
 
 pub static META: RuleMeta = RuleMeta {
@@ -115,6 +116,10 @@ fn describe(c: char) -> String {
 impl Rule for InvalidVersion {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[(Kind::Application, "/spec/version")])
     }
 
     fn check_document(

@@ -4,12 +4,13 @@
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity, Span};
 use landfall_model::LoadedDocument;
 
+use landfall_schema::Kind;
 use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::context::DocumentContext;
 use crate::regexp::{MAX_PATTERN_CHARS, NEST_LIMIT, RegexpError, compile_error_cached};
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 use landfall_yaml::{ScalarSpans, Style};
 
 pub static META: RuleMeta = RuleMeta {
@@ -125,6 +126,10 @@ pub struct InvalidVersionRegexp;
 impl Rule for InvalidVersionRegexp {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[(Kind::Application, "/spec/upgradeFrom/*/versionRegexp")])
     }
 
     fn check_document(

@@ -5,11 +5,12 @@ use std::sync::Arc;
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
+use landfall_schema::Kind;
 
 use super::shown;
 use crate::context::DocumentContext;
 use crate::regexp::{Budget, Memo, Search, Versions, search, versions_cached};
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 use landfall_yaml::ScalarSpans;
 
 pub static META: RuleMeta = RuleMeta {
@@ -256,6 +257,10 @@ fn names(indices: &[usize]) -> String {
 impl Rule for UnreachableUpgradeRule {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[(Kind::Application, "/spec/upgradeFrom/*/versionRegexp")])
     }
 
     fn check_document(

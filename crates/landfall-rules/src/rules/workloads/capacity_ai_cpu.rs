@@ -2,10 +2,11 @@
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::{LoadedDocument, Metric, WorkloadType};
+use landfall_schema::Kind;
 
 use super::support;
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "capacity-ai-cpu",
@@ -98,6 +99,14 @@ pub struct CapacityAiCpu;
 impl Rule for CapacityAiCpu {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/type"),
+            (Kind::Workload, "/spec/capacityAI"),
+            (Kind::Workload, "/spec/scaling/metric"),
+        ])
     }
 
     fn check_document(

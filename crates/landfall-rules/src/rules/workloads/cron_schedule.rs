@@ -2,10 +2,11 @@
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::LoadedDocument;
+use landfall_schema::Kind;
 
 use crate::context::DocumentContext;
 use crate::cron;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "cron-schedule",
@@ -110,6 +111,10 @@ pub struct CronSchedule;
 impl Rule for CronSchedule {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[(Kind::Workload, "/spec/job/schedule")])
     }
 
     fn check_document(

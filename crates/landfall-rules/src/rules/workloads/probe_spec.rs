@@ -3,9 +3,10 @@
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::{Container, LoadedDocument, Probe, Scalar, Spanned};
+use landfall_schema::Kind;
 
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 use landfall_model::quantity::{Quantity, parse_duration};
 
 pub static META: RuleMeta = RuleMeta {
@@ -111,6 +112,13 @@ const DEFAULT_TIMEOUT: (&str, Quantity) = ("1s", Quantity::from_int(1_000));
 impl Rule for ProbeSpec {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/containers/*/probes"),
+            (Kind::Workload, "/spec/containers/*/ports/*/port"),
+        ])
     }
 
     fn check_document(

@@ -2,10 +2,11 @@
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::{LoadedDocument, WorkloadType};
+use landfall_schema::Kind;
 
 use super::support;
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "scale-bounds",
@@ -103,6 +104,14 @@ const DEFAULT_SCALE: i64 = 1;
 impl Rule for ScaleBounds {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/type"),
+            (Kind::Workload, "/spec/scaling/minScale"),
+            (Kind::Workload, "/spec/scaling/maxScale"),
+        ])
     }
 
     fn check_document(

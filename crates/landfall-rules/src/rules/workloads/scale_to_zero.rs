@@ -2,10 +2,11 @@
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::{LoadedDocument, Metric, WorkloadType};
+use landfall_schema::Kind;
 
 use super::support;
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "scale-to-zero",
@@ -100,6 +101,14 @@ pub struct ScaleToZero;
 impl Rule for ScaleToZero {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/type"),
+            (Kind::Workload, "/spec/scaling/minScale"),
+            (Kind::Workload, "/spec/scaling/metric"),
+        ])
     }
 
     fn check_document(

@@ -2,10 +2,11 @@
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::{LoadedDocument, Metric, WorkloadType};
+use landfall_schema::Kind;
 
 use super::support;
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "scaling-metric",
@@ -103,6 +104,14 @@ pub struct ScalingMetric;
 impl Rule for ScalingMetric {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/type"),
+            (Kind::Workload, "/spec/scaling/metric"),
+            (Kind::Workload, "/spec/scaling/percentile"),
+        ])
     }
 
     fn check_document(

@@ -2,10 +2,11 @@
 
 use landfall_diagnostics::{Diagnostic, RuleMeta, Severity};
 use landfall_model::{Container, LoadedDocument, Port, Protocol, WorkloadType};
+use landfall_schema::Kind;
 
 use super::support;
 use crate::context::DocumentContext;
-use crate::rules::Rule;
+use crate::rules::{Reads, Rule};
 
 pub static META: RuleMeta = RuleMeta {
     id: "workload-ports",
@@ -120,6 +121,13 @@ fn list(ports: &[Port]) -> String {
 impl Rule for WorkloadPorts {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Fields(&[
+            (Kind::Workload, "/spec/type"),
+            (Kind::Workload, "/spec/containers/*/ports"),
+        ])
     }
 
     fn check_document(
