@@ -98,15 +98,10 @@ impl Setup {
         let mut changes = git::staged_changes(&toplevel).map_err(Failure::Message)?;
         for path in also {
             let absolute = normalize(&cwd.join(path));
-            let Ok(relative) = absolute.strip_prefix(&toplevel) else {
+            if !absolute.starts_with(&toplevel) {
                 continue;
-            };
-            let relative: Vec<String> = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            let relative = relative.join("/");
-            let change = StagedChange::Written(relative);
+            }
+            let change = StagedChange::Written(relative_to(&toplevel, &absolute));
             if absolute.is_file() && !changes.contains(&change) {
                 changes.push(change);
             }

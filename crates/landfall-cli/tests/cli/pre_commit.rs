@@ -93,11 +93,7 @@ fn the_hook_passes_a_good_spec_and_refuses_a_bad_one() {
     std::fs::write(repo.join("ci.yaml"), "on: [push]\n").unwrap();
     git(&repo, &["add", "."]);
     let good = try_repo(&repo, &home);
-    let good_text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&good.stdout),
-        String::from_utf8_lossy(&good.stderr)
-    );
+    let good_text = text_of(&good);
     assert_eq!(good.status.code(), Some(0), "{good_text}");
     assert!(
         good_text.contains("landfall") && good_text.contains("Passed"),
@@ -112,11 +108,7 @@ fn the_hook_passes_a_good_spec_and_refuses_a_bad_one() {
     .unwrap();
     git(&repo, &["add", "."]);
     let bad = try_repo(&repo, &home);
-    let bad_text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&bad.stdout),
-        String::from_utf8_lossy(&bad.stderr)
-    );
+    let bad_text = text_of(&bad);
     assert_eq!(bad.status.code(), Some(1), "{bad_text}");
     assert!(bad_text.contains("Failed"), "{bad_text}");
     assert!(
