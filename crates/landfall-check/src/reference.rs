@@ -62,6 +62,12 @@ fn stage_name(stage: Option<Stage>) -> &'static str {
     }
 }
 
+/// Where a built-in rule's page is: its section of `docs/rules.md`,
+/// relative to the repository root.
+pub fn rule_docs_path(id: &str) -> String {
+    format!("docs/rules.md#{}", anchor(id))
+}
+
 /// GitHub's heading anchor for `` ## `id` ``: lower case, `/` dropped.
 fn anchor(id: &str) -> String {
     id.chars()

@@ -1,9 +1,12 @@
 //! `landfall plan -o PATH`: where the plan and its target's files go.
 //!
-//! A `PATH` ending in `.json` is the plan's JSON file. Any other `PATH` is a
-//! directory that receives the target's artifacts (`compose.yaml` and its
-//! config files; `kubernetes.yaml`) plus `plan.json`; for a `local` scope,
-//! whose plan the runner executes, just `plan.json`.
+//! A `PATH` ending in `.json` is the plan's JSON file. A `PATH` ending in
+//! `/`, or naming an existing directory, is a directory that receives the
+//! target's artifacts (`compose.yaml` and its config files;
+//! `kubernetes.yaml`) plus `plan.json`; for a `local` scope, whose plan the
+//! runner executes, just `plan.json`. Anything else is refused before any
+//! work ([`check_destination`]): a file name never silently becomes a
+//! directory.
 //!
 //! The directory may hold files of its own: only what landfall writes is
 //! replaced. The names written are kept in [`MANIFEST`], so that a file an
@@ -80,7 +83,26 @@ pub fn write(plan: &Plan, path: &Path) -> Result<(), WriteError> {
 }
 
 fn is_plan_file(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "json")
+    !names_directory(path) && path.extension().is_some_and(|e| e == "json")
+}
+
+/// A trailing `/` says "directory", whatever the name ends in.
+fn names_directory(path: &Path) -> bool {
+    let text = path.as_os_str().to_string_lossy();
+    text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR)
+}
+
+/// Refuses an `-o PATH` that is neither a plan file nor plainly a
+/// directory (`out`, `plan.yaml`): the message says how to write either.
+pub fn check_destination(path: &Path) -> Result<(), String> {
+    if is_plan_file(path) || names_directory(path) || path.is_dir() {
+        return Ok(());
+    }
+    let shown = path.display();
+    Err(format!(
+        "`-o {shown}` is neither a plan file nor a directory: write `{shown}.json` for the plan file, \
+         or `{shown}/` for a directory of the target's files and plan.json"
+    ))
 }
 
 fn cannot_write(path: &Path, error: &std::io::Error) -> WriteError {

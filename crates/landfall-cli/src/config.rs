@@ -10,6 +10,9 @@
 //!
 //! [output]
 //! format = "github"
+//!
+//! [per-file-ignores]
+//! "legacy/**" = ["unscoped-workload", "plan/"]
 //! ```
 //!
 //! Every problem is a diagnostic with a span in the file; a file with any
@@ -24,8 +27,10 @@ use landfall_diagnostics::{Diagnostic, FileId, Span, did_you_mean};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::rule_filter::Selector;
+
 /// The output formats of `docs/cli.md`: what `[output] format` may name.
-pub const FORMATS: [&str; 5] = ["human", "json", "sarif", "github", "junit"];
+pub const FORMATS: [&str; 6] = ["human", "concise", "json", "sarif", "github", "junit"];
 
 /// What `landfall.toml` says, checked.
 #[derive(Debug, Default)]
@@ -33,6 +38,30 @@ pub struct Config {
     pub rules: Vec<RuleSetting>,
     pub exclude: Exclude,
     pub output: OutputConfig,
+    pub per_file_ignores: PerFileIgnores,
+}
+
+/// `[per-file-ignores]`: rule ids and prefixes never reported in the files
+/// a glob (relative to the project root) matches.
+#[derive(Clone, Debug, Default)]
+pub struct PerFileIgnores {
+    entries: Vec<(globset::GlobMatcher, Vec<Selector>)>,
+}
+
+impl PerFileIgnores {
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Whether `rule` is ignored in `relative` (to the project root,
+    /// `/`-separated); globs match as `exclude`'s do.
+    pub fn ignores(&self, relative: &str, rule: &str) -> bool {
+        let name = relative.rsplit('/').next().unwrap_or(relative);
+        self.entries.iter().any(|(glob, selectors)| {
+            (glob.is_match(relative) || glob.is_match(name))
+                && selectors.iter().any(|s| s.matches(rule))
+        })
+    }
 }
 
 /// `[output]`: defaults for flags not given on the command line.
@@ -77,6 +106,8 @@ struct RawConfig {
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     output: Option<RawOutput>,
+    #[serde(default, rename = "per-file-ignores")]
+    per_file_ignores: BTreeMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Deserialize)]
@@ -97,7 +128,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Config, Vec<Diagnostic>> {
             let message = e.message().trim_end().replace('\n', " ");
             return Err(vec![
                 error(span(at), format!("landfall.toml: {message}"))
-                    .with_help("the keys are `exclude`, `[rules]` and `[output]` (see the README)"),
+                    .with_help("the keys are `exclude`, `[rules]`, `[output]` and `[per-file-ignores]` (see docs/cli.md)"),
             ]);
         }
     };
@@ -182,6 +213,33 @@ pub fn parse(file: FileId, text: &str) -> Result<Config, Vec<Diagnostic>> {
                 .with_help(help),
             );
         }
+    }
+
+    for (pattern, rules) in &raw.per_file_ignores {
+        let text = pattern.get_ref().trim_start_matches("./");
+        let glob = match GlobBuilder::new(text).literal_separator(true).build() {
+            Ok(glob) => glob.compile_matcher(),
+            Err(e) => {
+                problems.push(
+                    error(
+                        span(pattern.span()),
+                        format!("`{}` is not a glob: {}", pattern.get_ref(), e.kind()),
+                    )
+                    .with_span_label("invalid glob"),
+                );
+                continue;
+            }
+        };
+        let mut selectors = Vec::new();
+        for rule in rules.get_ref() {
+            match Selector::parse(rule.get_ref()) {
+                Ok(selector) => selectors.push(selector),
+                Err(message) => problems.push(
+                    error(span(rule.span()), message).with_span_label("unknown rule or prefix"),
+                ),
+            }
+        }
+        config.per_file_ignores.entries.push((glob, selectors));
     }
 
     if problems.is_empty() {

@@ -93,9 +93,10 @@ pub fn load_plan(paths: &[PathBuf], scope: Option<&str>) -> Result<Plan, (u8, St
         )),
         (_, Some(scope)) => {
             parse_scope(scope).map_err(cannot_run)?;
-            let color = crate::plan_cmd::color_mode(
-                crate::plan_cmd::use_color(crate::Color::Auto) && std::io::stderr().is_terminal(),
-            );
+            let color = crate::plan_cmd::color_mode(crate::color::enabled(
+                crate::Color::Auto,
+                std::io::stderr().is_terminal(),
+            ));
             let mut lowering =
                 crate::lowering::check_and_lower(paths, scope, color).map_err(|text| {
                     cannot_run(text.trim_end().trim_start_matches("error: ").to_string())

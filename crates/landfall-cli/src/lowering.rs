@@ -21,6 +21,8 @@ pub struct Lowering {
     pub findings: Vec<Diagnostic>,
     pub found: Found,
     pub outcome: CheckOutcome,
+    /// Where the tree was read from: its root and `landfall.toml`.
+    pub setup: Setup,
 }
 
 impl Lowering {
@@ -50,14 +52,13 @@ pub fn check_and_lower(
     color: ColorMode,
 ) -> Result<Lowering, String> {
     let selector = ScopeSelector::parse(scope).map_err(|m| format!("error: {m}\n"))?;
-    let checked = Setup::new(paths, "<stdin>")
-        .and_then(|setup| {
-            setup.check(
-                Request::Trees(paths),
-                plan_check_options(&selector.application),
-                false,
-            )
-        })
+    let setup = Setup::new(paths, "<stdin>").map_err(|failure| failure.render(color))?;
+    let checked = setup
+        .check(
+            Request::Trees(paths),
+            plan_check_options(&selector.application),
+            false,
+        )
         .map_err(|failure| failure.render(color))?;
     let (outcome, mut found) = (checked.outcome, checked.found);
     let failures = found.loader.failures();
@@ -97,5 +98,6 @@ pub fn check_and_lower(
         findings,
         found,
         outcome,
+        setup,
     })
 }

@@ -11,6 +11,8 @@ mod apply;
 mod artifacts;
 mod baseline;
 mod changed;
+mod color;
+mod completions;
 mod config;
 mod down;
 mod git;
@@ -21,9 +23,12 @@ mod lowering;
 mod output;
 mod plan_cmd;
 mod project_root;
+mod rule_filter;
+mod rules_cmd;
 mod run;
 mod setup;
 mod status;
+mod usage;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -33,16 +38,28 @@ use clap::{ArgAction, ArgMatches, CommandFactory, FromArgMatches, Parser, Subcom
 use landfall_check::{CheckOptions, CheckOutcome, policy_rules, registry, test_policies};
 use landfall_diagnostics::{
     ColorMode, Diagnostic, FileId, RuleInfo, SarifTool, Severity, SourceDb, Summary, did_you_mean,
-    render_github, render_human, render_json, render_junit, render_sarif,
+    render_concise, render_github, render_human, render_json, render_junit, render_sarif,
+    render_statistics,
 };
 
 use crate::output::{Destination, Format, Output};
 
-/// A compiler toolchain for deployment specs: checks Applications,
-/// Workloads, Scopes, ScopeTypes and Platforms, and points at the exact
-/// character of every problem.
+/// landfall: a compiler toolchain for deployment specs.
+///
+/// Checks Applications, Workloads, Scopes, ScopeTypes and Platforms written
+/// in YAML, pointing at the exact character of every problem, and compiles
+/// a Scope into a plan that runs on the local container engine or is
+/// written as a Docker Compose file or Kubernetes manifests.
+///
+/// Exit status: 0 success, 1 findings in the specs, 2 the command could not
+/// run (under `plan --detailed-exitcode`: 0 no changes, 2 changes, 1 errors).
 #[derive(Parser)]
-#[command(name = "landfall", version, about, max_term_width = 100)]
+#[command(
+    name = "landfall",
+    version,
+    max_term_width = 100,
+    after_help = "Start with `landfall init` for a starter tree, then `landfall check`.\nThe full reference is docs/cli.md."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -54,11 +71,14 @@ enum Command {
     Check(CheckArgs),
     /// Plan one Scope (APP/SCOPE) and show what applying it would change.
     Plan(plan_cmd::PlanArgs),
-    /// List every rule with its default severity and summary; with paths,
-    /// also the policy rules of the Platform found there.
+    /// List every rule with its default severity and summary (with paths,
+    /// the Platform's policy rules too).
     Rules {
         /// Files and directories holding a Platform with `spec.policies`.
         paths: Vec<PathBuf>,
+        /// `human`: a table; `json`: one object per rule (see docs/cli.md).
+        #[arg(long, value_enum, default_value_t = rules_cmd::RulesFormat::Human)]
+        format: rules_cmd::RulesFormat,
     },
     /// Print the documentation of a rule, with a failing and a passing example.
     Explain {
@@ -67,8 +87,8 @@ enum Command {
         /// Files and directories holding a Platform with `spec.policies`.
         paths: Vec<PathBuf>,
     },
-    /// Run the `test` declarations of policy files: each example must
-    /// (`fires`) or must not (`passes`) get the rules it names.
+    /// Run the `test` declarations of policy files (each example fires or
+    /// passes the rules it names).
     TestPolicies {
         /// Files and directories holding a Platform with `spec.policies`,
         /// or `.policy` files.
@@ -83,6 +103,8 @@ enum Command {
     Down(down::DownArgs),
     /// Run one job of a cron workload now, once, and report its exit status.
     Run(run::RunArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
 }
 
 #[derive(clap::Args)]
@@ -105,12 +127,25 @@ struct CheckArgs {
     /// goes to a file, the human output still goes to standard output.
     #[arg(long, short = 'o', visible_alias = "output", value_name = "FILE", action = ArgAction::Append)]
     output_file: Vec<PathBuf>,
-    /// When to colour human output: on a terminal without NO_COLOR (auto), always or never.
+    /// When to colour human output: auto (on a terminal, or with FORCE_COLOR;
+    /// never with NO_COLOR), always or never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
     /// Make warnings fail the check (exit status 1).
     #[arg(long)]
     deny_warnings: bool,
+    /// Report only these rules: ids, or prefixes ending in `/` (`plan/`);
+    /// comma-separated or repeated.
+    #[arg(long, value_name = "RULE")]
+    select: Vec<String>,
+    /// Do not report these rules: ids, or prefixes ending in `/`; the most
+    /// specific of `--select` and `--ignore` decides.
+    #[arg(long, value_name = "RULE")]
+    ignore: Vec<String>,
+    /// On standard output, the number of findings per rule (most first)
+    /// instead of the findings; report files are written as usual.
+    #[arg(long)]
+    statistics: bool,
     /// Report only findings not recorded in this baseline file; baseline
     /// findings no longer found are listed as fixed.
     #[arg(long, value_name = "FILE")]
@@ -146,8 +181,10 @@ const EXIT_CANNOT_RUN: u8 = 2;
 
 fn main() -> ExitCode {
     internal_error::install();
-    let matches = Cli::command().get_matches();
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+    let matches = Cli::command()
+        .try_get_matches()
+        .unwrap_or_else(|error| usage::exit(&error));
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| usage::exit(&error));
     match cli.command {
         Command::Check(args) => {
             let positions = matches.subcommand_matches("check");
@@ -164,21 +201,11 @@ fn main() -> ExitCode {
         Command::Down(args) => down::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Plan(args) => plan_cmd::run(&args),
-        Command::Rules { paths } => {
+        Command::Rules { paths, format } => {
             let Some(rules) = all_rules(&paths) else {
                 return ExitCode::from(EXIT_CANNOT_RUN);
             };
-            let mut text = String::new();
-            let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
-            for r in rules {
-                text.push_str(&format!(
-                    "{:width$}  {:7}  {}\n",
-                    r.id,
-                    r.severity.as_str(),
-                    r.summary
-                ));
-            }
-            output::write_stdout(text.as_bytes());
+            output::write_stdout(rules_cmd::render(&rules, format).as_bytes());
             ExitCode::SUCCESS
         }
         Command::Explain { rule: id, paths } => {
@@ -213,6 +240,7 @@ fn main() -> ExitCode {
             }
         }
         Command::TestPolicies { paths } => run_policy_tests(&paths),
+        Command::Completions(args) => completions::run(&args, Cli::command()),
     }
 }
 
@@ -423,6 +451,23 @@ fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
         }
         return ExitCode::from(EXIT_CANNOT_RUN);
     }
+    match rule_filter::RuleFilter::new(&args.select, &args.ignore) {
+        Ok(filter) => {
+            let relative = |d: &Diagnostic| {
+                let name = found.db.file(d.span.file).name();
+                setup
+                    .root
+                    .relative(&setup.cwd, std::path::Path::new(name))
+                    .unwrap_or_else(|| name.to_string())
+            };
+            let per_file = &setup.config.per_file_ignores;
+            rule_filter::retain(&mut outcome.diagnostics, &filter, per_file, relative, false);
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_CANNOT_RUN);
+        }
+    }
     if let Err(message) = run_baseline(args, &setup, &found.db, &mut outcome.diagnostics, &reported)
     {
         eprintln!("error: {message}");
@@ -458,7 +503,14 @@ fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
             Destination::Stdout => stdout = Some(rendered),
         }
     }
-    if let Some(rendered) = stdout {
+    if args.statistics {
+        let rules: Vec<RuleInfo> = registry()
+            .into_iter()
+            .map(RuleInfo::from)
+            .chain(outcome.policy_rules.iter().cloned())
+            .collect();
+        output::write_stdout(render_statistics(&outcome.diagnostics, &rules).as_bytes());
+    } else if let Some(rendered) = stdout {
         output::write_stdout(&rendered);
     }
     // Suppressed findings never fail a check.
@@ -529,16 +581,9 @@ fn run_baseline(
     Ok(())
 }
 
-/// NO_COLOR (no-color.org) wins over everything, as docs/cli.md says.
+/// As [`color::enabled`] decides.
 fn color_mode(color: Color, terminal: bool) -> ColorMode {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    match color {
-        _ if no_color => ColorMode::Never,
-        Color::Always => ColorMode::Always,
-        Color::Never => ColorMode::Never,
-        Color::Auto if terminal => ColorMode::Always,
-        Color::Auto => ColorMode::Never,
-    }
+    plan_cmd::color_mode(color::enabled(color, terminal))
 }
 
 fn render(
@@ -564,20 +609,13 @@ fn render(
             render_sarif(diagnostics, db, &tool).into_bytes()
         }
         Format::Github => render_github(diagnostics, db).into_bytes(),
+        Format::Concise => render_concise(diagnostics, db).into_bytes(),
         Format::Junit => render_junit(diagnostics, db, &outcome.outline).into_bytes(),
         Format::Human => {
-            // NO_COLOR (no-color.org) wins over everything, as docs/cli.md says;
-            // a file never gets colour.
-            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-            let to_terminal =
-                out.destination == Destination::Stdout && std::io::stdout().is_terminal();
-            let color = match color {
-                _ if no_color => ColorMode::Never,
-                _ if out.destination != Destination::Stdout => ColorMode::Never,
-                Color::Always => ColorMode::Always,
-                Color::Never => ColorMode::Never,
-                Color::Auto if to_terminal => ColorMode::Always,
-                Color::Auto => ColorMode::Never,
+            // A file never gets colour, whatever the flag or environment say.
+            let color = match out.destination {
+                Destination::Stdout => color_mode(color, std::io::stdout().is_terminal()),
+                Destination::File(_) => ColorMode::Never,
             };
             render_human(diagnostics, db, summary, color)
         }

@@ -11,6 +11,8 @@ use clap::ValueEnum;
 pub enum Format {
     /// rustc-style text, coloured on a terminal.
     Human,
+    /// One line per finding: `path:line:col: severity[rule] message`.
+    Concise,
     /// Versioned JSON, one object per run (see docs/cli.md).
     Json,
     /// SARIF 2.1.0, for code scanning.

@@ -15,6 +15,7 @@ use landfall_diagnostics::{ColorMode, render_human, render_json};
 use landfall_plan::{Change, Observed, Plan, RenderOptions, diff, render_diff};
 use landfall_targets::Observation;
 
+use crate::rule_filter::{self, RuleFilter};
 use crate::{Color, artifacts, local, lowering, output};
 
 #[derive(clap::Args)]
@@ -28,15 +29,29 @@ pub struct PlanArgs {
     /// Output format: the diff against what runs (human) or the plan itself (json).
     #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
     format: PlanFormat,
-    /// Also write the plan: to FILE when it ends in `.json`, else into the
-    /// directory with the target's files (compose.yaml, kubernetes.yaml) and
-    /// plan.json. The human diff still goes to stdout.
-    #[arg(short = 'o', long = "out", value_name = "FILE.json|DIR")]
+    /// Also write the plan: to FILE when it ends in `.json`; into DIR (ending
+    /// in `/`, or an existing directory) with the target's files
+    /// (compose.yaml, kubernetes.yaml) and plan.json. The diff still goes to
+    /// stdout.
+    #[arg(
+        short = 'o',
+        long = "output-file",
+        alias = "out",
+        value_name = "FILE.json|DIR/"
+    )]
     out: Option<PathBuf>,
+    /// Show only these rules' warnings: ids, or prefixes ending in `/`
+    /// (errors that stop the plan are always shown).
+    #[arg(long, value_name = "RULE")]
+    select: Vec<String>,
+    /// Do not show these rules' warnings: ids, or prefixes ending in `/`.
+    #[arg(long, value_name = "RULE")]
+    ignore: Vec<String>,
     /// Exit 0 when nothing would change, 2 when something would, 1 on errors.
     #[arg(long)]
     detailed_exitcode: bool,
-    /// When to colour human output: on a terminal without NO_COLOR (auto), always or never.
+    /// When to colour human output: auto (on a terminal, or with FORCE_COLOR;
+    /// never with NO_COLOR), always or never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
 }
@@ -125,6 +140,19 @@ pub fn run(args: &PlanArgs) -> ExitCode {
         detailed: args.detailed_exitcode,
     };
     let color = use_color(args.color);
+    if let Some(path) = &args.out
+        && let Err(message) = artifacts::check_destination(path)
+    {
+        eprintln!("error: {message}");
+        return exit.cannot_run();
+    }
+    let filter = match RuleFilter::new(&args.select, &args.ignore) {
+        Ok(filter) => filter,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return exit.cannot_run();
+        }
+    };
     let mut lowering = match lowering::check_and_lower(&args.paths, &args.scope, color_mode(color))
     {
         Ok(lowering) => lowering,
@@ -133,6 +161,7 @@ pub fn run(args: &PlanArgs) -> ExitCode {
             return exit.cannot_run();
         }
     };
+    filter_findings(&mut lowering, &filter);
     let summary = lowering.summary();
     let Some(plan) = lowering.plan.take() else {
         // Shown as `check` shows findings.
@@ -194,6 +223,22 @@ pub fn run(args: &PlanArgs) -> ExitCode {
     status
 }
 
+/// Leaves out the warnings `--select`/`--ignore` and `[per-file-ignores]`
+/// do not report; errors stay, since they decide whether a plan is made.
+fn filter_findings(lowering: &mut lowering::Lowering, filter: &RuleFilter) {
+    let setup = &lowering.setup;
+    let db = &lowering.found.db;
+    let relative = |d: &landfall_diagnostics::Diagnostic| {
+        let name = db.file(d.span.file).name();
+        setup
+            .root
+            .relative(&setup.cwd, std::path::Path::new(name))
+            .unwrap_or_else(|| name.to_string())
+    };
+    let per_file = &setup.config.per_file_ignores;
+    rule_filter::retain(&mut lowering.findings, filter, per_file, relative, true);
+}
+
 /// The changes applying `plan` would make, and a notice when nothing
 /// could be observed.
 fn changes_against_running(plan: &Plan) -> (Vec<Change>, Option<String>) {
@@ -208,15 +253,9 @@ fn changes_against_running(plan: &Plan) -> (Vec<Change>, Option<String>) {
     }
 }
 
-/// Colour on a terminal by default; `NO_COLOR` (non-empty) wins over everything.
+/// Colour for standard output, as [`crate::color::enabled`] decides.
 pub fn use_color(choice: Color) -> bool {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    match choice {
-        _ if no_color => false,
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal(),
-    }
+    crate::color::enabled(choice, std::io::stdout().is_terminal())
 }
 
 pub fn color_mode(color: bool) -> ColorMode {

@@ -3,11 +3,13 @@
 //! Each is a pure function of the sorted diagnostics and the sources, and
 //! shows their text safely (`crate::escape`).
 
+mod concise;
 mod github;
 mod junit;
 mod sarif;
 mod shown;
 
+pub use concise::{render_concise, render_statistics};
 pub use github::render_github;
 pub use junit::render_junit;
 pub use sarif::{SarifTool, render_sarif};
