@@ -16,6 +16,7 @@ mod completions;
 mod config;
 mod down;
 mod git;
+mod init;
 mod input;
 mod internal_error;
 mod local;
@@ -105,6 +106,9 @@ enum Command {
     Run(run::RunArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
+    /// Write a starter project (an Application, a Workload, a ScopeType and
+    /// a local Scope) into DIR.
+    Init(init::InitArgs),
 }
 
 #[derive(clap::Args)]
@@ -241,6 +245,7 @@ fn main() -> ExitCode {
         }
         Command::TestPolicies { paths } => run_policy_tests(&paths),
         Command::Completions(args) => completions::run(&args, Cli::command()),
+        Command::Init(args) => init::run(&args),
     }
 }
 

@@ -10,6 +10,11 @@ use sha2::{Digest, Sha256};
 use crate::support::{files_below, landfall, render, repo_root};
 
 fn plan_to(dir: &Path, tree: &Path, scope: &str, out: &Path) -> Output {
+    // Any path but a `.json` file names a directory: with a trailing `/`.
+    let mut out = out.as_os_str().to_owned();
+    if !out.to_string_lossy().ends_with(".json") {
+        out.push("/");
+    }
     landfall()
         .args(["plan", "--scope", scope, "-o"])
         .arg(out)

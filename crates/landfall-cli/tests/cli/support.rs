@@ -29,6 +29,10 @@ pub fn repo_root() -> &'static Path {
 pub fn landfall() -> Command {
     let mut command = Command::new(BIN);
     command.env_remove("NO_COLOR");
+    // Colour forced or refused by the developer's shell would change the output too.
+    for name in ["FORCE_COLOR", "CLICOLOR_FORCE", "CLICOLOR"] {
+        command.env_remove(name);
+    }
     for (name, _) in std::env::vars_os() {
         let text = name.to_string_lossy();
         if text.starts_with("LANDFALL_SECRET_") || text.starts_with("MIMALLOC_") {

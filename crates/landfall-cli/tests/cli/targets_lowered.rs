@@ -96,7 +96,7 @@ fn plan_every_scope(out: &Path) -> (Vec<Lowered>, String) {
             let dir = out.join(&case);
             let output = landfall()
                 .args(["plan", "--scope", &scope, "-o"])
-                .arg(&dir)
+                .arg(format!("{}/", dir.display()))
                 .arg(&tree)
                 .output()
                 .unwrap();
