@@ -292,6 +292,36 @@ mod tests {
     }
 
     #[test]
+    fn per_file_ignores_match_paths_from_the_root_and_names_anywhere() {
+        let config = parse(
+            FileId(0),
+            "[per-file-ignores]\n\"legacy/**\" = [\"plan/\", \"blocked-port\"]\n\"*.gen.yaml\" = [\"latest-tag\"]\n",
+        )
+        .unwrap();
+        let ignores = &config.per_file_ignores;
+        assert!(ignores.ignores("legacy/a/b.yaml", "plan/host-port"));
+        assert!(ignores.ignores("legacy/b.yaml", "blocked-port"));
+        assert!(!ignores.ignores("legacy/b.yaml", "latest-tag"));
+        assert!(!ignores.ignores("apps/legacy.yaml", "blocked-port"));
+        assert!(ignores.ignores("apps/x.gen.yaml", "latest-tag"));
+        assert_eq!(
+            problems("[per-file-ignores]\n\"a/{b\" = [\"plan\"]\n\"c\" = [\"blockd-port\"]\n"),
+            [
+                (
+                    "`a/{b` is not a glob: unclosed alternate group; missing '}' (maybe escape '{' with '[{]'?)".to_string(),
+                    "\"a/{b\"".to_string(),
+                    None
+                ),
+                (
+                    "no rule or rule prefix `blockd-port`; did you mean `blocked-port`?".to_string(),
+                    "\"blockd-port\"".to_string(),
+                    None
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn problems_point_into_the_file() {
         assert_eq!(
             problems("[rules]\nblockd-port = \"warning\"\nport-range = \"warn\"\n"),
