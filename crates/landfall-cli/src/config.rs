@@ -295,15 +295,15 @@ mod tests {
     fn per_file_ignores_match_paths_from_the_root_and_names_anywhere() {
         let config = parse(
             FileId(0),
-            "[per-file-ignores]\n\"legacy/**\" = [\"plan/\", \"blocked-port\"]\n\"*.gen.yaml\" = [\"latest-tag\"]\n",
+            "[per-file-ignores]\n\"legacy/**\" = [\"plan/\", \"blocked-port\"]\n\"*.gen.yaml\" = [\"ambiguous-scalar\"]\n",
         )
         .unwrap();
         let ignores = &config.per_file_ignores;
         assert!(ignores.ignores("legacy/a/b.yaml", "plan/host-port"));
         assert!(ignores.ignores("legacy/b.yaml", "blocked-port"));
-        assert!(!ignores.ignores("legacy/b.yaml", "latest-tag"));
+        assert!(!ignores.ignores("legacy/b.yaml", "ambiguous-scalar"));
         assert!(!ignores.ignores("apps/legacy.yaml", "blocked-port"));
-        assert!(ignores.ignores("apps/x.gen.yaml", "latest-tag"));
+        assert!(ignores.ignores("apps/x.gen.yaml", "ambiguous-scalar"));
         assert_eq!(
             problems("[per-file-ignores]\n\"a/{b\" = [\"plan\"]\n\"c\" = [\"blockd-port\"]\n"),
             [
