@@ -15,7 +15,8 @@ pub fn render_concise(diagnostics: &[Diagnostic], db: &SourceDb) -> String {
     let mut out = String::new();
     for d in diagnostics.iter().filter(|d| !d.is_suppressed()) {
         let (start, _) = db.range(d.span);
-        let message = terminal_safe(&d.message).replace(['\n', '\r'], " ");
+        // Line breaks first: the escaping would keep them as `\u{a}`.
+        let message = d.message.replace(['\n', '\r'], " ");
         out.push_str(&format!(
             "{}:{}:{}: {}[{}] {}\n",
             terminal_safe(db.file(d.span.file).name()),
@@ -23,7 +24,7 @@ pub fn render_concise(diagnostics: &[Diagnostic], db: &SourceDb) -> String {
             start.column,
             d.severity.as_str(),
             terminal_safe(&d.rule),
-            message
+            terminal_safe(&message)
         ));
     }
     out
