@@ -487,3 +487,51 @@ fn init_refuses_to_overwrite_and_checks_the_name() {
     let scope = std::fs::read_to_string(dir.path().join("other/scopes/local.yaml")).unwrap();
     assert!(scope.contains("application: shop"), "{scope}");
 }
+
+#[test]
+fn plan_select_and_ignore_choose_warnings_but_never_hide_an_error() {
+    let plan = |extra: &[&str]| {
+        let mut args = vec!["plan", "examples/shop", "--scope", "shop/staging"];
+        args.extend_from_slice(extra);
+        let out = output(repo_root(), &args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stderr(&out).contains("warning[plan/host-port]")
+    };
+    assert!(plan(&[]));
+    assert!(!plan(&["--ignore", "plan/host-port"]));
+    assert!(!plan(&["--ignore", "plan/"]));
+    assert!(!plan(&["--select", "blocked-port"]));
+    assert!(plan(&["--ignore", "plan/", "--select", "plan/host-port"]));
+
+    // An error stops the plan and is shown whatever is ignored.
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        output(dir.path(), &["init", "t", "--name", "t"])
+            .status
+            .code(),
+        Some(0)
+    );
+    crate::support::edit(
+        &dir.path().join("t/application.yaml"),
+        "  version: \"0.1.0\"",
+        "  version: \"0.1.0\"\n  version: \"0.1.1\"",
+    );
+    let refused = output(
+        &dir.path().join("t"),
+        &[
+            "plan",
+            "--scope",
+            "t/local",
+            "--ignore",
+            "duplicate-key",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stdout(&refused).contains("error[duplicate-key]"),
+        "{}",
+        stdout(&refused)
+    );
+}
