@@ -387,6 +387,14 @@ fn output_plan(args: &CheckArgs, matches: Option<&ArgMatches>) -> Result<Vec<Out
 }
 
 fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
+    // A mistyped rule id is found before any file is read.
+    let filter = match rule_filter::RuleFilter::new(&args.select, &args.ignore) {
+        Ok(filter) => filter,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_CANNOT_RUN);
+        }
+    };
     let here = [PathBuf::from(".")];
     let paths = if args.paths.is_empty() {
         &here[..]
@@ -456,23 +464,15 @@ fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
         }
         return ExitCode::from(EXIT_CANNOT_RUN);
     }
-    match rule_filter::RuleFilter::new(&args.select, &args.ignore) {
-        Ok(filter) => {
-            let relative = |d: &Diagnostic| {
-                let name = found.db.file(d.span.file).name();
-                setup
-                    .root
-                    .relative(&setup.cwd, std::path::Path::new(name))
-                    .unwrap_or_else(|| name.to_string())
-            };
-            let per_file = &setup.config.per_file_ignores;
-            rule_filter::retain(&mut outcome.diagnostics, &filter, per_file, relative, false);
-        }
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(EXIT_CANNOT_RUN);
-        }
-    }
+    let relative = |d: &Diagnostic| {
+        let name = found.db.file(d.span.file).name();
+        setup
+            .root
+            .relative(&setup.cwd, std::path::Path::new(name))
+            .unwrap_or_else(|| name.to_string())
+    };
+    let per_file = &setup.config.per_file_ignores;
+    rule_filter::retain(&mut outcome.diagnostics, &filter, per_file, relative, false);
     if let Err(message) = run_baseline(args, &setup, &found.db, &mut outcome.diagnostics, &reported)
     {
         eprintln!("error: {message}");
