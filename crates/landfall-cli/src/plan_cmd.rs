@@ -39,6 +39,10 @@ pub struct PlanArgs {
     /// When to colour human output: on a terminal without NO_COLOR (auto), always or never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Read every file as this input format (`cpln`, `oam`, `avassa`, …),
+    /// as `check --dialect` does.
+    #[arg(long, value_name = "NAME", value_parser = clap::builder::PossibleValuesParser::new(landfall_check::dialect::names()))]
+    dialect: Option<String>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -125,8 +129,12 @@ pub fn run(args: &PlanArgs) -> ExitCode {
         detailed: args.detailed_exitcode,
     };
     let color = use_color(args.color);
-    let mut lowering = match lowering::check_and_lower(&args.paths, &args.scope, color_mode(color))
-    {
+    let mut lowering = match lowering::check_and_lower(
+        &args.paths,
+        &args.scope,
+        color_mode(color),
+        args.dialect.as_deref(),
+    ) {
         Ok(lowering) => lowering,
         Err(text) => {
             eprint!("{text}");
