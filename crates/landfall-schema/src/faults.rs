@@ -77,7 +77,7 @@ pub fn touches(fault: &str, read: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Schemas;
+    use crate::{Kind, Schemas};
     use landfall_diagnostics::FileId;
 
     fn faults(kind: Kind, yaml: &str) -> Vec<String> {

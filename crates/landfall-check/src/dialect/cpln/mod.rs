@@ -192,7 +192,6 @@ impl Dialect for Cpln {
                 *help = help
                     .replace("resources.cpu", "cpu")
                     .replace("resources.memory", "memory")
-                    .replace("`ports`", "`ports`")
                     .replace("spec.scaling", "spec.defaultOptions.autoscaling");
             }
         }

@@ -89,7 +89,7 @@ spec:
       cpu: 500m
       memory: 512Mi
       ports:
-        - {number: 8022, protocol: tcp}
+        - {number: 2222, protocol: tcp}
 ```
 "#,
 };
