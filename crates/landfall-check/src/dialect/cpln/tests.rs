@@ -106,3 +106,48 @@ fn kinds_not_modelled_are_skipped_silently() {
     let text = "kind: secret\nname: db\ntype: dictionary\ndata: {password: hunter2}\n";
     assert_eq!(check(text, true), Vec::<String>::new());
 }
+
+#[test]
+fn rendered_helm_output_on_standard_input_is_checked_with_spans_into_the_stream() {
+    // What `helm template … | landfall check --dialect cpln -` reads: the
+    // stream, with helm's `# Source:` comments, under stdin's name.
+    let stream = "---
+# Source: shop/templates/workload.yaml
+kind: workload
+name: api
+spec:
+  type: standard
+  containers:
+    - name: api
+      image: registry.example.com/shop/api:2.4.2
+      cpu: 500m
+      memory: 512Mi
+      ports:
+        - {number: 9090, protocol: http}
+";
+    let mut db = SourceDb::new();
+    let file = db.add("<stdin>", stream);
+    let options = CheckOptions {
+        named_dialects: NamedDialects::all(by_name("cpln").unwrap()),
+        ..CheckOptions::default()
+    };
+    let outcome = check_with_options(
+        &mut db,
+        &[CheckInput {
+            file,
+            explicit: true,
+        }],
+        &Preloaded,
+        options,
+    );
+    let found: Vec<(String, u32, String)> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let (start, _) = db.range(d.span);
+            let text = &stream[d.span.start as usize..d.span.end as usize];
+            (d.rule.to_string(), start.line, text.to_string())
+        })
+        .collect();
+    assert_eq!(found, [("blocked-port".to_string(), 13, "9090".to_string())]);
+}
