@@ -10,6 +10,7 @@ mod baseline;
 mod changed_files;
 mod check;
 mod config;
+mod dialects;
 mod e2e_local;
 mod e2e_targets;
 mod formats;

@@ -149,5 +149,8 @@ spec:
             (d.rule.to_string(), start.line, text.to_string())
         })
         .collect();
-    assert_eq!(found, [("blocked-port".to_string(), 13, "9090".to_string())]);
+    assert_eq!(
+        found,
+        [("blocked-port".to_string(), 13, "9090".to_string())]
+    );
 }
