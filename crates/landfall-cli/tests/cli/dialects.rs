@@ -30,7 +30,12 @@ fn a_rendered_stream_on_standard_input_is_checked_with_spans_into_it() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(RENDERED.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(RENDERED.as_bytes())
+        .unwrap();
     let result = child.wait_with_output().unwrap();
     let json: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap();
     let found = &json["diagnostics"][0];
@@ -43,7 +48,11 @@ fn a_rendered_stream_on_standard_input_is_checked_with_spans_into_it() {
 #[test]
 fn globs_in_landfall_toml_name_the_dialect_and_a_walk_skips_the_rest() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "landfall.toml", "[dialects]\n\"deploy/cpln/**\" = \"cpln\"\n");
+    write(
+        dir.path(),
+        "landfall.toml",
+        "[dialects]\n\"deploy/cpln/**\" = \"cpln\"\n",
+    );
     write(dir.path(), "deploy/cpln/api.yaml", RENDERED);
     // The same file elsewhere is foreign YAML to a walk.
     write(dir.path(), "other/api.yaml", RENDERED);
@@ -70,6 +79,12 @@ fn rules_and_explain_know_the_dialects() {
     assert!(!listed.contains("unscoped-workload"), "{listed}");
     let explained = output(&repo_root(), &["explain", "cpln/port-range"]);
     let text = String::from_utf8_lossy(&explained.stdout);
-    assert!(text.contains("# cpln/port-range (error by default)"), "{text}");
-    assert!(text.contains("Control Plane's workload reference"), "{text}");
+    assert!(
+        text.contains("# cpln/port-range (error by default)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Control Plane's workload reference"),
+        "{text}"
+    );
 }
