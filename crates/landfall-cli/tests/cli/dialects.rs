@@ -71,13 +71,13 @@ fn globs_in_landfall_toml_name_the_dialect_and_a_walk_skips_the_rest() {
 
 #[test]
 fn rules_and_explain_know_the_dialects() {
-    let rules = output(&repo_root(), &["rules", "--dialect", "cpln"]);
+    let rules = output(repo_root(), &["rules", "--dialect", "cpln"]);
     let listed = String::from_utf8_lossy(&rules.stdout);
     assert!(listed.contains("cpln/port-range"), "{listed}");
     assert!(listed.contains("cpu-memory-ratio"), "{listed}");
     // Scopes and versions have nothing to read in Control Plane files.
     assert!(!listed.contains("unscoped-workload"), "{listed}");
-    let explained = output(&repo_root(), &["explain", "cpln/port-range"]);
+    let explained = output(repo_root(), &["explain", "cpln/port-range"]);
     let text = String::from_utf8_lossy(&explained.stdout);
     assert!(
         text.contains("# cpln/port-range (error by default)"),
