@@ -11,16 +11,42 @@
 //! rule levels) runs unchanged on every format, and a dialect is one module
 //! plus its entry in [`registry`].
 
+pub(crate) mod cpln;
 pub(crate) mod landfall;
+mod native;
+mod nodes;
+mod template;
 
 #[cfg(test)]
 mod tests;
 
 use std::fmt;
+use std::sync::Arc;
 
-use landfall_diagnostics::{Diagnostic, DocumentOutline, FileId};
+use landfall_diagnostics::{Diagnostic, DocumentOutline, FileId, RuleMeta};
 use landfall_model::LoadedDocument;
+use landfall_rules::EffectivePlatform;
 use landfall_yaml::{Document, Node};
+
+pub use native::native_path;
+pub(crate) use template::finding as template_finding;
+pub use template::{TEMPLATED_FILE, is_templated};
+
+/// Rules whose messages name their place already, in any dialect: the
+/// reading layer's and the schema's.
+pub(crate) fn speaks_natively(rule: &str) -> bool {
+    matches!(
+        rule,
+        "yaml-syntax"
+            | "duplicate-key"
+            | "ambiguous-scalar"
+            | "input-limit"
+            | "schema"
+            | "templated-file"
+            | "unknown-kind"
+            | "unused-suppression"
+    ) || rule.contains('/')
+}
 
 /// One input format. Called per file from the pipeline's parallel stage:
 /// no IO, no state between files.
@@ -49,6 +75,52 @@ pub trait Dialect: Sync {
     /// The finding for a file named on the command line that holds no
     /// document of this dialect.
     fn foreign_file(&self, file: FileId) -> Diagnostic;
+
+    /// Whether the text names this dialect's signature, read before the
+    /// file is parsed: a template that says it is this dialect's (its
+    /// `apiVersion`) is reported as a template, not skipped.
+    fn mentions_signature(&self, _text: &str) -> bool {
+        false
+    }
+
+    /// The platform whose numbers hold for this dialect's files when no
+    /// landfall Platform document is in the tree: the vendor's own limits.
+    /// `None`: landfall's defaults.
+    fn profile(&self) -> Option<&'static EffectivePlatform<'static>> {
+        None
+    }
+
+    /// The checks of this platform that landfall's catalogue lacks, with
+    /// ids prefixed by the dialect's name (`cpln/…`): reported by `read`,
+    /// documented and configurable like every rule.
+    fn rules(&self) -> &'static [&'static RuleMeta] {
+        &[]
+    }
+
+    /// The catalogue's rules that have a meaning on this dialect's files
+    /// (what `landfall rules --dialect NAME` lists beside [`Dialect::rules`]);
+    /// `None`: all of them.
+    fn catalogue(&self) -> Option<&'static [&'static str]> {
+        None
+    }
+
+    /// Where the platform's own documentation says what its files mean:
+    /// what `landfall explain --dialect NAME` cites.
+    fn documentation(&self) -> &'static str {
+        ""
+    }
+
+    /// Puts a finding of the catalogue in the platform's words, once the
+    /// rules have run: `path` is the native field path of the node the
+    /// finding points at (`spec.containers[0].ports[0].number`), when it
+    /// points at one.
+    fn adapt(&self, diagnostic: &mut Diagnostic, path: Option<&str>) {
+        if let Some(path) = path
+            && !diagnostic.message.contains(path)
+        {
+            diagnostic.message = format!("`{path}`: {}", diagnostic.message);
+        }
+    }
 }
 
 impl fmt::Debug for dyn Dialect {
@@ -60,8 +132,63 @@ impl fmt::Debug for dyn Dialect {
 /// Every dialect landfall reads. The first is the fallback: it reads the
 /// files no dialect detects, and so says what a named foreign file lacks.
 pub fn registry() -> &'static [&'static dyn Dialect] {
-    static REGISTRY: [&dyn Dialect; 1] = [&landfall::Landfall];
+    static REGISTRY: [&dyn Dialect; 2] = [&landfall::Landfall, &cpln::Cpln];
     &REGISTRY
+}
+
+/// The dialect of this name.
+pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {
+    registry().iter().copied().find(|d| d.name() == name)
+}
+
+/// The names of every dialect, in registry order: what `--dialect` and
+/// `[dialects]` accept.
+pub fn names() -> Vec<&'static str> {
+    registry().iter().map(|d| d.name()).collect()
+}
+
+/// Files the user named a dialect for (`--dialect NAME`, a glob of
+/// `[dialects]` in `landfall.toml`), by the file's name as the
+/// `SourceDb` holds it: they are read as that dialect whatever their
+/// signature, and so also by their shape.
+#[derive(Clone, Default)]
+pub struct NamedDialects {
+    pick: Option<Arc<NamedPick>>,
+}
+
+type NamedPick = dyn Fn(&str) -> Option<&'static dyn Dialect> + Send + Sync;
+
+impl NamedDialects {
+    /// Every file is read as `dialect`.
+    pub fn all(dialect: &'static dyn Dialect) -> Self {
+        NamedDialects::by(move |_| Some(dialect))
+    }
+
+    /// Each file as `pick` says from its name; `None`: by signature.
+    pub fn by(pick: impl Fn(&str) -> Option<&'static dyn Dialect> + Send + Sync + 'static) -> Self {
+        NamedDialects {
+            pick: Some(Arc::new(pick)),
+        }
+    }
+
+    /// Whether any file is named a dialect.
+    pub fn is_set(&self) -> bool {
+        self.pick.is_some()
+    }
+
+    pub(crate) fn of(&self, name: &str) -> Option<&'static dyn Dialect> {
+        self.pick.as_ref().and_then(|pick| pick(name))
+    }
+}
+
+impl fmt::Debug for NamedDialects {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.pick.is_some() {
+            "NamedDialects(..)"
+        } else {
+            "NamedDialects(none)"
+        })
+    }
 }
 
 /// One parsed file, as a dialect sees it.
@@ -73,6 +200,10 @@ pub struct Source<'a> {
     pub text: &'a str,
     /// The file's YAML documents, with spans.
     pub documents: &'a [Document],
+    /// The user named the dialect for this file (`--dialect`, a glob):
+    /// it is read by shape too, and a document that is not of the
+    /// dialect is reported as `unknown-kind`, with what was expected.
+    pub named: bool,
 }
 
 /// What a dialect reads from one file. The pipeline takes it over as is:

@@ -34,7 +34,7 @@ use rayon::prelude::*;
 
 use landfall_rules::{Context, DocumentContext, EffectivePlatform, Rule};
 
-use crate::dialect::{self, Dialect, Output, Source};
+use crate::dialect::{self, Dialect, NamedDialects, Output, Source};
 use crate::later::LaterFindings;
 use crate::platform_config::PlatformConfig;
 use crate::severity::{RuleSetting, apply_levels};
@@ -150,6 +150,9 @@ pub struct CheckOptions {
     /// The input formats files are read in ([`crate::dialect::registry`]
     /// by default); the first reads the files no dialect detects.
     pub dialects: &'static [&'static dyn Dialect],
+    /// Files the user named a dialect for (`--dialect`, `[dialects]` in
+    /// `landfall.toml`): read as that dialect whatever their signature.
+    pub named_dialects: NamedDialects,
 }
 
 impl Default for CheckOptions {
@@ -163,6 +166,7 @@ impl Default for CheckOptions {
             policy_files: None,
             keep_whole_application: None,
             dialects: dialect::registry(),
+            named_dialects: NamedDialects::default(),
         }
     }
 }
@@ -269,7 +273,14 @@ pub fn check_with_options(
         .into_par_iter()
         .map(|(i, loaded)| {
             let name = db.file(inputs[i].file).name();
-            let result = front_end(inputs[i], name, loaded, dialects, &limits, Views::KeepTrees);
+            let result = front_end(
+                inputs[i],
+                name,
+                loaded,
+                (dialects, &options.named_dialects),
+                &limits,
+                Views::KeepTrees,
+            );
             (i, result)
         })
         .collect();
@@ -335,7 +346,7 @@ pub fn check_with_options(
                     inputs[i],
                     db_ref.file(inputs[i].file).name(),
                     kept.unwrap_or_else(|| read_input(db_ref, loader, &inputs[i])),
-                    dialects,
+                    (dialects, &options.named_dialects),
                     &limits,
                     Views::Make(&policies),
                 )
@@ -373,7 +384,11 @@ pub fn check_with_options(
     let mut outline = Vec::new();
     let mut suppressions: HashMap<FileId, Vec<Comment>> = HashMap::new();
     let mut unread_files = Vec::new();
+    let mut native: HashMap<FileId, &'static dyn Dialect> = HashMap::new();
     for result in results {
+        if let Some(dialect) = result.dialect.filter(|_| !result.diagnostics.is_empty()) {
+            native.insert(result.file, dialect);
+        }
         unread_files.extend(result.unread);
         if options.outline && result.counted && is_reported(result.file) {
             outline.push(FileOutline {
@@ -456,6 +471,7 @@ pub fn check_with_options(
 
     // 4. Texts for rendering, then one order for every output.
     load_texts(db, loader, &diagnostics);
+    in_native_words(db, &native, &limits, &mut diagnostics);
     sort_diagnostics(&mut diagnostics, db);
     outline.sort_by(|a, b| {
         db.file(a.file)
@@ -491,6 +507,42 @@ fn apply_order<A, B>(a: &mut [A], b: &mut [B], order: Vec<usize>) {
             b.swap(i, to);
             destination.swap(i, to);
         }
+    }
+}
+
+/// Findings in a platform's own files in its words: each dialect names the
+/// native field path a finding points at (files read again, only those
+/// with findings).
+fn in_native_words(
+    db: &SourceDb,
+    native: &HashMap<FileId, &'static dyn Dialect>,
+    limits: &Limits,
+    diagnostics: &mut [Diagnostic],
+) {
+    if native.is_empty() {
+        return;
+    }
+    let mut parsed: HashMap<FileId, Vec<landfall_yaml::Document>> = HashMap::new();
+    for d in diagnostics.iter_mut() {
+        let Some(dialect) = native.get(&d.span.file) else {
+            continue;
+        };
+        if !db.file(d.span.file).has_text() {
+            continue;
+        }
+        let documents = parsed.entry(d.span.file).or_insert_with(|| {
+            landfall_yaml::parse(d.span.file, db.file(d.span.file).text(), limits).documents
+        });
+        // Findings of the reading layer and of the native schema name
+        // their place already.
+        let path = if dialect::speaks_natively(&d.rule) {
+            None
+        } else {
+            documents
+                .iter()
+                .find_map(|doc| dialect::native_path(&doc.root, d.span.start, d.span.end))
+        };
+        dialect.adapt(d, path.as_deref());
     }
 }
 
@@ -543,6 +595,9 @@ struct FileResult {
     text: Option<String>,
     /// The part of the file that could not be read.
     unread: Option<UnreadFile>,
+    /// The dialect that read the file, when it is a platform's own format
+    /// rather than landfall's.
+    dialect: Option<&'static dyn Dialect>,
     counted: bool,
     landfall_documents: usize,
     outline: Vec<DocumentOutline>,
@@ -587,11 +642,12 @@ fn front_end(
     input: CheckInput,
     name: &str,
     loaded: Loaded,
-    dialects: &[&'static dyn Dialect],
+    (dialects, named): (&[&'static dyn Dialect], &NamedDialects),
     limits: &Limits,
     views: Views,
 ) -> FileResult {
     let file = input.file;
+    let named_dialect = named.of(name);
     let text = match loaded {
         Loaded::Text(text) => text,
         Loaded::Problem(mut problem, text) => {
@@ -605,12 +661,38 @@ fn front_end(
                 views: Vec::new(),
                 trees: Vec::new(),
                 text: Some(text),
+                dialect: None,
                 counted: true,
                 landfall_documents: 0,
                 outline: Vec::new(),
             };
         }
     };
+    // A template is not YAML until rendered: one finding, nothing else.
+    if let Some(at) = dialect::is_templated(&text) {
+        let platform = named_dialect.or_else(|| {
+            dialects
+                .iter()
+                .copied()
+                .find(|d| d.mentions_signature(&text))
+        });
+        if let Some(platform) = platform.filter(|d| d.name() != "landfall") {
+            return FileResult {
+                file,
+                unread: None,
+                diagnostics: vec![dialect::template_finding(file, platform.name(), at)],
+                suppressions: Vec::new(),
+                documents: Vec::new(),
+                views: Vec::new(),
+                trees: Vec::new(),
+                text: Some(text),
+                dialect: None,
+                counted: true,
+                landfall_documents: 0,
+                outline: Vec::new(),
+            };
+        }
+    }
     let parsed = landfall_yaml::parse(file, &text, limits);
     let unread = UnreadFile::rest(file, &text, &parsed);
     let source = Source {
@@ -618,9 +700,10 @@ fn front_end(
         name,
         text: &text,
         documents: &parsed.documents,
+        named: named_dialect.is_some(),
     };
     // Once per file: the dialect's own work is per document.
-    let dialect = dialect::choose(dialects, &source);
+    let dialect = named_dialect.unwrap_or_else(|| dialect::choose(dialects, &source));
     let mut output = Output::new(parsed.diagnostics);
     dialect.read(&source, &mut output);
     let Output {
@@ -650,7 +733,11 @@ fn front_end(
     // failed to parse but says it is one: a broken spec must not pass as
     // "not ours".
     let broken = diagnostics.iter().any(|d| d.is_error());
-    let ours = landfall_documents > 0 || (broken && dialect.claims_broken(&text));
+    // A file the user named a dialect for is that dialect's: what in it
+    // is not (`unknown-kind`) is reported.
+    let ours = landfall_documents > 0
+        || (broken && dialect.claims_broken(&text))
+        || (named_dialect.is_some() && !diagnostics.is_empty());
     if !ours {
         if !input.explicit {
             return FileResult {
@@ -662,6 +749,7 @@ fn front_end(
                 views: Vec::new(),
                 trees: Vec::new(),
                 text: None,
+                dialect: None,
                 counted: false,
                 landfall_documents: 0,
                 outline: Vec::new(),
@@ -696,6 +784,7 @@ fn front_end(
         views: document_views,
         trees,
         text: Some(text),
+        dialect: Some(dialect).filter(|d| d.name() != "landfall"),
         counted: true,
         landfall_documents,
         outline,
@@ -713,6 +802,12 @@ fn document_rules(
     reported: bool,
 ) {
     let text = result.text.as_deref().unwrap_or_default();
+    // A platform's files are judged by its own numbers, unless the tree
+    // has a landfall Platform, which holds for every dialect.
+    let platform = match result.dialect.and_then(|d| d.profile()) {
+        Some(profile) if platform.document.is_none() && platform.faults.passed() => profile,
+        _ => platform,
+    };
     let ctx = DocumentContext {
         platform,
         file_text: text,
@@ -942,7 +1037,7 @@ pub(crate) fn find_platform(
                         *input,
                         file.name(),
                         Loaded::Text(text.clone()),
-                        dialects,
+                        (dialects, &NamedDialects::default()),
                         limits,
                         Views::Make(&EMPTY_POLICIES),
                     );

@@ -33,7 +33,13 @@ fn staged() -> impl Iterator<Item = (Stage, &'static RuleMeta)> {
         .copied()
         .chain(model.clone().take(1))
         .chain(landfall_schema::rules::ALL.iter().copied())
-        .chain(model.skip(1));
+        .chain(model.skip(1))
+        .chain([&crate::dialect::TEMPLATED_FILE])
+        .chain(
+            crate::dialect::registry()
+                .iter()
+                .flat_map(|d| d.rules().iter().copied()),
+        );
     front_end
         .map(|r| (Stage::FrontEnd, r))
         .chain(landfall_rules::all_rules().map(|r| (Stage::Rules, r.meta())))

@@ -18,12 +18,19 @@
 //!   exactly the text of the span it renders, read back from the source by
 //!   line and code-point column.
 //!
+//! A case in a platform's own format has a `landfall.toml` whose
+//! `[dialects]` globs (relative to the case folder) name the dialect of
+//! its files, as a project's `landfall.toml` does.
+//!
 //! `cargo insta review` (or `INSTA_UPDATE=always`) updates snapshots.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use landfall_check::{CheckInput, Stage, check, registry, stage_of};
+use landfall_check::dialect::{NamedDialects, by_name};
+use landfall_check::{
+    CheckInput, CheckOptions, Preloaded, Stage, check_with_options, registry, stage_of,
+};
 use landfall_diagnostics::{
     ColorMode, Diagnostic, RuleInfo, SarifTool, SourceDb, Span, Summary, render_human, render_json,
     render_sarif,
@@ -122,6 +129,36 @@ fn case_files(dir: &Path) -> Vec<(String, String)> {
     }
     files.sort();
     files
+}
+
+/// The `[dialects]` of the case's `landfall.toml`: globs relative to the
+/// case folder, the first match winning.
+fn case_dialects(dir: &Path) -> NamedDialects {
+    let Ok(text) = std::fs::read_to_string(dir.join("landfall.toml")) else {
+        return NamedDialects::default();
+    };
+    let table: toml::Table = toml::from_str(&text).expect("the case's landfall.toml parses");
+    let Some(dialects) = table.get("dialects").and_then(toml::Value::as_table) else {
+        return NamedDialects::default();
+    };
+    let globs: Vec<_> = dialects
+        .iter()
+        .map(|(glob, name)| {
+            let name = name.as_str().expect("a dialect name");
+            let matcher = globset::GlobBuilder::new(glob)
+                .literal_separator(true)
+                .build()
+                .expect("a glob")
+                .compile_matcher();
+            (matcher, by_name(name).expect("a known dialect"))
+        })
+        .collect();
+    NamedDialects::by(move |name| {
+        globs
+            .iter()
+            .find(|(glob, _)| glob.is_match(name))
+            .map(|(_, dialect)| *dialect)
+    })
 }
 
 /// One finding as the expectations name it: file, line (1-based), rule id
@@ -234,7 +271,11 @@ fn run_case(dir: &Path) -> Result<(), Failed> {
             });
         }
     }
-    let outcome = check(&mut db, &inputs);
+    let options = CheckOptions {
+        named_dialects: case_dialects(dir),
+        ..CheckOptions::default()
+    };
+    let outcome = check_with_options(&mut db, &inputs, &Preloaded, options);
     // A suppressed finding is kept (for JSON and SARIF) but not reported:
     // its line needs no expectation.
     let actual: Vec<Finding> = outcome

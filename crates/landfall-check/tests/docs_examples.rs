@@ -2,6 +2,7 @@
 //! failing one must fire exactly that rule and the passing one nothing, so
 //! `landfall explain` never shows an example that is wrong.
 
+use landfall_check::dialect::{NamedDialects, by_name};
 use landfall_check::{
     CheckInput, CheckOptions, Preloaded, Stage, check, check_with_options, registry, stage_of,
 };
@@ -19,7 +20,12 @@ fn fenced<'a>(docs: &'a str, info: &str) -> Option<&'a str> {
 /// examples, the `example.policy` its Platform lists. With `lower`, as for
 /// lowering's `plan/*` rules, every Scope is then planned as `landfall plan`
 /// does, and lowering's findings are added.
-fn rules_fired(text: &str, policy: Option<&str>, lower: bool) -> Vec<String> {
+fn rules_fired(
+    text: &str,
+    policy: Option<&str>,
+    lower: bool,
+    dialect: Option<&str>,
+) -> Vec<String> {
     let mut db = SourceDb::new();
     if let Some(policy) = policy {
         db.add("example.policy", policy);
@@ -43,6 +49,13 @@ fn rules_fired(text: &str, policy: Option<&str>, lower: bool) -> Vec<String> {
         for scope in outcome.project.scopes() {
             findings.extend(outcome.lower(scope).diagnostics);
         }
+    } else if let Some(dialect) = dialect {
+        // A platform's own rule: its examples are in the platform's format.
+        let options = CheckOptions {
+            named_dialects: NamedDialects::all(by_name(dialect).unwrap()),
+            ..CheckOptions::default()
+        };
+        findings = check_with_options(&mut db, &inputs, &Preloaded, options).diagnostics;
     } else {
         findings = check(&mut db, &inputs).diagnostics;
     }
@@ -68,12 +81,19 @@ fn every_rule_documents_a_failing_and_a_passing_example_that_hold() {
             continue;
         };
         let lower = stage_of(rule.id) == Some(Stage::Lowering);
-        let fired = rules_fired(fail, fenced(rule.docs, "policy fail"), lower);
+        // `cpln/…` rules, and `templated-file`, whose examples are Control
+        // Plane's, are read as their dialect.
+        let dialect = match rule.id.split_once('/') {
+            Some((prefix, _)) if by_name(prefix).is_some() => Some(prefix),
+            _ if rule.id == "templated-file" => Some("cpln"),
+            _ => None,
+        };
+        let fired = rules_fired(fail, fenced(rule.docs, "policy fail"), lower, dialect);
         let prefix = format!("{} (", rule.id);
         if fired.is_empty() || fired.iter().any(|f| !f.starts_with(&prefix)) {
             problems.push(format!("{}: the failing example fired {fired:?}", rule.id));
         }
-        let fired = rules_fired(pass, fenced(rule.docs, "policy pass"), lower);
+        let fired = rules_fired(pass, fenced(rule.docs, "policy pass"), lower, dialect);
         if !fired.is_empty() {
             problems.push(format!("{}: the passing example fired {fired:?}", rule.id));
         }

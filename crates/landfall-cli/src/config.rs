@@ -13,6 +13,9 @@
 //!
 //! [per-file-ignores]
 //! "legacy/**" = ["unscoped-workload", "plan/"]
+//!
+//! [dialects]
+//! "deploy/cpln/**" = "cpln"
 //! ```
 //!
 //! Every problem is a diagnostic with a span in the file; a file with any
@@ -21,7 +24,8 @@
 
 use std::collections::BTreeMap;
 
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
+use landfall_check::dialect::Dialect;
 use landfall_check::{Level, PLATFORM_CONFIG, RuleSetting, registry};
 use landfall_diagnostics::{Diagnostic, FileId, Span, did_you_mean};
 use serde::Deserialize;
@@ -39,6 +43,10 @@ pub struct Config {
     pub exclude: Exclude,
     pub output: OutputConfig,
     pub per_file_ignores: PerFileIgnores,
+    /// `[dialects]`: globs relative to the project root and the dialect
+    /// the files they match are read as, in the order written (the first
+    /// match wins).
+    pub dialects: Vec<(GlobMatcher, &'static dyn Dialect)>,
 }
 
 /// `[per-file-ignores]`: rule ids and prefixes never reported in the files
@@ -108,6 +116,8 @@ struct RawConfig {
     output: Option<RawOutput>,
     #[serde(default, rename = "per-file-ignores")]
     per_file_ignores: BTreeMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    dialects: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -128,7 +138,7 @@ pub fn parse(file: FileId, text: &str) -> Result<Config, Vec<Diagnostic>> {
             let message = e.message().trim_end().replace('\n', " ");
             return Err(vec![
                 error(span(at), format!("landfall.toml: {message}"))
-                    .with_help("the keys are `exclude`, `[rules]`, `[output]` and `[per-file-ignores]` (see docs/cli.md)"),
+                    .with_help("the keys are `exclude`, `[rules]`, `[output]`, `[per-file-ignores]` and `[dialects]` (see docs/cli.md)"),
             ]);
         }
     };
@@ -193,6 +203,39 @@ pub fn parse(file: FileId, text: &str) -> Result<Config, Vec<Diagnostic>> {
         match builder.build() {
             Ok(set) => config.exclude.globs = Some(set),
             Err(e) => problems.push(error(span(patterns.span()), format!("bad globs: {e}"))),
+        }
+    }
+
+    // In the order written: the first matching glob wins.
+    let mut dialects: Vec<_> = raw.dialects.iter().collect();
+    dialects.sort_by_key(|(glob, _)| glob.span().start);
+    for (glob, name) in dialects {
+        let Some(dialect) = landfall_check::dialect::by_name(name.get_ref()) else {
+            let names = landfall_check::dialect::names();
+            let help = match did_you_mean(name.get_ref(), names.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("the dialects are {}", names.join(", ")),
+            };
+            problems.push(
+                error(
+                    span(name.span()),
+                    format!("no dialect `{}`", name.get_ref()),
+                )
+                .with_span_label("unknown dialect")
+                .with_help(help),
+            );
+            continue;
+        };
+        let text = glob.get_ref().trim_start_matches("./");
+        match GlobBuilder::new(text).literal_separator(true).build() {
+            Ok(matcher) => config.dialects.push((matcher.compile_matcher(), dialect)),
+            Err(e) => problems.push(
+                error(
+                    span(glob.span()),
+                    format!("`{}` is not a glob: {}", glob.get_ref(), e.kind()),
+                )
+                .with_span_label("invalid glob"),
+            ),
         }
     }
 

@@ -97,8 +97,8 @@ pub fn load_plan(paths: &[PathBuf], scope: Option<&str>) -> Result<Plan, (u8, St
                 crate::Color::Auto,
                 std::io::stderr().is_terminal(),
             ));
-            let mut lowering =
-                crate::lowering::check_and_lower(paths, scope, color).map_err(|text| {
+            let mut lowering = crate::lowering::check_and_lower(paths, scope, color, None)
+                .map_err(|text| {
                     cannot_run(text.trim_end().trim_start_matches("error: ").to_string())
                 })?;
             if !lowering.findings.is_empty() {

@@ -50,13 +50,17 @@ pub fn check_and_lower(
     paths: &[PathBuf],
     scope: &str,
     color: ColorMode,
+    dialect: Option<&str>,
 ) -> Result<Lowering, String> {
     let selector = ScopeSelector::parse(scope).map_err(|m| format!("error: {m}\n"))?;
     let setup = Setup::new(paths, "<stdin>").map_err(|failure| failure.render(color))?;
     let checked = setup
         .check(
             Request::Trees(paths),
-            plan_check_options(&selector.application),
+            landfall_check::CheckOptions {
+                named_dialects: crate::named_dialects(dialect),
+                ..plan_check_options(&selector.application)
+            },
             false,
         )
         .map_err(|failure| failure.render(color))?;

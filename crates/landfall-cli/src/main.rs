@@ -36,7 +36,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{ArgAction, ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use landfall_check::{CheckOptions, CheckOutcome, policy_rules, registry, test_policies};
+use landfall_check::{CheckOptions, CheckOutcome, dialect, policy_rules, registry, test_policies};
 use landfall_diagnostics::{
     ColorMode, Diagnostic, FileId, RuleInfo, SarifTool, Severity, SourceDb, Summary, did_you_mean,
     render_concise, render_github, render_human, render_json, render_junit, render_sarif,
@@ -80,6 +80,9 @@ enum Command {
         /// `human`: a table; `json`: one object per rule (see docs/cli.md).
         #[arg(long, value_enum, default_value_t = rules_cmd::RulesFormat::Human)]
         format: rules_cmd::RulesFormat,
+        /// List only the rules that apply to this input format's files.
+        #[arg(long, value_name = "NAME", value_parser = dialect_names())]
+        dialect: Option<String>,
     },
     /// Print the documentation of a rule, with a failing and a passing example.
     Explain {
@@ -87,6 +90,10 @@ enum Command {
         rule: String,
         /// Files and directories holding a Platform with `spec.policies`.
         paths: Vec<PathBuf>,
+        /// Also say how the rule reads this input format's files, and
+        /// which of the platform's documentation it follows.
+        #[arg(long, value_name = "NAME", value_parser = dialect_names())]
+        dialect: Option<String>,
     },
     /// Run the `test` declarations of policy files (each example fires or
     /// passes the rules it names).
@@ -166,6 +173,11 @@ struct CheckArgs {
     /// file it stands for (an editor's unsaved buffer).
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     stdin_filename: String,
+    /// Read every file as this input format (`cpln`, `oam`, `avassa`, …),
+    /// whatever its signature; without it, `[dialects]` in landfall.toml
+    /// and each file's signature decide.
+    #[arg(long, value_name = "NAME", value_parser = dialect_names())]
+    dialect: Option<String>,
     /// Run only the front end (YAML, schemas, names, references), not the
     /// built-in rules: the baseline of the rules benchmark.
     #[arg(long, hide = true)]
@@ -205,26 +217,46 @@ fn main() -> ExitCode {
         Command::Down(args) => down::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Plan(args) => plan_cmd::run(&args),
-        Command::Rules { paths, format } => {
-            let Some(rules) = all_rules(&paths) else {
+        Command::Rules {
+            paths,
+            format,
+            dialect,
+        } => {
+            let Some(mut rules) = all_rules(&paths) else {
                 return ExitCode::from(EXIT_CANNOT_RUN);
             };
+            if let Some(dialect) = dialect.as_deref().and_then(dialect::by_name) {
+                rules.retain(|r| applies_to(dialect, &r.id));
+            }
             output::write_stdout(rules_cmd::render(&rules, format).as_bytes());
             ExitCode::SUCCESS
         }
-        Command::Explain { rule: id, paths } => {
+        Command::Explain {
+            rule: id,
+            paths,
+            dialect,
+        } => {
             let Some(rules) = all_rules(&paths) else {
                 return ExitCode::from(EXIT_CANNOT_RUN);
             };
             match rules.iter().find(|r| r.id == id) {
                 Some(r) => {
-                    let text = format!(
+                    let mut text = format!(
                         "# {} ({} by default)\n\n{}\n\n{}",
                         r.id,
                         r.severity.as_str(),
                         r.summary,
                         r.docs
                     );
+                    let dialect = dialect.as_deref().and_then(dialect::by_name).or_else(|| {
+                        dialect::registry()
+                            .iter()
+                            .copied()
+                            .find(|d| d.rules().iter().any(|m| m.id == id))
+                    });
+                    if let Some(dialect) = dialect.filter(|d| d.name() != "landfall") {
+                        text.push_str(&dialect_note(dialect, &r.id));
+                    }
                     output::write_stdout(text.as_bytes());
                     ExitCode::SUCCESS
                 }
@@ -247,6 +279,40 @@ fn main() -> ExitCode {
         Command::Completions(args) => completions::run(&args, Cli::command()),
         Command::Init(args) => init::run(&args),
     }
+}
+
+/// `--dialect NAME`: every file read as that dialect.
+pub(crate) fn named_dialects(name: Option<&str>) -> dialect::NamedDialects {
+    name.and_then(dialect::by_name)
+        .map(dialect::NamedDialects::all)
+        .unwrap_or_default()
+}
+
+/// The input formats `--dialect` accepts.
+fn dialect_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(dialect::names())
+}
+
+/// Whether a rule has a meaning on the files of `dialect`.
+fn applies_to(dialect: &dyn dialect::Dialect, id: &str) -> bool {
+    dialect.rules().iter().any(|r| r.id == id)
+        || dialect.catalogue().is_none_or(|ids| ids.contains(&id))
+}
+
+/// What `explain --dialect` adds: whether the rule applies to the
+/// platform's files, and whose documentation they follow.
+fn dialect_note(dialect: &dyn dialect::Dialect, id: &str) -> String {
+    let name = dialect.name();
+    let applies = if applies_to(dialect, id) {
+        format!("applies to `{name}` files: findings name the native field paths")
+    } else {
+        format!("does not apply to `{name}` files")
+    };
+    format!(
+        "\n## In `{name}` files\nThis rule {applies}. The platform's numbers and \
+         meanings follow {}.\n",
+        dialect.documentation()
+    )
 }
 
 /// Every rule of the registry (check's and lowering's `plan/…`) and, with
@@ -419,6 +485,7 @@ fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
         let options = CheckOptions {
             rules: !args.no_rules,
             outline: junit,
+            named_dialects: named_dialects(args.dialect.as_deref()),
             ..CheckOptions::default()
         };
         let checked = setup.check(request, options, args.skip_foreign_yaml)?;

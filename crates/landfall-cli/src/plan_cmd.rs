@@ -54,6 +54,10 @@ pub struct PlanArgs {
     /// never with NO_COLOR), always or never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Read every file as this input format (`cpln`, `oam`, `avassa`, …),
+    /// as `check --dialect` does.
+    #[arg(long, value_name = "NAME", value_parser = clap::builder::PossibleValuesParser::new(landfall_check::dialect::names()))]
+    dialect: Option<String>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -153,8 +157,12 @@ pub fn run(args: &PlanArgs) -> ExitCode {
             return exit.cannot_run();
         }
     };
-    let mut lowering = match lowering::check_and_lower(&args.paths, &args.scope, color_mode(color))
-    {
+    let mut lowering = match lowering::check_and_lower(
+        &args.paths,
+        &args.scope,
+        color_mode(color),
+        args.dialect.as_deref(),
+    ) {
         Ok(lowering) => lowering,
         Err(text) => {
             eprint!("{text}");

@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use landfall_check::dialect::NamedDialects;
 use landfall_check::{CheckOptions, CheckOutcome, check_with_options};
 use landfall_diagnostics::{ColorMode, Diagnostic, FileId, SourceDb, Summary, render_human};
 
@@ -237,6 +238,9 @@ impl Setup {
         skip_foreign_yaml: bool,
     ) -> Result<Checked, Failure> {
         options.repository_rules = self.config.rules.clone();
+        if !options.named_dialects.is_set() {
+            options.named_dialects = self.dialect_globs();
+        }
         // A file without landfall documents is reported only when named,
         // and then only unless asked to skip it as a walk does.
         let treat_as_walked = |found: &mut Found| {
@@ -317,6 +321,24 @@ impl Setup {
                 reported: selection.named,
             });
         }
+    }
+
+    /// `[dialects]` of `landfall.toml`: a file's dialect by its path
+    /// relative to the project root, the first matching glob winning.
+    pub fn dialect_globs(&self) -> NamedDialects {
+        if self.config.dialects.is_empty() {
+            return NamedDialects::default();
+        }
+        let globs = self.config.dialects.clone();
+        let root = self.root.clone();
+        let cwd = self.cwd.clone();
+        NamedDialects::by(move |name| {
+            let relative = root.relative(&cwd, Path::new(name))?;
+            globs
+                .iter()
+                .find(|(glob, _)| glob.is_match(&relative))
+                .map(|(_, dialect)| *dialect)
+        })
     }
 
     /// The changed-files mode's change for `paths`, when they are files or

@@ -17,13 +17,12 @@ use jsonschema::error::ValidationErrorKind;
 use landfall_diagnostics::did_you_mean;
 use landfall_yaml::Node;
 
-use crate::Kind;
 use crate::walk::SchemaSet;
 
 /// The pointers one error makes invalid.
 pub(crate) fn of(
     set: &SchemaSet,
-    kind: Kind,
+    schema_file: &str,
     root: &Node,
     error: &ValidationError<'_>,
 ) -> Vec<String> {
@@ -37,7 +36,7 @@ pub(crate) fn of(
             vec![child(path, field)]
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let allowed = set.allowed_fields(kind.schema_file(), path);
+            let allowed = set.allowed_fields(schema_file, path);
             unexpected
                 .iter()
                 .filter(|field| {
@@ -78,7 +77,7 @@ pub fn touches(fault: &str, read: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Schemas;
+    use crate::{Kind, Schemas};
     use landfall_diagnostics::FileId;
 
     fn faults(kind: Kind, yaml: &str) -> Vec<String> {

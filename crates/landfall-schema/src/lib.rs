@@ -118,11 +118,27 @@ pub static SCHEMA_FILES: [(&str, &str); 6] = [
     ),
 ];
 
+/// The schemas of the native formats landfall reads (its input dialects),
+/// by file name below `schemas/`: each is self-contained, written from the
+/// platform's own documentation, and usable by editors like the others.
+pub static DIALECT_SCHEMA_FILES: [(&str, &str); 2] = [
+    (
+        "dialects/cpln/workload.schema.json",
+        include_str!("../../../schemas/dialects/cpln/workload.schema.json"),
+    ),
+    (
+        "dialects/cpln/gvc.schema.json",
+        include_str!("../../../schemas/dialects/cpln/gvc.schema.json"),
+    ),
+];
+
 /// The kinds' validators, each compiled on first use: a one-file check pays
 /// only for the kinds it meets (a compile costs about 1.5 ms).
 pub struct Schemas {
     registry: Registry<'static>,
     validators: [OnceLock<Validator<YamlJson>>; 5],
+    /// Aligned with [`DIALECT_SCHEMA_FILES`].
+    native: [OnceLock<Validator<YamlJson>>; DIALECT_SCHEMA_FILES.len()],
     set: SchemaSet,
 }
 
@@ -145,6 +161,7 @@ impl Schemas {
         Schemas {
             registry,
             validators: Default::default(),
+            native: Default::default(),
             set,
         }
     }
@@ -170,13 +187,37 @@ impl Schemas {
             .iter()
             .position(|k| *k == kind)
             .expect("every kind is in Kind::ALL");
-        self.validators[index].get_or_init(|| {
-            jsonschema::options_for::<YamlJson>()
-                .with_registry(&self.registry)
-                .with_pattern_options(PatternOptions::regex())
-                .build(self.set.document(kind.schema_file()))
-                .expect("bundled schemas compile; a test checks it")
-        })
+        self.validators[index].get_or_init(|| self.build(kind.schema_file()))
+    }
+
+    fn build(&self, schema_file: &str) -> Validator<YamlJson> {
+        jsonschema::options_for::<YamlJson>()
+            .with_registry(&self.registry)
+            .with_pattern_options(PatternOptions::regex())
+            .build(self.set.document(schema_file))
+            .expect("bundled schemas compile; a test checks it")
+    }
+
+    /// Validates a document of a native format against its schema,
+    /// `schema_file` being a name of [`DIALECT_SCHEMA_FILES`]: findings on
+    /// the exact spans, with did-you-mean on unknown keys, and the faults.
+    ///
+    /// # Panics
+    /// When `schema_file` is not a bundled dialect schema (a programming
+    /// error, which the dialects' tests would show).
+    pub fn check_native(
+        &self,
+        schema_file: &str,
+        file: FileId,
+        text: &str,
+        root: &Node,
+    ) -> Validation {
+        let index = DIALECT_SCHEMA_FILES
+            .iter()
+            .position(|(name, _)| *name == schema_file)
+            .expect("a bundled dialect schema");
+        let validator = self.native[index].get_or_init(|| self.build(schema_file));
+        self.validate_with(validator, schema_file, file, text, root)
     }
 
     /// Validates a document of `kind` whose file's text is `text`; every
@@ -188,7 +229,17 @@ impl Schemas {
     /// Validates a document of `kind`: the findings, and where the
     /// document is invalid, so that what is valid can still be judged.
     pub fn check(&self, kind: Kind, file: FileId, text: &str, root: &Node) -> Validation {
-        let validator = self.validator(kind);
+        self.validate_with(self.validator(kind), kind.schema_file(), file, text, root)
+    }
+
+    fn validate_with(
+        &self,
+        validator: &Validator<YamlJson>,
+        schema_file: &str,
+        file: FileId,
+        text: &str,
+        root: &Node,
+    ) -> Validation {
         // The fast boolean check answers for almost every file.
         if validator.is_valid(root) {
             return Validation::default();
@@ -196,11 +247,16 @@ impl Schemas {
         let mut validation = Validation::default();
         for error in validator.iter_errors(root) {
             validation.diagnostics.extend(message::diagnostics(
-                &self.set, kind, file, text, root, &error,
+                &self.set,
+                schema_file,
+                file,
+                text,
+                root,
+                &error,
             ));
             validation
                 .faults
-                .extend(faults::of(&self.set, kind, root, &error));
+                .extend(faults::of(&self.set, schema_file, root, &error));
         }
         validation.diagnostics.dedup();
         validation.faults.sort();
@@ -274,6 +330,15 @@ mod tests {
         let schemas = Schemas::get();
         for kind in Kind::ALL {
             schemas.validator(kind);
+        }
+        for (name, _) in &DIALECT_SCHEMA_FILES {
+            let empty = Node {
+                start: 0,
+                end: 0,
+                style: landfall_yaml::Style::Plain,
+                value: landfall_yaml::Value::Null,
+            };
+            schemas.check_native(name, FileId(0), "", &empty);
         }
     }
 }

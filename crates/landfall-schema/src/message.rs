@@ -7,14 +7,13 @@ use landfall_diagnostics::{Diagnostic, FileId, Span, code_list, describe_pointer
 use landfall_yaml::{Node, Value as YamlValue};
 use serde_json::Value;
 
-use crate::Kind;
 use crate::advice::{quote_it, write_boolean, written_non_string, yaml11_boolean};
 use crate::rules::SCHEMA;
 use crate::walk::SchemaSet;
 
 pub(crate) fn diagnostics(
     set: &SchemaSet,
-    kind: Kind,
+    schema_file: &str,
     file: FileId,
     text: &str,
     root: &Node,
@@ -29,7 +28,7 @@ pub(crate) fn diagnostics(
     let place = describe_path(path);
     match error.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let allowed = set.allowed_fields(kind.schema_file(), path);
+            let allowed = set.allowed_fields(schema_file, path);
             unexpected
                 .iter()
                 .filter_map(|field| {

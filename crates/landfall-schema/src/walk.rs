@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::SCHEMA_FILES;
+use crate::{DIALECT_SCHEMA_FILES, SCHEMA_FILES};
 
 /// The bundled schema documents, parsed.
 pub struct SchemaSet {
@@ -15,6 +15,7 @@ impl SchemaSet {
         SchemaSet {
             documents: SCHEMA_FILES
                 .iter()
+                .chain(&DIALECT_SCHEMA_FILES)
                 .map(|(name, text)| {
                     (
                         *name,

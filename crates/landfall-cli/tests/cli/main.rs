@@ -11,6 +11,7 @@ mod changed_files;
 mod check;
 mod config;
 mod conventions;
+mod dialects;
 mod e2e_local;
 mod e2e_targets;
 mod formats;
