@@ -205,3 +205,14 @@ pub fn kubernetes_versions() -> Vec<String> {
         .unwrap_or_else(|| panic!("no default version in kubernetes-validate --help: {help}"));
     (25..=newest).map(|minor| format!("1.{minor}.0")).collect()
 }
+
+/// checkov (PyPI), in the virtualenv `.ci/install-tools` makes in
+/// `.ci/tools/checkov`, or `LANDFALL_CHECKOV`.
+pub fn checkov() -> String {
+    std::env::var("LANDFALL_CHECKOV").unwrap_or_else(|_| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../.ci/tools/checkov/bin/checkov")
+            .display()
+            .to_string()
+    })
+}
