@@ -348,7 +348,11 @@ impl<'p> Lowering<'p> {
             self.diagnostics.push(
                 Diagnostic::new(
                     &UNUSED_PARAMETER,
-                    entry.key.span,
+                    Span::new(
+                        scope_type.spec_span.file,
+                        entry.key.start,
+                        entry.key.end.max(entry.key.start),
+                    ),
                     format!(
                         "parameter `{name}` is read by nothing that plans or runs a `{target}` scope: setting it changes nothing"
                     ),

@@ -248,6 +248,7 @@ fn engine_commands_of_every_lowered_local_scope() {
             "lowered-host-ports-shop-dev",
             "lowered-incomplete-shop-fine",
             "lowered-local-secrets-and-jobs-ledger-dev",
+            "lowered-unused-parameter-shop-dev",
             "lowered-volume-kind-shop-shared"
         ],
         "the local scopes that plan"
