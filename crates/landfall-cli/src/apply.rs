@@ -39,7 +39,7 @@ pub fn run(args: &ApplyArgs) -> ExitCode {
 
 fn apply(args: &ApplyArgs) -> Result<ExitCode, (u8, String)> {
     let plan = local::load_plan(&args.paths, args.scope.as_deref())?;
-    let engine = args.engine.engine().map_err(local::stopped)?;
+    let engine = args.engine.engine_for(&plan).map_err(local::stopped)?;
     let state_dir = local::state_dir().map_err(local::stopped)?;
     let secrets =
         local::secrets(&state_dir, args.secrets_file.as_deref()).map_err(local::stopped)?;

@@ -34,6 +34,19 @@ impl EngineArgs {
             None => detect_engine(std::env::var_os("PATH").as_deref()),
         }
     }
+
+    /// The engine that runs `plan`: `--engine`, else the scope's `engine`
+    /// parameter (the local ScopeType's choice), else the one on PATH.
+    pub fn engine_for(&self, plan: &Plan) -> Result<EngineKind, RunnerError> {
+        if self.engine.is_none() {
+            match plan.scope.parameters.get("engine").and_then(|e| e.as_str()) {
+                Some("podman") => return Ok(EngineKind::Podman),
+                Some("docker") => return Ok(EngineKind::Docker),
+                _ => {}
+            }
+        }
+        self.engine()
+    }
 }
 
 /// `APP/SCOPE` ─► `(APP, SCOPE)`.

@@ -42,7 +42,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
                 plan.application.name, plan.scope.name
             )));
         }
-        let engine = args.engine.engine().map_err(local::stopped)?;
+        let engine = args.engine.engine_for(&plan).map_err(local::stopped)?;
         let state_dir = local::state_dir().map_err(local::stopped)?;
         let secrets =
             local::secrets(&state_dir, args.secrets_file.as_deref()).map_err(local::stopped)?;

@@ -19,7 +19,7 @@ use landfall_model::quantity::{Rounding, WholeError, parse_duration, parse_quant
 use landfall_model::{Project, Scalar, Spanned};
 use rayon::prelude::*;
 
-use crate::rules::{HOST_PORT, INCOMPLETE, SECRET_IN_TEXT, VOLUME_KIND};
+use crate::rules::{HOST_PORT, INCOMPLETE, SECRET_IN_TEXT, UNUSED_PARAMETER, VOLUME_KIND};
 use crate::substitute::{Variables, substitute, whole_secret};
 use landfall_plan::*;
 
@@ -201,6 +201,9 @@ impl<'p> Lowering<'p> {
                 )
             }
         };
+        if let (Some(t), Some(target)) = (scope_type, target) {
+            self.unused_parameters(t, target);
+        }
         let dimensions = first_of_each(&scope.dimensions);
 
         // The workloads the Scope places, each once, in the Scope's order.
@@ -324,6 +327,48 @@ impl<'p> Lowering<'p> {
             upgrade_from,
             actions,
         })
+    }
+
+    /// `plan/unused-parameter`: each parameter the ScopeType defines that
+    /// nothing reads for its target, at the parameter's name.
+    fn unused_parameters(&mut self, scope_type: &model::ScopeType, target: Target) {
+        let Some(properties) = scope_type
+            .parameters
+            .as_ref()
+            .and_then(|p| p.get("properties"))
+            .and_then(|p| p.as_map())
+        else {
+            return;
+        };
+        for entry in properties {
+            let name = entry.key.key_text();
+            if target.parameters().contains(&name.as_ref()) {
+                continue;
+            }
+            self.diagnostics.push(
+                Diagnostic::new(
+                    &UNUSED_PARAMETER,
+                    Span::new(
+                        scope_type.spec_span.file,
+                        entry.key.start,
+                        entry.key.end.max(entry.key.start),
+                    ),
+                    format!(
+                        "parameter `{name}` is read by nothing that plans or runs a `{target}` scope: setting it changes nothing"
+                    ),
+                )
+                .with_span_label("not read")
+                .with_help(format!(
+                    "a `{target}` scope reads {}",
+                    target
+                        .parameters()
+                        .iter()
+                        .map(|p| format!("`{p}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
+        }
     }
 
     fn upgrade_rules(&mut self) -> Vec<UpgradeRule> {

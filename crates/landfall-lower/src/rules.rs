@@ -356,4 +356,94 @@ spec: {type: laptop, workloads: [cache, db]}
 };
 
 /// Every lowering rule, for documentation and tests.
-pub static ALL: [&RuleMeta; 4] = [&SECRET_IN_TEXT, &INCOMPLETE, &HOST_PORT, &VOLUME_KIND];
+/// A ScopeType parameter that nothing reads for its target.
+pub static UNUSED_PARAMETER: RuleMeta = RuleMeta {
+    id: "plan/unused-parameter",
+    severity: Severity::Warning,
+    summary: "a ScopeType parameter that no target reads, so setting it changes nothing",
+    docs: r#"## What it checks
+That every parameter a ScopeType defines (`spec.parameters.properties`) is
+read by what plans and runs its scopes: the target's emitter, the local
+runner, or lowering (`hostPortOffset`). The target `local` reads `engine`
+and `hostPortOffset`; `compose` reads `projectName`, `restartPolicy`,
+`publishPorts` and `hostPortOffset`; `kubernetes` reads `namespace`,
+`visibility`, `ingressClass`, `podDisruptionBudget`, `ramMemory` and
+`hostPortOffset`. The warning points at the parameter, once per plan of a
+scope of that type.
+
+## Why
+A parameter is a promise to the teams that set it: a Scope that writes
+`ramMemory: 8192` expects a quota. One that nothing reads is validated and
+then silently ignored: remove it until a target reads it.
+
+## Example
+```yaml fail
+apiVersion: landfall.dev/v1
+kind: Application
+metadata: {name: shop}
+spec: {version: "1.0.0"}
+---
+apiVersion: landfall.dev/v1
+kind: Workload
+metadata: {name: web, application: shop}
+spec:
+  type: standard
+  containers:
+    - {name: web, image: registry.example.com/shop/web:1.0.0}
+---
+apiVersion: landfall.dev/v1
+kind: ScopeType
+metadata: {name: cluster}
+spec:
+  target: kubernetes
+  parameters:
+    type: object
+    properties:
+      namespace: {type: string}
+      costCentre: {type: string}
+---
+apiVersion: landfall.dev/v1
+kind: Scope
+metadata: {name: production, application: shop}
+spec: {type: cluster, parameters: {namespace: shop}, workloads: [web]}
+```
+
+```yaml pass
+apiVersion: landfall.dev/v1
+kind: Application
+metadata: {name: shop}
+spec: {version: "1.0.0"}
+---
+apiVersion: landfall.dev/v1
+kind: Workload
+metadata: {name: web, application: shop}
+spec:
+  type: standard
+  containers:
+    - {name: web, image: registry.example.com/shop/web:1.0.0}
+---
+apiVersion: landfall.dev/v1
+kind: ScopeType
+metadata: {name: cluster}
+spec:
+  target: kubernetes
+  parameters:
+    type: object
+    properties:
+      namespace: {type: string}
+---
+apiVersion: landfall.dev/v1
+kind: Scope
+metadata: {name: production, application: shop}
+spec: {type: cluster, parameters: {namespace: shop}, workloads: [web]}
+```
+"#,
+};
+
+pub static ALL: [&RuleMeta; 5] = [
+    &SECRET_IN_TEXT,
+    &INCOMPLETE,
+    &HOST_PORT,
+    &VOLUME_KIND,
+    &UNUSED_PARAMETER,
+];

@@ -94,6 +94,31 @@ impl Target {
             Target::Kubernetes => "kubernetes",
         }
     }
+
+    /// The Scope parameters something reads when a scope of this target is
+    /// planned or run: its emitter (`landfall-targets`), the local runner's
+    /// command line (`engine`), and, for every target, lowering
+    /// (`hostPortOffset`). A ScopeType parameter outside this list changes
+    /// nothing, which `plan/unused-parameter` reports.
+    pub fn parameters(self) -> &'static [&'static str] {
+        match self {
+            Target::Local => &["engine", "hostPortOffset"],
+            Target::Compose => &[
+                "hostPortOffset",
+                "projectName",
+                "publishPorts",
+                "restartPolicy",
+            ],
+            Target::Kubernetes => &[
+                "hostPortOffset",
+                "ingressClass",
+                "namespace",
+                "podDisruptionBudget",
+                "ramMemory",
+                "visibility",
+            ],
+        }
+    }
 }
 
 impl fmt::Display for Target {
@@ -361,6 +386,15 @@ pub struct Mount {
     pub path: String,
     /// `config://` and `secret://` are read-only.
     pub read_only: bool,
+}
+
+/// The one meaning of a `secret://REF` mount at PATH on every target: PATH
+/// is a directory holding one file, named after the last `/`-part of REF
+/// (`secret://orders-db-tls` at `/etc/tls` is `/etc/tls/orders-db-tls`,
+/// `secret://shop-db/password` at `/run/db` is `/run/db/password`), whose
+/// content is the secret's value.
+pub fn secret_file_name(reference: &str) -> &str {
+    reference.rsplit('/').next().unwrap_or(reference)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -601,7 +601,6 @@ impl Desired {
     }
 }
 
-/// A `secret://REF` mounted at PATH is the file `PATH/<last part of REF>`.
 /// `<config>-<12 hex>`: the directory a config's files are written to,
 /// named after their content so a changed config is a new directory.
 pub fn config_dir_name(config: &landfall_plan::ConfigDecl) -> String {
@@ -615,8 +614,10 @@ pub fn config_dir_name(config: &landfall_plan::ConfigDecl) -> String {
     format!("{}-{}", config.name, &hex(&digest.finalize())[..12])
 }
 
+/// A `secret://REF` mounted at PATH is the file `PATH/<last part of REF>`,
+/// as on every target ([`landfall_plan::secret_file_name`]).
 pub fn secret_file_name(reference: &str) -> &str {
-    reference.rsplit('/').next().unwrap_or(reference)
+    landfall_plan::secret_file_name(reference)
 }
 
 fn push_labels(args: &mut Vec<String>, labels: &[(String, String)]) {

@@ -1,9 +1,9 @@
 //! The compose target: one `compose.yaml` for the scope, plus the files of
 //! its configs beside it (`configs/<config>/<file>`).
 //!
-//! Written for what docker-compose 1.29 and podman-compose 1.0.3 both do
-//! (not only what the compose specification allows), because those are the
-//! tools a compose scope runs on:
+//! Written for what Docker Compose v2, docker-compose 1.29 and
+//! podman-compose 1.0.3 all do (not only what the compose specification
+//! allows), because those are the tools a compose scope runs on:
 //! - one service per container: the first container of a workload is the
 //!   service named after the workload (so workloads reach each other by
 //!   workload name on the scope network), further containers are
@@ -13,7 +13,8 @@
 //!   ignore service-level `configs` outside swarm mode;
 //! - secrets never inline: an env secret is `${LANDFALL_SECRET_…:?…}`,
 //!   interpolated from the environment of `up`; a `secret://` mount is a
-//!   compose secret whose `file:` lies under `${LANDFALL_SECRETS_DIR:?…}`;
+//!   compose secret whose `file:` lies under `${LANDFALL_SECRETS_DIR:?…}`,
+//!   mounted at `PATH/<last /-part of REF>` as on every target;
 //! - every other `$` is written `$$`, so compose never interpolates the
 //!   plan's own text;
 //! - cron workloads are services in the `jobs` profile with `restart: "no"`,
@@ -23,7 +24,7 @@
 use std::collections::BTreeMap;
 
 use landfall_plan::{
-    Container, HttpScheme, Job, Mount, MountSource, Plan, Probe, ProbeAction, Workload,
+    Container, HttpScheme, Job, Mount, MountSource, Plan, Probe, ProbeAction, Visibility, Workload,
     WorkloadType,
 };
 
@@ -322,13 +323,7 @@ fn service(plan: &Plan, settings: &Settings, workload: &Workload, container: &Co
             let ports: Vec<String> = container
                 .ports
                 .iter()
-                .map(|port| match port.host_port {
-                    // Replicas cannot share one host port: the engine picks one each.
-                    Some(host) if workload.replicas == 1 => {
-                        format!("127.0.0.1:{host}:{}", port.port)
-                    }
-                    _ => format!("127.0.0.1::{}", port.port),
-                })
+                .map(|port| published_port(workload, port))
                 .collect();
             service.push("ports", ports);
         } else {
@@ -351,7 +346,7 @@ fn service(plan: &Plan, settings: &Settings, workload: &Workload, container: &Co
         .map(|m| {
             Yaml::map()
                 .with("source", secret_key(&m.name))
-                .with("target", lit(&m.path))
+                .with("target", lit(&names::secret_file_path(&m.path, &m.name)))
         })
         .collect();
     if !secrets.is_empty() {
@@ -360,22 +355,8 @@ fn service(plan: &Plan, settings: &Settings, workload: &Workload, container: &Co
     if let Some(readiness) = &container.probes.readiness {
         service.push("healthcheck", healthcheck(readiness));
     }
-    let cpus = cpus(container.resources.cpu_millis);
-    let memory = memory(container.resources.memory_bytes);
-    let amounts = || {
-        Yaml::map()
-            .with("cpus", cpus.clone())
-            .with("memory", memory.clone())
-    };
-    service.push(
-        "deploy",
-        Yaml::map().with("replicas", workload.replicas).with(
-            "resources",
-            Yaml::map()
-                .with("limits", amounts())
-                .with("reservations", amounts()),
-        ),
-    );
+    resources(&mut service, container);
+    service.push("deploy", Yaml::map().with("replicas", workload.replicas));
     service.push(
         "restart",
         if is_job {
@@ -392,12 +373,45 @@ fn service(plan: &Plan, settings: &Settings, workload: &Workload, container: &Co
     }
     service.push("cap_drop", vec!["ALL"]);
     service.push("security_opt", vec!["no-new-privileges:true"]);
-    service.push("pids_limit", 1024u32);
     service.push("labels", service_labels(plan, workload, container));
     if is_job {
         service.push("profiles", vec![JOBS_PROFILE]);
     }
     service
+}
+
+/// The container's resources as service keys, not `deploy.resources`:
+/// Compose v2 refuses `pids_limit` beside a `deploy.resources.limits`
+/// (whose unset `pids` it reads as a distinct value), and Compose v1
+/// refuses `pids` inside it; `cpus`, `mem_limit`, `mem_reservation` and
+/// `pids_limit` mean the same to Compose v1, v2 and podman-compose (which
+/// ignores `pids_limit`).
+fn resources(service: &mut Yaml, container: &Container) {
+    let memory = memory(container.resources.memory_bytes);
+    service.push("cpus", cpus(container.resources.cpu_millis));
+    service.push("mem_limit", memory.clone());
+    service.push("mem_reservation", memory);
+    service.push("pids_limit", PIDS_LIMIT);
+}
+
+/// The process limit of every service (the local runner's is 512 per
+/// container; a compose service is one container too, with more room for
+/// the init process and probes).
+const PIDS_LIMIT: u32 = 1024;
+
+/// A published port: on every interface for a `public` workload (that is
+/// what public means on a single host), on the loopback otherwise. Replicas
+/// cannot share one host port: the engine picks one each.
+fn published_port(workload: &Workload, port: &landfall_plan::Port) -> String {
+    let address = match workload.expose.visibility {
+        Visibility::Public => "",
+        Visibility::Internal | Visibility::Private => "127.0.0.1:",
+    };
+    match port.host_port {
+        Some(host) if workload.replicas == 1 => format!("{address}{host}:{}", port.port),
+        _ if address.is_empty() => port.port.to_string(),
+        _ => format!("{address}:{}", port.port),
+    }
 }
 
 fn volume_mount(mount: &Mount) -> Option<Yaml> {

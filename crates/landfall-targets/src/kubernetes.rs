@@ -1,14 +1,20 @@
 //! The Kubernetes target: one multi-document `kubernetes.yaml`, in the
-//! order `kubectl apply -f` needs: the Namespace, ConfigMaps,
-//! PersistentVolumeClaims, then per workload (by name) its Deployment or
-//! CronJob, Service, HorizontalPodAutoscaler and NetworkPolicy.
+//! order `kubectl apply -f` needs: the Namespace, its ResourceQuota and
+//! LimitRange, ConfigMaps, PersistentVolumeClaims, then per workload (by
+//! name) its Deployment or CronJob, Service, HorizontalPodAutoscaler,
+//! NetworkPolicy, PodDisruptionBudget and Ingress.
+//!
+//! - The scope's parameters, when its ScopeType defines them:
+//!   `visibility` (`public` publishes public workloads through an Ingress
+//!   of class `ingressClass`), `podDisruptionBudget`, `ramMemory` (the
+//!   namespace's memory quota and the largest container, in MiB).
 //!
 //! - The namespace is the scope's `namespace` parameter when its ScopeType
 //!   defines one, else `<application>-<scope>`.
 //! - Secrets are referenced, never written: a reference `NAME/KEY` is key
 //!   `KEY` of the Secret `NAME` (which the cluster's owner creates in the
-//!   namespace); `NAME` alone is the whole Secret when mounted and its key
-//!   `value` when read as env.
+//!   namespace); `NAME` alone is its key `value`, read as env or mounted
+//!   (a mount is one file, `PATH/<last part of the reference>`).
 //! - Pods meet the restricted Pod Security Standard (the namespace enforces
 //!   it when every workload runs as non-root).
 //! - Only `cpu` scaling becomes a HorizontalPodAutoscaler: the other metrics
@@ -76,7 +82,12 @@ pub fn objects(plan: &Plan) -> Result<Vec<Yaml>, Problems> {
         version: names::label_value(&plan.application.version),
     };
 
+    let settings = ScopeSettings::from_plan(plan, &mut problems);
     let mut objects = vec![scope.namespace_object()];
+    if let Some(memory_mib) = settings.ram_memory_mib {
+        objects.push(scope.resource_quota(memory_mib));
+        objects.push(scope.limit_range(memory_mib));
+    }
     for config in &plan.configs {
         objects.push(scope.config_map(config, &mut problems));
     }
@@ -103,8 +114,85 @@ pub fn objects(plan: &Plan) -> Result<Vec<Yaml>, Problems> {
         if let Some(policy) = scope.network_policy(workload) {
             objects.push(policy);
         }
+        if settings.disruption_budget
+            && let Some(budget) = scope.disruption_budget(workload)
+        {
+            objects.push(budget);
+        }
+        if settings.publishes(workload)
+            && let Some(ingress) = scope.ingress(workload, settings.ingress_class.as_deref())
+        {
+            objects.push(ingress);
+        }
     }
     problems.into_result(objects)
+}
+
+/// The scope's parameters the Kubernetes target reads, when its ScopeType
+/// defines them (listed in [`landfall_plan::Target::parameters`]).
+struct ScopeSettings {
+    /// `visibility`: `public` lets public workloads out through an
+    /// Ingress; `internal` keeps every workload inside the cluster.
+    public: bool,
+    /// `ingressClass`: the Ingress's `ingressClassName`.
+    ingress_class: Option<String>,
+    /// `podDisruptionBudget`: a PodDisruptionBudget per Deployment.
+    disruption_budget: bool,
+    /// `ramMemory`: the namespace's memory quota, in MiB.
+    ram_memory_mib: Option<u64>,
+}
+
+impl ScopeSettings {
+    fn from_plan(plan: &Plan, problems: &mut Problems) -> ScopeSettings {
+        let parameters = &plan.scope.parameters;
+        let public = match names::string_parameter(plan, "visibility") {
+            None | Some("public") => true,
+            Some("internal" | "private") => false,
+            Some(other) => {
+                problems.push(format!(
+                    "parameter visibility `{other}` is not one of public, internal, private"
+                ));
+                false
+            }
+        };
+        let ingress_class = match names::string_parameter(plan, "ingressClass") {
+            Some(class) if names::is_dns_subdomain(class) => Some(class.to_string()),
+            Some(class) => {
+                problems.push(format!(
+                    "parameter ingressClass `{class}` is not an IngressClass name (a DNS subdomain)"
+                ));
+                None
+            }
+            None => None,
+        };
+        let disruption_budget = parameters
+            .get("podDisruptionBudget")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false);
+        let ram_memory_mib = match parameters.get("ramMemory") {
+            None => None,
+            Some(value) => match value.as_u64() {
+                Some(mib) if mib > 0 => Some(mib),
+                _ => {
+                    problems.push(format!(
+                        "parameter ramMemory `{value}` is not a positive number of MiB"
+                    ));
+                    None
+                }
+            },
+        };
+        ScopeSettings {
+            public,
+            ingress_class,
+            disruption_budget,
+            ram_memory_mib,
+        }
+    }
+
+    /// Whether the workload is reachable from outside the cluster.
+    fn publishes(&self, workload: &Workload) -> bool {
+        self.public && workload.expose.visibility == Visibility::Public
+    }
 }
 
 fn namespace(plan: &Plan, problems: &mut Problems) -> String {
@@ -304,24 +392,31 @@ impl Scope<'_> {
         if let Some(dir) = &container.working_dir {
             out.push("workingDir", dir.clone());
         }
-        if !container.ports.is_empty() {
-            let ports: Vec<Yaml> = container
-                .ports
-                .iter()
-                .map(|p| {
-                    let port = Yaml::map()
-                        .with("name", port_name(p.protocol, p.port))
-                        .with("containerPort", p.port)
-                        .with("protocol", "TCP");
-                    // A host port fixed by the scope is published on the
-                    // loopback only (what `podman kube play` reads).
-                    match p.host_port {
-                        Some(host) => port.with("hostIP", "127.0.0.1").with("hostPort", host),
-                        None => port,
+        // Only ports with a host port fixed by the scope are listed: the
+        // Service's numeric targetPort and the probes need no
+        // `containerPort`, and `podman kube play` (4.3) publishes every
+        // listed port on the host, where two workloads (or two replicas)
+        // on one port collide. A host port is published on the loopback,
+        // or on every interface for a public workload.
+        let host_ports: Vec<Yaml> = container
+            .ports
+            .iter()
+            .filter_map(|p| {
+                let host = p.host_port?;
+                let port = Yaml::map()
+                    .with("name", port_name(p.protocol, p.port))
+                    .with("containerPort", p.port)
+                    .with("protocol", "TCP");
+                Some(match workload.expose.visibility {
+                    Visibility::Public => port.with("hostPort", host),
+                    Visibility::Internal | Visibility::Private => {
+                        port.with("hostIP", "127.0.0.1").with("hostPort", host)
                     }
                 })
-                .collect();
-            out.push("ports", Yaml::Seq(ports));
+            })
+            .collect();
+        if !host_ports.is_empty() {
+            out.push("ports", Yaml::Seq(host_ports));
         }
         if !container.env.is_empty() {
             let env: Vec<Yaml> = container
@@ -549,6 +644,119 @@ impl Scope<'_> {
         )
     }
 
+    /// The namespace's memory quota from `ramMemory` (MiB): requests and
+    /// limits of every pod together.
+    fn resource_quota(&self, memory_mib: u64) -> Yaml {
+        let amount = format!("{memory_mib}Mi");
+        Yaml::map()
+            .with("apiVersion", "v1")
+            .with("kind", "ResourceQuota")
+            .with(
+                "metadata",
+                self.metadata(&self.instance, self.scope_labels()),
+            )
+            .with(
+                "spec",
+                Yaml::map().with(
+                    "hard",
+                    Yaml::map()
+                        .with("requests.memory", amount.clone())
+                        .with("limits.memory", amount),
+                ),
+            )
+    }
+
+    /// No container above the namespace's memory quota (`ramMemory`).
+    fn limit_range(&self, memory_mib: u64) -> Yaml {
+        Yaml::map()
+            .with("apiVersion", "v1")
+            .with("kind", "LimitRange")
+            .with(
+                "metadata",
+                self.metadata(&self.instance, self.scope_labels()),
+            )
+            .with(
+                "spec",
+                Yaml::map().with(
+                    "limits",
+                    Yaml::Seq(vec![Yaml::map().with("type", "Container").with(
+                        "max",
+                        Yaml::map().with("memory", format!("{memory_mib}Mi")),
+                    )]),
+                ),
+            )
+    }
+
+    /// At most one pod of a Deployment evicted at a time (a node drain
+    /// waits for the next to be ready); cron jobs' pods are not kept up.
+    fn disruption_budget(&self, workload: &Workload) -> Option<Yaml> {
+        if workload.workload_type == WorkloadType::Cron {
+            return None;
+        }
+        Some(
+            Yaml::map()
+                .with("apiVersion", "policy/v1")
+                .with("kind", "PodDisruptionBudget")
+                .with(
+                    "metadata",
+                    self.metadata(&workload.name, self.workload_labels(workload)),
+                )
+                .with(
+                    "spec",
+                    Yaml::map().with("maxUnavailable", 1u32).with(
+                        "selector",
+                        Yaml::map().with("matchLabels", self.selector(workload)),
+                    ),
+                ),
+        )
+    }
+
+    /// A public workload's way in: its first HTTP port under
+    /// `/<workload>` (the plan has no host name; paths keep several public
+    /// workloads of a scope apart on one ingress controller).
+    fn ingress(&self, workload: &Workload, class: Option<&str>) -> Option<Yaml> {
+        let port = workload
+            .containers
+            .iter()
+            .flat_map(|c| &c.ports)
+            .find(|p| p.protocol != Protocol::Tcp)?;
+        let mut spec = Yaml::map();
+        if let Some(class) = class {
+            spec.push("ingressClassName", class);
+        }
+        let backend = Yaml::map().with(
+            "service",
+            Yaml::map()
+                .with("name", workload.name.clone())
+                .with("port", Yaml::map().with("number", port.port)),
+        );
+        spec.push(
+            "rules",
+            Yaml::Seq(vec![Yaml::map().with(
+                "http",
+                Yaml::map().with(
+                    "paths",
+                    Yaml::Seq(vec![
+                        Yaml::map()
+                            .with("path", format!("/{}", workload.name))
+                            .with("pathType", "Prefix")
+                            .with("backend", backend),
+                    ]),
+                ),
+            )]),
+        );
+        Some(
+            Yaml::map()
+                .with("apiVersion", "networking.k8s.io/v1")
+                .with("kind", "Ingress")
+                .with(
+                    "metadata",
+                    self.metadata(&workload.name, self.workload_labels(workload)),
+                )
+                .with("spec", spec),
+        )
+    }
+
     fn autoscaler(&self, workload: &Workload) -> Option<Yaml> {
         let scaling = workload.scaling.as_ref()?;
         if scaling.metric != Metric::Cpu
@@ -721,16 +929,23 @@ fn pod_volumes(workload: &Workload, problems: &mut Problems) -> Vec<Yaml> {
             MountSource::Secret => {
                 let secret = secret_or_problem(&mount.name, problems);
                 // `optional` written out: podman 4.3's kube play dereferences it.
-                let mut source = Yaml::map()
-                    .with("secretName", secret.name)
-                    .with("optional", false);
-                if let Some(key) = secret.key {
-                    source.push(
-                        "items",
-                        Yaml::Seq(vec![Yaml::map().with("key", key.clone()).with("path", key)]),
-                    );
-                }
-                volume.with("secret", source)
+                // One file, `PATH/<last part of the reference>`, as on
+                // every target: the key's, or the whole Secret's `value`
+                // (the key an env secret without `/KEY` reads too).
+                let key = secret
+                    .key
+                    .unwrap_or_else(|| names::DEFAULT_SECRET_KEY.to_string());
+                let file = landfall_plan::secret_file_name(&mount.name).to_string();
+                volume.with(
+                    "secret",
+                    Yaml::map()
+                        .with("secretName", secret.name)
+                        .with("optional", false)
+                        .with(
+                            "items",
+                            Yaml::Seq(vec![Yaml::map().with("key", key).with("path", file)]),
+                        ),
+                )
             }
         });
     }

