@@ -7,7 +7,6 @@
 //! (or found where `LANDFALL_SARIF_MULTITOOL` and `LANDFALL_PYTHONPATH`
 //! point). Without them these tests fail: they never pass unchecked.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
