@@ -40,8 +40,8 @@ done
 if [[ -n "${LANDFALL:-}" ]]; then
     landfall=$LANDFALL
 else
-    cargo build --release -p landfall-cli --quiet
-    landfall=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/landfall
+    cargo build --profile dist -p landfall-cli --quiet
+    landfall=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/dist/landfall
 fi
 
 out=bench/out/apply

@@ -15,9 +15,9 @@ if ! command -v hyperfine >/dev/null 2>&1; then
     exit 1
 fi
 
-cargo build --release -p landfall-cli -p landfall-bench
-landfall=$PWD/target/release/landfall
-gen=$PWD/target/release/landfall-gen-tree
+cargo build --profile dist -p landfall-cli -p landfall-bench
+landfall=$PWD/target/dist/landfall
+gen=$PWD/target/dist/landfall-gen-tree
 out=bench/out
 tree="$out/project-10000"
 mkdir -p "$out"

@@ -28,10 +28,10 @@ if [[ $missing -ne 0 ]]; then
     exit 1
 fi
 
-cargo build --release -p landfall-cli -p landfall-bench
+cargo build --profile dist -p landfall-cli -p landfall-bench
 
-landfall=target/release/landfall
-gen=target/release/landfall-gen-tree
+landfall=target/dist/landfall
+gen=target/dist/landfall-gen-tree
 out=bench/out
 mkdir -p "$out"
 

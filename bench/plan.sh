@@ -18,10 +18,10 @@ if ! command -v hyperfine >/dev/null 2>&1; then
     exit 1
 fi
 
-cargo build --release -p landfall-cli -p landfall-bench
+cargo build --profile dist -p landfall-cli -p landfall-bench
 
-landfall="${CARGO_TARGET_DIR:-target}/release/landfall"
-gen="${CARGO_TARGET_DIR:-target}/release/landfall-gen-tree"
+landfall="${CARGO_TARGET_DIR:-target}/dist/landfall"
+gen="${CARGO_TARGET_DIR:-target}/dist/landfall-gen-tree"
 out=bench/out
 mkdir -p "$out"
 
@@ -57,4 +57,4 @@ for result in json.load(open(sys.argv[1]))["results"]:
 PY
 fi
 
-"${CARGO_TARGET_DIR:-target}/release/landfall-bench-plan" "$tree" --scope app-0000/production --repeat 50
+"${CARGO_TARGET_DIR:-target}/dist/landfall-bench-plan" "$tree" --scope app-0000/production --repeat 50

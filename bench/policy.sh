@@ -17,11 +17,11 @@ if ! command -v hyperfine >/dev/null 2>&1; then
     exit 1
 fi
 
-cargo build --release -p landfall-cli -p landfall-bench
+cargo build --profile dist -p landfall-cli -p landfall-bench
 
 target=${CARGO_TARGET_DIR:-target}
-landfall=$target/release/landfall
-gen=$target/release/landfall-gen-tree
+landfall=$target/dist/landfall
+gen=$target/dist/landfall-gen-tree
 out=bench/out
 mkdir -p "$out"
 

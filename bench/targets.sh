@@ -16,8 +16,8 @@ if ! command -v hyperfine >/dev/null 2>&1; then
     exit 1
 fi
 
-cargo build --release -q -p landfall-bench --bin landfall-bench-targets
-bin="${CARGO_TARGET_DIR:-target}/release/landfall-bench-targets"
+cargo build --profile dist -q -p landfall-bench --bin landfall-bench-targets
+bin="${CARGO_TARGET_DIR:-target}/dist/landfall-bench-targets"
 
 hyperfine --warmup 3 --runs 30 -N "$bin --workloads 1000"
 "$bin" --workloads 1000 --repeat 50

@@ -68,12 +68,10 @@ pub fn rule_docs_path(id: &str) -> String {
     format!("docs/rules.md#{}", anchor(id))
 }
 
-/// GitHub's heading anchor for `` ## `id` ``: lower case, `/` dropped.
+/// GitHub's heading anchor for `` ## `id` ``, the one SARIF's `helpUri`
+/// links to.
 fn anchor(id: &str) -> String {
-    id.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect::<String>()
-        .to_ascii_lowercase()
+    landfall_diagnostics::rule_anchor(id)
 }
 
 fn capitalised(text: &str) -> String {

@@ -335,10 +335,7 @@ fn run_case(dir: &Path) -> Result<(), Failed> {
 /// The SARIF of the case, each region read back from the source text.
 fn check_sarif_regions(diagnostics: &[Diagnostic], db: &SourceDb) -> Result<(), Failed> {
     let rules: Vec<RuleInfo> = registry().into_iter().map(RuleInfo::from).collect();
-    let tool = SarifTool {
-        version: "0",
-        rules: &rules,
-    };
+    let tool = SarifTool::new("0", &rules);
     let log: serde_json::Value = serde_json::from_str(&render_sarif(diagnostics, db, &tool))
         .map_err(|e| format!("SARIF is not JSON: {e}"))?;
     assert_eq!(log["runs"][0]["columnKind"], "unicodeCodePoints");

@@ -67,6 +67,12 @@ impl<'a> Fingerprints<'a> {
             .unwrap_or_else(|| name.to_string())
     }
 
+    /// The finding's fingerprint, as a baseline records it (SARIF's
+    /// `partialFingerprints` carry it too).
+    pub fn fingerprint(&mut self, d: &Diagnostic) -> String {
+        self.key(d).2
+    }
+
     fn key(&mut self, d: &Diagnostic) -> Key {
         let file = d.span.file;
         let text = self.db.file(file).text();

@@ -13,6 +13,7 @@ mod baseline;
 mod changed;
 mod color;
 mod completions;
+mod code_scanning;
 mod config;
 mod down;
 mod git;
@@ -564,7 +565,7 @@ fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
     // before anything is printed.
     let mut stdout = None;
     for out in outputs {
-        let rendered = render(out, &outcome, &found.db, &summary, args.color);
+        let rendered = render(out, &outcome, &found.db, &setup, &summary, args.color);
         match &out.destination {
             Destination::File(path) => {
                 if let Err(message) = output::write_file(path, &rendered) {
@@ -662,6 +663,7 @@ fn render(
     out: &Output,
     outcome: &CheckOutcome,
     db: &landfall_diagnostics::SourceDb,
+    setup: &setup::Setup,
     summary: &Summary,
     color: Color,
 ) -> Vec<u8> {
@@ -674,9 +676,12 @@ fn render(
                 .map(RuleInfo::from)
                 .chain(outcome.policy_rules.iter().cloned())
                 .collect();
+            let project = code_scanning::project(diagnostics, db, setup);
+            let fingerprints = code_scanning::fingerprints(diagnostics, db, setup);
             let tool = SarifTool {
-                version: env!("CARGO_PKG_VERSION"),
-                rules: &rules,
+                project: Some(&project),
+                fingerprints: &fingerprints,
+                ..SarifTool::new(env!("CARGO_PKG_VERSION"), &rules)
             };
             render_sarif(diagnostics, db, &tool).into_bytes()
         }

@@ -29,8 +29,8 @@ pub use diagnostic::{
 pub use escape::{is_unsafe, terminal_safe};
 pub use outline::{DocumentOutline, FileOutline};
 pub use render::{
-    ColorMode, SarifTool, Summary, render_concise, render_github, render_human, render_json,
-    render_junit, render_sarif, render_statistics,
+    ColorMode, SarifProject, SarifTool, Summary, render_concise, render_github, render_human,
+    render_json, render_junit, render_sarif, render_statistics, rule_anchor,
 };
 pub use source::{FileId, LineCol, SourceDb, SourceFile, Span};
 pub use suggest::did_you_mean;

@@ -12,7 +12,7 @@ mod shown;
 pub use concise::{render_concise, render_statistics};
 pub use github::render_github;
 pub use junit::render_junit;
-pub use sarif::{SarifTool, render_sarif};
+pub use sarif::{SarifProject, SarifTool, render_sarif, rule_anchor};
 
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term::{self, termcolor};
@@ -353,10 +353,7 @@ mod tests {
     fn no_format_holds_a_raw_control() {
         let (db, diagnostics) = hostile();
         let rules = [crate::diagnostic::RuleInfo::from(&RULE)];
-        let tool = SarifTool {
-            version: "1.0.0",
-            rules: &rules,
-        };
+        let tool = SarifTool::new("1.0.0", &rules);
         let sarif = render_sarif(&diagnostics, &db, &tool);
         let github = render_github(&diagnostics, &db);
         let junit = render_junit(&diagnostics, &db, &[]);

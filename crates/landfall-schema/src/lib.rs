@@ -87,7 +87,10 @@ impl Kind {
 
 /// The `apiVersion` of every landfall document.
 pub const API_VERSION: &str = "landfall.dev/v1";
-/// Where the schemas say they live; only a name, never fetched.
+/// The base the bundled schemas are registered under, so that their
+/// relative `$ref`s (`common.schema.json#/...`) resolve among them; only a
+/// name, never fetched. The files carry no `$id`: other validators resolve
+/// the same references to the files beside them.
 pub const SCHEMA_BASE: &str = "https://landfall.dev/schemas/v1/";
 
 /// The bundled schema files, by file name.
@@ -194,6 +197,7 @@ impl Schemas {
         jsonschema::options_for::<YamlJson>()
             .with_registry(&self.registry)
             .with_pattern_options(PatternOptions::regex())
+            .with_base_uri(format!("{SCHEMA_BASE}{schema_file}"))
             .build(self.set.document(schema_file))
             .expect("bundled schemas compile; a test checks it")
     }
@@ -322,6 +326,28 @@ mod tests {
                 expected("0x1F", quote("0x1F")),
                 expected("on", Some("write `true`".to_string())),
             ]
+        );
+    }
+
+    /// Names, quantities, durations, ports, cron schedules and CIDRs have
+    /// patterns and ranges for editors; landfall leaves them to its rules
+    /// (invalid-name, invalid-quantity, port-range, cron-schedule,
+    /// invalid-cidr), which report each once, with a better message.
+    #[test]
+    fn what_rules_check_is_left_to_them() {
+        let workload = "apiVersion: landfall.dev/v1\nkind: Workload\nmetadata: {name: Api_Server, application: shop}\nspec:\n  type: cron\n  job: {schedule: every day}\n  expose: {inbound: [10.0.0.1/33]}\n  containers:\n    - name: api\n      image: nginx:1\n      ports: [{port: 70000}]\n      resources: {cpu: lots, memory: 1Gi}\n      probes: {readiness: {tcp: {port: 0}, period: 30 seconds}}\n";
+        assert_eq!(helps(Kind::Workload, workload), []);
+        let file = SCHEMA_FILES
+            .iter()
+            .find(|(name, _)| *name == "common.schema.json")
+            .unwrap()
+            .1;
+        let marked = file.matches("\"x-landfall-rule\"").count();
+        assert_eq!(marked, 6, "name, quantity, duration, port, cron, CIDR");
+        assert!(
+            !SchemaSet::bundled()
+                .documents()
+                .any(|(_, schema)| schema.to_string().contains("x-landfall-rule"))
         );
     }
 

@@ -10,6 +10,24 @@ pub struct SchemaSet {
     documents: Vec<(&'static str, Value)>,
 }
 
+/// The marker of a definition whose value checks a rule of landfall's own
+/// reports (`invalid-name`, `invalid-quantity`, …), with its own message
+/// and exact span.
+const RULE_MARKER: &str = "x-landfall-rule";
+
+/// What such a definition checks for editors and other validators, and
+/// landfall leaves to its rule: one mistake, one finding.
+const RULE_CHECKED: [&str; 8] = [
+    "pattern",
+    "maxLength",
+    "minLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "format",
+];
+
 impl SchemaSet {
     pub(crate) fn bundled() -> SchemaSet {
         SchemaSet {
@@ -17,10 +35,10 @@ impl SchemaSet {
                 .iter()
                 .chain(&DIALECT_SCHEMA_FILES)
                 .map(|(name, text)| {
-                    (
-                        *name,
-                        serde_json::from_str(text).expect("bundled schemas are JSON"),
-                    )
+                    let mut schema: Value =
+                        serde_json::from_str(text).expect("bundled schemas are JSON");
+                    leave_to_rules(&mut schema);
+                    (*name, schema)
                 })
                 .collect(),
         }
@@ -107,5 +125,23 @@ impl SchemaSet {
         fields.sort();
         fields.dedup();
         fields
+    }
+}
+
+/// Drops the checks of every definition marked with [`RULE_MARKER`].
+fn leave_to_rules(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if map.remove(RULE_MARKER).is_some() {
+                for keyword in RULE_CHECKED {
+                    map.remove(keyword);
+                }
+            }
+            for value in map.values_mut() {
+                leave_to_rules(value);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(leave_to_rules),
+        _ => {}
     }
 }

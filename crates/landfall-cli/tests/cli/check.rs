@@ -261,9 +261,18 @@ fn ci_formats() {
     *rules = serde_json::Value::Array(ids);
     sarif["runs"][0]["tool"]["driver"]["version"] = "VERSION".into();
     sarif["runs"][0]["tool"]["driver"]["semanticVersion"] = "VERSION".into();
+    // The project root (here the working directory) as a file URI.
+    let root = &mut sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"];
+    assert_eq!(*root, project_uri(dir.path()));
+    *root = "file:///PROJECT/".into();
     insta::assert_json_snapshot!("sarif", sarif);
     insta::assert_snapshot!("github", run(dir.path(), &["check", "--format", "github"]));
     insta::assert_snapshot!("junit", run(dir.path(), &["check", "--format", "junit"]));
+}
+
+/// The `file:` URI SARIF gives a project root.
+fn project_uri(dir: &std::path::Path) -> String {
+    format!("file://{}/", dir.canonicalize().unwrap().display())
 }
 
 #[test]
@@ -315,6 +324,7 @@ fn several_outputs_in_one_run() {
             dir.path(),
             &["check", "--format", "json", "--format", "sarif"]
         )
+        .replace(&project_uri(dir.path()), "file:///PROJECT/")
     );
     insta::assert_snapshot!(
         "output_file_without_format",

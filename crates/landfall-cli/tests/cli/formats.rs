@@ -1,12 +1,12 @@
 //! The CI formats read by their real consumers: the SARIF of every corpus
 //! case and example by Microsoft's SARIF Multitool and the SARIF 2.1.0 JSON
-//! Schema it ships, the JUnit XML by junitparser.
+//! Schema it ships, the JUnit XML by junitparser, junit2html and
+//! junit-to-ctrf.
 //!
-//! Both tools are installed by `bash .ci/install-tools` into `.ci/tools`
+//! The tools are installed by `bash .ci/install-tools` into `.ci/tools`
 //! (or found where `LANDFALL_SARIF_MULTITOOL` and `LANDFALL_PYTHONPATH`
 //! point). Without them these tests fail: they never pass unchecked.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -176,6 +176,129 @@ fn the_sarif_of_every_corpus_case_and_example_is_valid() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The SARIF of one run of `landfall check --format sarif` in `dir`.
+fn sarif_in(dir: &Path, args: &[&str]) -> Value {
+    let output = landfall()
+        .args(["check", "--format", "sarif"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// (uri, fingerprint, start line) of each result.
+fn placed(log: &Value) -> Vec<(String, String, u64)> {
+    log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                r["partialFingerprints"]["landfall/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sarif_is_what_code_scanning_needs_from_any_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    write(&root, "landfall.toml", "");
+    let workload = "apiVersion: landfall.dev/v1\nkind: Workload\nmetadata: {name: api, application: shop}\n\
+         spec:\n  type: standard\n  containers:\n    - name: api\n      image: a/b:1\n      \
+         env: {DB_PASSWORD: hunter2, API_TOKEN: hunter2}\n      ports: [{port: 8080}]\n";
+    write(&root, "specs/api.yaml", workload);
+    write(
+        &root,
+        "specs/shop.yaml",
+        "apiVersion: landfall.dev/v1\nkind: Application\nmetadata: {name: shop}\nspec: {version: \"1.0.0\"}\n",
+    );
+    let from_root = sarif_in(&root, &[]);
+    let from_specs = sarif_in(&root.join("specs"), &["."]);
+    let run = &from_root["runs"][0];
+    let root_uri = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert_eq!(root_uri, format!("file://{}/", root.display()));
+    // The same paths, from the root, whatever directory landfall ran in.
+    assert_eq!(placed(&from_root), placed(&from_specs));
+    let results = placed(&from_root);
+    assert!(
+        results.iter().all(|(uri, _, _)| uri.starts_with("specs/")),
+        "{results:?}"
+    );
+    for result in run["results"].as_array().unwrap() {
+        let location = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(location["uriBaseId"], "%SRCROOT%");
+    }
+
+    // Lines added above leave every fingerprint as it was.
+    write(
+        &root,
+        "specs/api.yaml",
+        &format!("# the API\n# owned by the shop team\n{workload}"),
+    );
+    let moved = placed(&sarif_in(&root, &[]));
+    assert_eq!(moved.len(), results.len());
+    for ((uri, fingerprint, line), (uri2, fingerprint2, line2)) in results.iter().zip(&moved) {
+        assert_eq!((uri, fingerprint), (uri2, fingerprint2));
+        if uri.ends_with("api.yaml") {
+            assert_eq!(line + 2, *line2);
+        }
+    }
+    // Two findings of one rule in one file differ.
+    let mut fingerprints: Vec<&String> = results.iter().map(|(_, f, _)| f).collect();
+    fingerprints.sort();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), results.len(), "{results:?}");
+
+    // The rules: their page, tags, and a security severity for secrets.
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let rule = |id: &str| rules.iter().find(|r| r["id"] == id).unwrap();
+    let secret = rule("plaintext-secret");
+    assert_eq!(
+        secret["helpUri"],
+        "https://landfall.dev/docs/rules.md#plaintext-secret"
+    );
+    assert_eq!(secret["properties"]["security-severity"], "7.5");
+    let tags = secret["properties"]["tags"].as_array().unwrap();
+    assert!(tags.contains(&"security".into()), "{tags:?}");
+    let port = rule("blocked-port");
+    assert!(port["properties"]["security-severity"].is_null());
+    assert_eq!(
+        port["properties"]["tags"],
+        serde_json::json!(["landfall", "spec"])
+    );
+    // Every rule of docs/rules.md has its section there.
+    let docs = std::fs::read_to_string(repo_root().join("docs/rules.md")).unwrap();
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        if id.starts_with("policy/") {
+            continue;
+        }
+        assert!(docs.contains(&format!("\n## `{id}`\n")), "{id}");
+        let anchor = rule["helpUri"]
+            .as_str()
+            .unwrap()
+            .rsplit('#')
+            .next()
+            .unwrap();
+        assert_eq!(anchor, id.replace('/', ""), "{id}");
+    }
+}
+
 /// Reads a JUnit report with junitparser.
 fn junitparser(report: &Path) -> Value {
     let python_path = std::env::var_os("LANDFALL_PYTHONPATH")
@@ -198,6 +321,181 @@ fn junitparser(report: &Path) -> Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
+/// junit2html's HTML page of a JUnit report, as the text a reader sees.
+fn junit2html(report: &Path) -> String {
+    let python_path = std::env::var_os("LANDFALL_PYTHONPATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join(".ci/tools/python"));
+    let script = repo_root().join("crates/landfall-cli/tests/tools/junit2html_text.py");
+    let output = Command::new("python3")
+        .arg(script)
+        .arg(report)
+        .env("PYTHONPATH", &python_path)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run python3: {e}: {INSTALL}"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("No module named 'junit2htmlreport'"),
+        "junit2html is not in {}: {INSTALL}",
+        python_path.display()
+    );
+    assert!(output.status.success(), "junit2html failed: {stderr}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// junit-to-ctrf's CTRF report of a JUnit report: its `results.tests`.
+fn junit_to_ctrf(report: &Path) -> Vec<Value> {
+    let cli = repo_root().join(".ci/tools/node/node_modules/junit-to-ctrf/dist/cli.js");
+    assert!(
+        cli.is_file(),
+        "junit-to-ctrf is not at {}: {INSTALL}",
+        cli.display()
+    );
+    let out = report.with_extension("ctrf.json");
+    let output = Command::new("node")
+        .arg(&cli)
+        .arg(report)
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node: {e}: {INSTALL}"));
+    assert!(
+        output.status.success(),
+        "junit-to-ctrf failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let ctrf: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    ctrf["results"]["tests"].as_array().unwrap().clone()
+}
+
+/// A finding of the JSON report as the JUnit text starts it:
+/// `file:line:col: severity[rule]: `, and whether it fails its test case.
+fn finding_head(d: &Value) -> (String, bool) {
+    (
+        format!(
+            "{}:{}:{}: {}[{}]: ",
+            d["file"].as_str().unwrap(),
+            d["line"],
+            d["column"],
+            d["severity"].as_str().unwrap(),
+            d["rule"].as_str().unwrap()
+        ),
+        d["severity"] == "error",
+    )
+}
+
+/// Every finding the JSON report has (suppressed ones aside) is in the
+/// JUnit report as all three readers see it: an error in the one failure
+/// of its document's test case, which fails; a warning or note in its
+/// system-out, which alone fails nothing. Each test case has one status.
+fn every_reader_sees_every_finding(json: &Value, report: &Path) {
+    let junit = junitparser(report);
+    let html = junit2html(report);
+    let ctrf = junit_to_ctrf(report);
+    let cases: Vec<(&Value, &Value)> = junit["suites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["cases"].as_array().unwrap().iter().map(move |c| (s, c)))
+        .collect();
+    assert_eq!(
+        ctrf.len(),
+        cases.len(),
+        "junit-to-ctrf sees every test case"
+    );
+    let mut failed_cases = 0;
+    for ((suite, case), test) in cases.iter().zip(&ctrf) {
+        let failures = case["failures"].as_array().unwrap();
+        assert!(failures.len() <= 1, "one status per test case: {case}");
+        failed_cases += failures.len();
+        // junit-to-ctrf names a test `suite: case`.
+        let name = format!(
+            "{}: {}",
+            suite["name"].as_str().unwrap(),
+            case["name"].as_str().unwrap()
+        );
+        assert!(
+            test["name"] == case["name"] || test["name"] == name,
+            "{test}"
+        );
+        let status = if failures.is_empty() {
+            "passed"
+        } else {
+            "failed"
+        };
+        assert_eq!(test["status"], status, "{} {}", suite["name"], case["name"]);
+    }
+    assert_eq!(
+        junit["totals"]["failures"].as_u64().unwrap(),
+        failed_cases as u64
+    );
+    let findings = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["suppressed"] != true);
+    let mut seen = 0;
+    for d in findings {
+        seen += 1;
+        let (head, fails) = finding_head(d);
+        let file = d["file"].as_str().unwrap();
+        let holding: Vec<usize> = cases
+            .iter()
+            .enumerate()
+            .filter(|(_, (suite, case))| {
+                suite["name"] == file
+                    && (case["system_out"].as_str().unwrap().contains(&head)
+                        || case["failures"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .any(|f| f["text"].as_str().unwrap().contains(&head)))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(holding.len(), 1, "junitparser: {head}");
+        let (_, case) = cases[holding[0]];
+        let failure = &case["failures"][0];
+        if fails {
+            let text = failure["text"].as_str().unwrap();
+            assert!(text.contains(&head), "an error is in the failure: {head}");
+            let rule = d["rule"].as_str().unwrap();
+            assert!(
+                failure["type"]
+                    .as_str()
+                    .unwrap()
+                    .split(' ')
+                    .any(|r| r == rule),
+                "{head}: {failure}"
+            );
+            assert!(
+                failure["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!("{rule}: "))
+            );
+            let trace = ctrf[holding[0]]["trace"].as_str().unwrap_or_default();
+            assert!(
+                trace.contains(&head),
+                "junit-to-ctrf: {head} not in {trace}"
+            );
+        } else {
+            let out = case["system_out"].as_str().unwrap();
+            assert!(out.contains(&head), "a warning is in system-out: {head}");
+            let stdout: Vec<&str> = ctrf[holding[0]]["stdout"]
+                .as_array()
+                .map(|lines| lines.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            assert!(
+                stdout.join("\n").contains(&head),
+                "junit-to-ctrf: {head} not in {stdout:?}"
+            );
+        }
+        assert!(html.contains(&head), "junit2html: {head}");
+    }
+    assert!(seen > 0, "the report has no finding to look for");
+}
+
 #[test]
 fn junit_reads_as_suites_per_file_and_cases_per_document() {
     let dir = tempfile::tempdir().unwrap();
@@ -206,7 +504,9 @@ fn junit_reads_as_suites_per_file_and_cases_per_document() {
         "apps/shop.yaml",
         "apiVersion: landfall.dev/v1\nkind: Application\nmetadata: {name: shop}\nspec: {version: \"1.0.0\"}\n---\n\
          apiVersion: landfall.dev/v1\nkind: Workload\nmetadata: {name: Api, application: shop}\n\
-         spec: {type: standard, containers: [{name: api, image: \"a/b:1\", ports: [{number: 8080}]}]}\n",
+         spec: {type: standard, containers: [{name: api, image: \"a/b:1\", ports: [{number: 8080}]}]}\n---\n\
+         apiVersion: landfall.dev/v1\nkind: Workload\nmetadata: {name: web, application: shop}\n\
+         spec: {type: standard, containers: [{name: web, image: \"a/b:1\", ports: [{port: 8080}]}]}\n",
     );
     write(
         dir.path(),
@@ -228,10 +528,11 @@ fn junit_reads_as_suites_per_file_and_cases_per_document() {
     // Every format went to a file: the human output still goes to stdout.
     let human = String::from_utf8(output.stdout).unwrap();
     assert!(
-        human.ends_with("failed: 5 errors, 1 warning in 3 files (3 documents)\n"),
+        human.ends_with("failed: 5 errors, 2 warnings in 3 files (4 documents)\n"),
         "{human}"
     );
-    let junit = junitparser(&dir.path().join("report.xml"));
+    let report = dir.path().join("report.xml");
+    let junit = junitparser(&report);
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
             .unwrap();
@@ -247,57 +548,36 @@ fn junit_reads_as_suites_per_file_and_cases_per_document() {
             .map(|c| c["name"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(cases(&suites[0]), ["Application/shop", "Workload/Api"]);
+    assert_eq!(
+        cases(&suites[0]),
+        ["Application/shop", "Workload/Api", "Workload/web"]
+    );
     assert_eq!(cases(&suites[2]), ["document 1"]);
     for suite in suites {
         assert_eq!(suite["written"], suite["recounted"], "{suite}");
     }
-
-    // Every finding of the JSON report is a failure of its file's suite,
-    // with the rule as its type and the message.
-    let mut expected: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for d in json["diagnostics"].as_array().unwrap() {
-        expected
-            .entry(d["file"].as_str().unwrap().to_string())
-            .or_default()
-            .push((
-                d["rule"].as_str().unwrap().to_string(),
-                d["message"].as_str().unwrap().to_string(),
-            ));
-    }
-    let mut found: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for suite in suites {
-        for case in suite["cases"].as_array().unwrap() {
-            for failure in case["failures"].as_array().unwrap() {
-                found
-                    .entry(suite["name"].as_str().unwrap().to_string())
-                    .or_default()
-                    .push((
-                        failure["type"].as_str().unwrap().to_string(),
-                        failure["message"].as_str().unwrap().to_string(),
-                    ));
-                let text = failure["text"].as_str().unwrap();
-                assert!(text.starts_with(suite["name"].as_str().unwrap()), "{text}");
-            }
-        }
-    }
-    for list in found.values_mut().chain(expected.values_mut()) {
-        list.sort();
-    }
-    assert_eq!(found, expected);
-    let api = &suites[0]["cases"][1]["failures"][0];
-    assert_eq!(api["type"], "invalid-name");
+    // Api has errors and a warning: one failure holding its errors; web
+    // has only a warning (it is in no Scope) and passes.
+    let api = &suites[0]["cases"][1];
+    assert_eq!(api["failures"].as_array().unwrap().len(), 1, "{api}");
     assert!(
-        api["text"]
+        api["failures"][0]["text"]
             .as_str()
             .unwrap()
             .starts_with("apps/shop.yaml:8:18: error[invalid-name]"),
         "{api}"
     );
-    assert_eq!(
-        junit["totals"]["failures"].as_u64(),
-        Some(json["diagnostics"].as_array().unwrap().len() as u64)
+    let web = &suites[0]["cases"][2];
+    assert_eq!(web["failures"], serde_json::json!([]), "{web}");
+    assert!(
+        web["system_out"]
+            .as_str()
+            .unwrap()
+            .contains("warning[unscoped-workload]"),
+        "{web}"
     );
+    assert_eq!(junit["totals"]["tests"].as_u64(), Some(5));
+    every_reader_sees_every_finding(&json, &report);
 }
 
 #[test]
@@ -327,18 +607,8 @@ fn junit_of_the_whole_corpus_counts_every_document_and_finding() {
         document_cases as u64,
         json["summary"]["documents"].as_u64().unwrap()
     );
-    // JUnit leaves suppressed findings out; JSON keeps them, marked.
-    let reported = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["suppressed"] != true)
-        .count();
-    assert_eq!(
-        junit["totals"]["failures"].as_u64().unwrap(),
-        reported as u64
-    );
     for suite in suites {
         assert_eq!(suite["written"], suite["recounted"], "{}", suite["name"]);
     }
+    every_reader_sees_every_finding(&json, &report);
 }

@@ -1,6 +1,6 @@
 """Reads a JUnit XML report with junitparser and prints what it saw as JSON:
 per suite its counts as written and as junitparser recounts them, and its
-cases with their failures."""
+cases with their failures and their system-out."""
 
 import json
 import sys
@@ -21,7 +21,14 @@ for suite in xml:
             for r in case.result
             if isinstance(r, Failure)
         ]
-        cases.append({"name": case.name, "classname": case.classname, "failures": failures})
+        cases.append(
+            {
+                "name": case.name,
+                "classname": case.classname,
+                "failures": failures,
+                "system_out": case.system_out or "",
+            }
+        )
     suites.append({"name": suite.name, "written": written, "recounted": recounted, "cases": cases})
 totals = {"tests": xml.tests, "failures": xml.failures, "errors": xml.errors}
 print(json.dumps({"suites": suites, "totals": totals}))

@@ -1,8 +1,11 @@
 //! JUnit XML, the report CI services show as tests: one `<testsuite>` per
-//! checked file, one `<testcase>` per landfall document, one `<failure>`
-//! per finding in that document (type: the rule id). Findings outside any
-//! document (a YAML syntax error before the first one, a file past a limit)
-//! belong to a test case named `file`.
+//! checked file, one `<testcase>` per landfall document with one status. A
+//! document with errors fails, with all its errors in its one `<failure>`
+//! (readers such as junit-to-ctrf keep only the first `<failure>` of a
+//! test case); its warnings and notes do not fail it and are in its
+//! `<system-out>`, as a check that exits 0 shows no failed test. Findings
+//! outside any document (a YAML syntax error before the first one, a file
+//! past a limit) belong to a test case named `file`.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -10,7 +13,7 @@ use std::io;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::escape::terminal_safe;
 use crate::outline::FileOutline;
 use crate::source::{FileId, SourceDb, Span};
@@ -39,12 +42,35 @@ struct Suite<'a> {
 struct Case<'a> {
     name: String,
     line: u32,
-    failures: Vec<&'a Diagnostic>,
+    findings: Vec<&'a Diagnostic>,
+}
+
+impl<'a> Case<'a> {
+    /// The findings that fail the test case: its errors.
+    fn errors(&self) -> impl Iterator<Item = &'a Diagnostic> + '_ {
+        self.findings
+            .iter()
+            .copied()
+            .filter(|d| d.severity == Severity::Error)
+    }
+
+    /// Its warnings and notes, which pass.
+    fn others(&self) -> impl Iterator<Item = &'a Diagnostic> + '_ {
+        self.findings
+            .iter()
+            .copied()
+            .filter(|d| d.severity != Severity::Error)
+    }
+
+    fn fails(&self) -> bool {
+        self.errors().next().is_some()
+    }
 }
 
 impl Suite<'_> {
+    /// The failed test cases, not the findings.
     fn failures(&self) -> usize {
-        self.cases.iter().map(|c| c.failures.len()).sum()
+        self.cases.iter().filter(|c| c.fails()).count()
     }
 }
 
@@ -63,7 +89,7 @@ fn suites<'a>(
             .map(|d| Case {
                 name: d.title(),
                 line: db.file(file.file).line_col(d.span.start).line,
-                failures: Vec::new(),
+                findings: Vec::new(),
             })
             .collect();
         by_file.insert(
@@ -96,17 +122,17 @@ fn suites<'a>(
                 .position(|s| s.start <= d.span.start && d.span.start < s.end.max(s.start + 1))
         });
         match document {
-            Some(i) => suite.cases[i].failures.push(d),
+            Some(i) => suite.cases[i].findings.push(d),
             None => {
                 if suite.cases.last().is_none_or(|c| c.name != FILE_CASE) {
                     suite.cases.push(Case {
                         name: FILE_CASE.to_string(),
                         line: 1,
-                        failures: Vec::new(),
+                        findings: Vec::new(),
                     });
                 }
                 if let Some(case) = suite.cases.last_mut() {
-                    case.failures.push(d);
+                    case.findings.push(d);
                 }
             }
         }
@@ -144,14 +170,12 @@ fn write_report(writer: &mut Writer<Vec<u8>>, suites: &[Suite], db: &SourceDb) -
                 ("file", name.as_str()),
                 ("line", case.line.to_string().as_str()),
             ]);
-            if case.failures.is_empty() {
+            if case.findings.is_empty() {
                 writer.write_event(Event::Empty(start))?;
                 continue;
             }
             writer.write_event(Event::Start(start))?;
-            for d in &case.failures {
-                write_failure(writer, d, db)?;
-            }
+            write_case_body(writer, case, db)?;
             writer.write_event(Event::End(BytesEnd::new("testcase")))?;
         }
         writer.write_event(Event::End(BytesEnd::new("testsuite")))?;
@@ -160,8 +184,49 @@ fn write_report(writer: &mut Writer<Vec<u8>>, suites: &[Suite], db: &SourceDb) -
     Ok(())
 }
 
-/// `<failure type="RULE" message="MESSAGE">file:line:col: severity[RULE]: …</failure>`
-fn write_failure(writer: &mut Writer<Vec<u8>>, d: &Diagnostic, db: &SourceDb) -> io::Result<()> {
+/// A test case's one `<failure>` (its errors: `type` their rule ids,
+/// `message` each as `rule: message`, the text each in full) and its
+/// `<system-out>` (its warnings and notes, in full).
+fn write_case_body(writer: &mut Writer<Vec<u8>>, case: &Case, db: &SourceDb) -> io::Result<()> {
+    if case.fails() {
+        let mut rules: Vec<&str> = Vec::new();
+        for d in case.errors() {
+            if !rules.contains(&d.rule.as_ref()) {
+                rules.push(&d.rule);
+            }
+        }
+        let kind = xml_text(&rules.join(" "));
+        let message = xml_text(
+            &case
+                .errors()
+                .map(|d| format!("{}: {}", d.rule, d.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
+        let text = blocks(case.errors(), db);
+        writer
+            .create_element("failure")
+            .with_attributes([("type", kind.as_str()), ("message", message.as_str())])
+            .write_text_content(BytesText::new(&text))?;
+    }
+    if case.others().next().is_some() {
+        writer
+            .create_element("system-out")
+            .write_text_content(BytesText::new(&blocks(case.others(), db)))?;
+    }
+    Ok(())
+}
+
+/// Findings in full, a blank line between two.
+fn blocks<'a>(findings: impl Iterator<Item = &'a Diagnostic>, db: &SourceDb) -> String {
+    findings
+        .map(|d| block(d, db))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// `file:line:col: severity[RULE]: message`, then its labels, notes and help.
+fn block(d: &Diagnostic, db: &SourceDb) -> String {
     let location = |span: Span| {
         let (start, _) = db.range(span);
         format!(
@@ -191,11 +256,7 @@ fn write_failure(writer: &mut Writer<Vec<u8>>, d: &Diagnostic, db: &SourceDb) ->
     if let Some(help) = &d.help {
         text.push_str(&format!("\nhelp: {}", xml_text(help)));
     }
-    writer
-        .create_element("failure")
-        .with_attributes([("type", rule.as_str()), ("message", message.as_str())])
-        .write_text_content(BytesText::new(&text))?;
-    Ok(())
+    text
 }
 
 /// A text as the report shows it: control and BiDi characters escaped as
@@ -214,12 +275,19 @@ fn xml_text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::{RuleMeta, Severity, Suppression};
+    use crate::diagnostic::{RuleMeta, Suppression};
     use crate::outline::DocumentOutline;
 
     static RULE: RuleMeta = RuleMeta {
         id: "invalid-name",
         severity: Severity::Error,
+        summary: "",
+        docs: "",
+    };
+
+    static WARNING: RuleMeta = RuleMeta {
+        id: "plaintext-secret",
+        severity: Severity::Warning,
         summary: "",
         docs: "",
     };
@@ -256,22 +324,33 @@ mod tests {
         let outside = Diagnostic::new(&RULE, Span::new(a, 0, 4), "a <directive> & more");
         let inside = Diagnostic::new(&RULE, Span::new(a, 15, 23), "bad \u{1} name")
             .with_label(Span::new(a, 34, 39), "other");
+        let second = Diagnostic::new(&RULE, Span::new(a, 9, 13), "second");
+        let warning =
+            Diagnostic::new(&WARNING, Span::new(a, 15, 23), "a secret").with_help("use ${SECRET}");
+        // A document with only warnings passes.
+        let passing = Diagnostic::new(&WARNING, Span::new(a, 28, 32), "another secret");
         let mut suppressed = inside.clone();
         suppressed.suppression = Some(Suppression {
             reason: "why".into(),
             span: Span::new(a, 0, 0),
         });
-        insta::assert_snapshot!(render_junit(&[outside, inside, suppressed], &db, &outline), @r#"
+        insta::assert_snapshot!(render_junit(&[outside, second, inside, warning, passing, suppressed], &db, &outline), @r#"
         <?xml version="1.0" encoding="UTF-8"?>
         <testsuites name="landfall" tests="3" failures="2" errors="0">
           <testsuite name="a.yaml" tests="3" failures="2" errors="0" skipped="0">
             <testcase name="Workload/api" classname="a.yaml" file="a.yaml" line="3">
-              <failure type="invalid-name" message="bad \u{1} name">a.yaml:3:7: error[invalid-name]: bad \u{1} name
+              <failure type="invalid-name" message="invalid-name: second; invalid-name: bad \u{1} name">a.yaml:3:1: error[invalid-name]: second
+
+        a.yaml:3:7: error[invalid-name]: bad \u{1} name
         a.yaml:5:7: other</failure>
+              <system-out>a.yaml:3:7: warning[plaintext-secret]: a secret
+        help: use ${SECRET}</system-out>
             </testcase>
-            <testcase name="document 2" classname="a.yaml" file="a.yaml" line="5"/>
+            <testcase name="document 2" classname="a.yaml" file="a.yaml" line="5">
+              <system-out>a.yaml:5:1: warning[plaintext-secret]: another secret</system-out>
+            </testcase>
             <testcase name="file" classname="a.yaml" file="a.yaml" line="1">
-              <failure type="invalid-name" message="a &lt;directive&gt; &amp; more">a.yaml:1:1: error[invalid-name]: a &lt;directive&gt; &amp; more</failure>
+              <failure type="invalid-name" message="invalid-name: a &lt;directive&gt; &amp; more">a.yaml:1:1: error[invalid-name]: a &lt;directive&gt; &amp; more</failure>
             </testcase>
           </testsuite>
           <testsuite name="b.yaml" tests="0" failures="0" errors="0" skipped="0">

@@ -1,6 +1,13 @@
 //! SARIF 2.1.0 (OASIS), the format code-scanning services ingest: one run,
 //! the rules in `tool.driver.rules`, one result per finding.
 //!
+//! Code scanning reads more than the findings: each result's
+//! `partialFingerprints` (the baseline's fingerprint, which survives edits
+//! elsewhere in the file, so an alert stays one alert across commits),
+//! each rule's page, tags and security severity (`taxonomy.rs`), and the
+//! project root as `%SRCROOT%`, the base of every relative path, so the
+//! paths are right whatever directory landfall ran in.
+//!
 //! Columns are Unicode code points (`columnKind: unicodeCodePoints`), the
 //! unit every other landfall output uses; SARIF's default would be UTF-16
 //! code units, so the run says so explicitly. Regions end one past their
@@ -13,13 +20,23 @@ use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, RuleInfo, Severity};
 use crate::escape::json_safe;
-use crate::source::{SourceDb, Span};
+use crate::source::{FileId, SourceDb, Span};
+
+mod taxonomy;
+
+pub use taxonomy::rule_anchor;
+use taxonomy::{RuleProperties, help_uri};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
-/// Relative paths are relative to the directory landfall ran in.
+/// Relative paths are relative to the project root (or, without a
+/// [`SarifProject`], to the directory landfall ran in).
 const SOURCE_ROOT: &str = "%SRCROOT%";
+
+/// The key of landfall's fingerprint in `partialFingerprints`; a new
+/// fingerprint scheme gets a new version.
+const FINGERPRINT: &str = "landfall/v1";
 
 const INFORMATION_URI: &str = "https://landfall.dev/";
 
@@ -31,6 +48,31 @@ pub struct SarifTool<'a> {
     /// force. A finding of a rule not listed gets a minimal descriptor of
     /// its own.
     pub rules: &'a [RuleInfo],
+    /// Where the files are; without it, paths are as landfall shows them.
+    pub project: Option<&'a SarifProject>,
+    /// One fingerprint per diagnostic, in their order (the baseline's:
+    /// rule, document, key path and text, not the line); empty for none.
+    pub fingerprints: &'a [String],
+}
+
+impl<'a> SarifTool<'a> {
+    pub fn new(version: &'a str, rules: &'a [RuleInfo]) -> Self {
+        SarifTool {
+            version,
+            rules,
+            project: None,
+            fingerprints: &[],
+        }
+    }
+}
+
+/// The project the files belong to: its root and each file's path.
+pub struct SarifProject {
+    /// The root directory, absolute, `/`-separated.
+    pub root: String,
+    /// Each file's path relative to the root, or absolute for a file
+    /// outside it. A file not listed keeps the name landfall shows.
+    pub paths: BTreeMap<FileId, String>,
 }
 
 /// The SARIF log of already sorted diagnostics, suppressed ones included
@@ -42,14 +84,43 @@ pub fn render_sarif(diagnostics: &[Diagnostic], db: &SourceDb, tool: &SarifTool)
         .enumerate()
         .map(|(i, r)| (r.id.clone(), i))
         .collect();
+    let paths = Paths {
+        db,
+        project: tool.project,
+    };
+    // Identical findings in one file share a fingerprint; the n-th of
+    // them gets `:n`, as GitHub numbers its own line hashes.
+    let mut seen: BTreeMap<(FileId, &str), usize> = BTreeMap::new();
     let mut results = Vec::with_capacity(diagnostics.len());
-    for d in diagnostics {
+    for (i, d) in diagnostics.iter().enumerate() {
         let rule_index = *index_of.entry(d.rule.to_string()).or_insert_with(|| {
             rules.push(Descriptor::unlisted(&d.rule));
             rules.len() - 1
         });
-        results.push(SarifResult::new(d, rule_index, db));
+        let mut result = SarifResult::new(d, rule_index, &paths);
+        if let Some(fingerprint) = tool.fingerprints.get(i) {
+            let n = seen.entry((d.span.file, fingerprint)).or_default();
+            *n += 1;
+            result
+                .partial_fingerprints
+                .insert(FINGERPRINT, format!("{fingerprint}:{n}"));
+        }
+        results.push(result);
     }
+    let root = match tool.project {
+        Some(project) => BaseLocation {
+            uri: Some(directory_uri(&project.root)),
+            description: Message::text(
+                "The project root (the directory with landfall.toml, else the git repository's root): relative file paths start there.",
+            ),
+        },
+        None => BaseLocation {
+            uri: None,
+            description: Message::text(
+                "The directory landfall ran in: relative file paths start there.",
+            ),
+        },
+    };
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -63,14 +134,7 @@ pub fn render_sarif(diagnostics: &[Diagnostic], db: &SourceDb, tool: &SarifTool)
                     rules,
                 },
             },
-            original_uri_base_ids: BTreeMap::from([(
-                SOURCE_ROOT,
-                BaseLocation {
-                    description: Message::text(
-                        "The directory landfall ran in: relative file paths start there.",
-                    ),
-                },
-            )]),
+            original_uri_base_ids: BTreeMap::from([(SOURCE_ROOT, root)]),
             column_kind: "unicodeCodePoints",
             results,
         }],
@@ -79,6 +143,36 @@ pub fn render_sarif(diagnostics: &[Diagnostic], db: &SourceDb, tool: &SarifTool)
     let mut text = json_safe(serde_json::to_string_pretty(&log).unwrap_or_default());
     text.push('\n');
     text
+}
+
+/// Each file's `artifactLocation`.
+struct Paths<'a> {
+    db: &'a SourceDb,
+    project: Option<&'a SarifProject>,
+}
+
+impl Paths<'_> {
+    fn of(&self, file: FileId) -> ArtifactLocation {
+        let listed = self.project.and_then(|p| p.paths.get(&file));
+        ArtifactLocation::new(listed.map_or(self.db.file(file).name(), String::as_str))
+    }
+}
+
+/// An absolute directory as a `file:` URI ending in `/`, as SARIF wants
+/// the URI of a base id.
+fn directory_uri(dir: &str) -> String {
+    let encoded: Vec<String> = dir
+        .trim_end_matches('/')
+        .split('/')
+        .map(|segment| utf8_percent_encode(segment, PATH_SEGMENT).to_string())
+        .collect();
+    let path = encoded.join("/");
+    let path = if path.starts_with('/') {
+        path
+    } else {
+        format!("/{path}")
+    };
+    format!("file://{path}/")
 }
 
 #[derive(Serialize)]
@@ -100,6 +194,8 @@ struct Run {
 
 #[derive(Serialize)]
 struct BaseLocation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri: Option<String>,
     description: Message,
 }
 
@@ -133,6 +229,9 @@ struct Descriptor {
     default_configuration: Configuration,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<Markdown>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
+    properties: RuleProperties,
 }
 
 impl Descriptor {
@@ -147,6 +246,8 @@ impl Descriptor {
                 level: level(rule.severity),
             },
             help: Some(Markdown::same(rule.docs.trim().to_string())),
+            help_uri: help_uri(&rule.id),
+            properties: RuleProperties::of(&rule.id),
         }
     }
 
@@ -159,6 +260,8 @@ impl Descriptor {
             full_description: None,
             default_configuration: Configuration { level: "warning" },
             help: None,
+            help_uri: None,
+            properties: RuleProperties::of(id),
         }
     }
 }
@@ -206,13 +309,15 @@ struct SarifResult {
     locations: [Location; 1],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    partial_fingerprints: BTreeMap<&'static str, String>,
     /// Empty for a finding that is not suppressed: SARIF reads an absent
     /// array as "unknown", and landfall knows.
     suppressions: Vec<Suppression>,
 }
 
 impl SarifResult {
-    fn new(d: &Diagnostic, rule_index: usize, db: &SourceDb) -> Self {
+    fn new(d: &Diagnostic, rule_index: usize, paths: &Paths) -> Self {
         let mut text = sentence(&d.message);
         for note in &d.notes {
             text.push('\n');
@@ -227,20 +332,21 @@ impl SarifResult {
             rule_index,
             level: level(d.severity),
             message: Message::text(text),
-            locations: [Location::new(d.span, None, &d.span_label, db)],
+            locations: [Location::new(d.span, None, &d.span_label, paths)],
             related_locations: d
                 .labels
                 .iter()
                 .enumerate()
-                .map(|(i, l)| Location::new(l.span, Some(i + 1), &l.message, db))
+                .map(|(i, l)| Location::new(l.span, Some(i + 1), &l.message, paths))
                 .collect(),
+            partial_fingerprints: BTreeMap::new(),
             suppressions: d
                 .suppression
                 .iter()
                 .map(|s| Suppression {
                     kind: "inSource",
                     justification: s.reason.clone(),
-                    location: Location::new(s.span, None, "", db),
+                    location: Location::new(s.span, None, "", paths),
                 })
                 .collect(),
         }
@@ -258,12 +364,12 @@ struct Location {
 }
 
 impl Location {
-    fn new(span: Span, id: Option<usize>, message: &str, db: &SourceDb) -> Self {
-        let (start, end) = db.range(span);
+    fn new(span: Span, id: Option<usize>, message: &str, paths: &Paths) -> Self {
+        let (start, end) = paths.db.range(span);
         Location {
             id,
             physical_location: PhysicalLocation {
-                artifact_location: ArtifactLocation::new(db.file(span.file).name()),
+                artifact_location: paths.of(span.file),
                 region: Region {
                     start_line: start.line,
                     start_column: start.column,
@@ -414,10 +520,8 @@ mod tests {
     };
 
     fn render(diagnostics: &[Diagnostic], db: &SourceDb) -> serde_json::Value {
-        let tool = SarifTool {
-            version: "1.2.3",
-            rules: &[RuleInfo::from(&RULE)],
-        };
+        let rules = [RuleInfo::from(&RULE)];
+        let tool = SarifTool::new("1.2.3", &rules);
         serde_json::from_str(&render_sarif(diagnostics, db, &tool)).unwrap()
     }
 
@@ -466,6 +570,71 @@ mod tests {
         assert_eq!(
             run["tool"]["driver"]["rules"][0]["fullDescription"]["text"],
             "That no port is blocked."
+        );
+    }
+
+    #[test]
+    fn paths_start_at_the_project_root_and_repeated_fingerprints_are_numbered() {
+        let mut db = SourceDb::new();
+        let inside = db.add("../specs/a.yaml", "x: y\nx: y\n");
+        let outside = db.add("../../elsewhere/b.yaml", "z\n");
+        let stdin = db.add("<stdin>", "z\n");
+        let at = |file, start| Diagnostic::new(&RULE, Span::new(file, start, start + 1), "m");
+        let diagnostics = [at(inside, 0), at(inside, 5), at(outside, 0), at(stdin, 0)];
+        let rules = [RuleInfo::from(&RULE)];
+        let project = SarifProject {
+            root: "/work/my repo".into(),
+            paths: BTreeMap::from([
+                (inside, "specs/a.yaml".into()),
+                (outside, "/elsewhere/b.yaml".into()),
+            ]),
+        };
+        let fingerprints = ["abc", "abc", "abc", "def"].map(String::from);
+        let tool = SarifTool {
+            project: Some(&project),
+            fingerprints: &fingerprints,
+            ..SarifTool::new("1.2.3", &rules)
+        };
+        let log: serde_json::Value =
+            serde_json::from_str(&render_sarif(&diagnostics, &db, &tool)).unwrap();
+        let run = &log["runs"][0];
+        assert_eq!(
+            run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+            "file:///work/my%20repo/"
+        );
+        let seen: Vec<(String, String)> = run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let location = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+                (
+                    location["uri"].as_str().unwrap().to_string(),
+                    r["partialFingerprints"]["landfall/v1"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                )
+            })
+            .collect();
+        let pair = |uri: &str, fingerprint: &str| (uri.to_string(), fingerprint.to_string());
+        assert_eq!(
+            seen,
+            [
+                pair("specs/a.yaml", "abc:1"),
+                pair("specs/a.yaml", "abc:2"),
+                pair("file:///elsewhere/b.yaml", "abc:1"),
+                pair("%3Cstdin%3E", "def:1"),
+            ]
+        );
+        let rule = &run["tool"]["driver"]["rules"][0];
+        assert_eq!(
+            rule["helpUri"],
+            "https://landfall.dev/docs/rules.md#blocked-port"
+        );
+        assert_eq!(
+            rule["properties"]["tags"],
+            serde_json::json!(["landfall", "spec"])
         );
     }
 
