@@ -108,7 +108,7 @@ async def main():
             text_document=types.TextDocumentItem(uri=uri(api), language_id="yaml", version=1, text=text)
         )
     )
-    await session.wait_for(api, lambda d: d == [], "the clean example's empty diagnostics")
+    await session.wait_for(api, lambda d: len(d) == 0, "the clean example's empty diagnostics")
     print("ok: the example opens clean")
 
     # A typo: `image` → `imagee`. The finding is on exactly the key.
@@ -153,7 +153,7 @@ async def main():
             content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
         )
     )
-    await session.wait_for(api, lambda d: d == [], "the diagnostics to clear after the fix")
+    await session.wait_for(api, lambda d: len(d) == 0, "the diagnostics to clear after the fix")
     print("ok: the code action fixes it")
 
     # Go to definition from a Scope's `workloads` entry.
