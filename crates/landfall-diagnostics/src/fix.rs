@@ -103,11 +103,11 @@ pub fn rename_scalar(span: Span, old: &str, new: &str) -> Option<Edit> {
 
 /// The fixes to apply to `file`, in the order the findings come, that
 /// `unsafe_fixes` allows: each finding's first such fix.
-pub fn applicable_fixes<'d>(
-    diagnostics: &'d [Diagnostic],
+pub fn applicable_fixes(
+    diagnostics: &[Diagnostic],
     file: FileId,
     unsafe_fixes: bool,
-) -> Vec<&'d Fix> {
+) -> Vec<&Fix> {
     diagnostics
         .iter()
         .filter(|d| d.span.file == file && !d.is_suppressed())
