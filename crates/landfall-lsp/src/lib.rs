@@ -9,6 +9,10 @@
     clippy::disallowed_methods,
     reason = "the language server reads the project's files, as the CLI does"
 )]
+#![allow(
+    clippy::mutable_key_type,
+    reason = "lsp-types' `Uri` caches its parsed parts; its hash and equality never change"
+)]
 
 mod convert;
 mod index;
