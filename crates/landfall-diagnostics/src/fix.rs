@@ -103,11 +103,7 @@ pub fn rename_scalar(span: Span, old: &str, new: &str) -> Option<Edit> {
 
 /// The fixes to apply to `file`, in the order the findings come, that
 /// `unsafe_fixes` allows: each finding's first such fix.
-pub fn applicable_fixes(
-    diagnostics: &[Diagnostic],
-    file: FileId,
-    unsafe_fixes: bool,
-) -> Vec<&Fix> {
+pub fn applicable_fixes(diagnostics: &[Diagnostic], file: FileId, unsafe_fixes: bool) -> Vec<&Fix> {
     diagnostics
         .iter()
         .filter(|d| d.span.file == file && !d.is_suppressed())
