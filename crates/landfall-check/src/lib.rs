@@ -41,5 +41,5 @@ pub use pipeline::{
 pub use platform_config::META as PLATFORM_CONFIG;
 pub use policy_tests::{PolicyTestReport, PolicyTestResult, TestFinding, test_policies};
 pub use reference::{rule_docs_path, rules_reference};
-pub use registry::{Stage, registry, rule, stage_of};
+pub use registry::{RuleFix, Stage, fixes_of, registry, rule, stage_of};
 pub use severity::{Level, RuleSetting};

@@ -51,6 +51,10 @@ pub struct CheckInput {
 }
 
 /// A file's content as the caller read it.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per file read, matched at once; a problem is rare and boxing it buys nothing"
+)]
 pub enum Loaded {
     Text(String),
     /// Too large or not UTF-8: reported, and the file is not parsed. The

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::registry::{Stage, registry, stage_of};
+use crate::registry::{Stage, fixes_of, registry, stage_of};
 
 /// The Markdown of `docs/rules.md`.
 pub fn rules_reference() -> String {
@@ -47,6 +47,29 @@ pub fn rules_reference() -> String {
         if !out.ends_with('\n') {
             out.push('\n');
         }
+        out.push_str(&fixes_section(rule.id));
+    }
+    out
+}
+
+/// Whether the rule's findings offer fixes, and which (`check --fix`).
+fn fixes_section(id: &str) -> String {
+    let fixes = fixes_of(id);
+    if fixes.is_empty() {
+        return "\n### Fix\n\nNone: the finding is fixed by hand.\n".to_string();
+    }
+    let mut out = String::from("\n### Fix\n\n");
+    for fix in fixes {
+        let _ = writeln!(
+            out,
+            "- {} (`check --fix`{}): {}.",
+            fix.applicability.as_str(),
+            match fix.applicability {
+                landfall_diagnostics::Applicability::Safe => "",
+                landfall_diagnostics::Applicability::Unsafe => " with `--unsafe-fixes`",
+            },
+            fix.what
+        );
     }
     out
 }

@@ -5,7 +5,7 @@
 //! explain` and the documentation-example test all read it, so what is
 //! documented is what runs and what can be configured.
 
-use landfall_diagnostics::RuleMeta;
+use landfall_diagnostics::{Applicability, RuleMeta};
 
 /// The stage of the pipeline that reports a rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -86,9 +86,68 @@ pub fn stage_of(id: &str) -> Option<Stage> {
     staged().find(|(_, r)| r.id == id).map(|(stage, _)| stage)
 }
 
+/// A fix a rule's findings offer, and when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleFix {
+    pub applicability: Applicability,
+    /// When the finding has it and what it does.
+    pub what: &'static str,
+}
+
+/// The fixes of the rules that have any (`check --fix`, `--diff`,
+/// `--unsafe-fixes`, the language server's code actions); every other rule
+/// has none. Kept beside the registry so that the rule reference and the
+/// rule listings say which rules fix, and a test holds it to the registry.
+const FIXES: &[(&str, RuleFix)] = &[
+    (
+        "ambiguous-scalar",
+        RuleFix {
+            applicability: Applicability::Safe,
+            what: "the scalar quoted exactly as written, where YAML 1.2 reads it as a string already",
+        },
+    ),
+    (
+        "ambiguous-scalar",
+        RuleFix {
+            applicability: Applicability::Unsafe,
+            what: "the scalar quoted exactly as written, where YAML 1.2 reads a number (quoting changes its type)",
+        },
+    ),
+    (
+        "schema",
+        RuleFix {
+            applicability: Applicability::Safe,
+            what: "an unknown field with one did-you-mean renamed to it, unless the mapping has that field already",
+        },
+    ),
+    (
+        "unresolved-reference",
+        RuleFix {
+            applicability: Applicability::Safe,
+            what: "an application, scope type, workload or `${NAME}` with one did-you-mean renamed to it",
+        },
+    ),
+];
+
+/// The fixes the rule with this id offers (none for most rules).
+pub fn fixes_of(id: &str) -> Vec<RuleFix> {
+    FIXES
+        .iter()
+        .filter(|(rule, _)| *rule == id)
+        .map(|(_, fix)| *fix)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixes_are_of_registered_rules() {
+        for (id, _) in FIXES {
+            assert!(rule(id).is_some(), "`{id}` has fixes but is not registered");
+        }
+    }
 
     #[test]
     fn ids_are_unique() {

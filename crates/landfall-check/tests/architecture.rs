@@ -135,6 +135,13 @@ const LAYERS: &[Layer] = &[
         may: Only(&["landfall-plan", "landfall-diagnostics"]),
         library: false,
     },
+    // The language server: an edge like the command line (it reads the
+    // project's files and talks over stdio), through the check driver.
+    Layer {
+        name: "landfall-lsp",
+        may: Only(&["landfall-check", "landfall-yaml", "landfall-diagnostics"]),
+        library: false,
+    },
     // The edges that assemble the layers: the command line and the
     // benchmark tool.
     Layer {

@@ -48,14 +48,47 @@ impl FileLoader {
     }
 }
 
+/// Texts `check --fix` and `--diff` have fixed in memory, by the path a
+/// file is read from: the next round of checks reads them instead of the
+/// file, so that `--diff` writes nothing and `--fix` writes once.
+static FIXED: Mutex<Vec<(PathBuf, String)>> = Mutex::new(Vec::new());
+
+/// Records `text` as the fixed text of `path`.
+pub fn set_fixed(path: &Path, text: String) {
+    if let Ok(mut fixed) = FIXED.lock() {
+        match fixed.iter_mut().find(|(p, _)| p == path) {
+            Some(slot) => slot.1 = text,
+            None => fixed.push((path.to_path_buf(), text)),
+        }
+    }
+}
+
+/// The fixed text of `path`, if it has one.
+pub fn fixed_text(path: &Path) -> Option<String> {
+    let fixed = FIXED.lock().ok()?;
+    fixed
+        .iter()
+        .find(|(p, _)| p == path)
+        .map(|(_, t)| t.clone())
+}
+
+/// Every fixed text, by path, in path order.
+pub fn fixed_texts() -> Vec<(PathBuf, String)> {
+    let mut all = FIXED.lock().map(|f| f.clone()).unwrap_or_default();
+    all.sort();
+    all
+}
+
 impl Loader for FileLoader {
     fn load(&self, file: FileId) -> Loaded {
         match self.paths.get(file.0 as usize) {
-            Some(Some(path)) => read_file(path).unwrap_or_else(|error| {
-                if let Ok(mut failures) = self.failures.lock() {
-                    failures.push(format!("cannot read `{}`: {error}", path.display()));
-                }
-                Loaded::Text(String::new())
+            Some(Some(path)) => fixed_text(path).map(Loaded::Text).unwrap_or_else(|| {
+                read_file(path).unwrap_or_else(|error| {
+                    if let Ok(mut failures) = self.failures.lock() {
+                        failures.push(format!("cannot read `{}`: {error}", path.display()));
+                    }
+                    Loaded::Text(String::new())
+                })
             }),
             _ if self.stdin_file == Some(file) => decode(self.stdin.clone().unwrap_or_default()),
             _ => Loaded::Text(String::new()),

@@ -11,11 +11,12 @@ mod apply;
 mod artifacts;
 mod baseline;
 mod changed;
+mod code_scanning;
 mod color;
 mod completions;
-mod code_scanning;
 mod config;
 mod down;
+mod fix;
 mod git;
 mod init;
 mod input;
@@ -117,6 +118,9 @@ enum Command {
     /// Write a starter project (an Application, a Workload, a ScopeType and
     /// a local Scope) into DIR.
     Init(init::InitArgs),
+    /// Serve editors: a language server on standard input and output
+    /// (diagnostics as you type, fixes, go to definition, rename).
+    Lsp,
 }
 
 #[derive(clap::Args)]
@@ -179,6 +183,18 @@ struct CheckArgs {
     /// and each file's signature decide.
     #[arg(long, value_name = "NAME", value_parser = dialect_names())]
     dialect: Option<String>,
+    /// Apply the safe fixes of the findings (those `--unsafe-fixes` allows
+    /// too), again until none is left, and report what remains.
+    #[arg(long, conflicts_with = "diff")]
+    fix: bool,
+    /// Print the fixes `--fix` would apply as a unified diff and write
+    /// nothing; exit status 1 when there is something to fix.
+    #[arg(long)]
+    diff: bool,
+    /// With `--fix` or `--diff`, apply the unsafe fixes too (they change
+    /// what a file means: a default inserted, a value's type changed).
+    #[arg(long)]
+    unsafe_fixes: bool,
     /// Run only the front end (YAML, schemas, names, references), not the
     /// built-in rules: the baseline of the rules benchmark.
     #[arg(long, hide = true)]
@@ -279,6 +295,13 @@ fn main() -> ExitCode {
         Command::TestPolicies { paths } => run_policy_tests(&paths),
         Command::Completions(args) => completions::run(&args, Cli::command()),
         Command::Init(args) => init::run(&args),
+        Command::Lsp => match landfall_lsp::run_stdio() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(EXIT_CANNOT_RUN)
+            }
+        },
     }
 }
 
@@ -468,34 +491,24 @@ fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
     } else {
         &args.paths[..]
     };
-    let prepared = if args.staged {
-        setup::Setup::staged(&args.paths)
-    } else {
-        setup::Setup::new(paths, &args.stdin_filename).map(|setup| {
-            let request = setup::Request::Paths {
-                paths,
-                stdin_name: &args.stdin_filename,
-            };
-            (setup, request)
-        })
-    };
-    let checked = prepared.and_then(|(setup, request)| {
-        // Only JUnit reports by document: the outline is read for nothing else.
-        let junit = outputs.iter().any(|o| matches!(o.format, Format::Junit))
-            || (args.format.is_empty() && setup.config.output.format.as_deref() == Some("junit"));
-        let options = CheckOptions {
-            rules: !args.no_rules,
-            outline: junit,
-            named_dialects: named_dialects(args.dialect.as_deref()),
-            ..CheckOptions::default()
-        };
-        let checked = setup.check(request, options, args.skip_foreign_yaml)?;
-        Ok((setup, checked))
-    });
+    let mut checked = check_once(args, paths, outputs);
+    let mut fixed = 0;
+    if args.fix || args.diff {
+        // Fixed texts are checked again: a fix may reveal or settle others.
+        for _ in 0..fix::MAX_ROUNDS {
+            let Ok((_, round)) = &checked else { break };
+            let applied = fix::apply_round(&round.outcome, &round.found, args.unsafe_fixes);
+            if applied == 0 {
+                break;
+            }
+            fixed += applied;
+            checked = check_once(args, paths, outputs);
+        }
+    }
     let (
         setup,
         setup::Checked {
-            mut outcome,
+            outcome,
             found,
             reported,
         },
@@ -507,6 +520,84 @@ fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
             return ExitCode::from(EXIT_CANNOT_RUN);
         }
     };
+    if args.diff {
+        return match fix::diff(&found) {
+            Ok(diff) => {
+                output::write_stdout(diff.as_bytes());
+                eprintln!(
+                    "landfall: {fixed} fix{} to apply",
+                    if fixed == 1 { "" } else { "es" }
+                );
+                ExitCode::from(if diff.is_empty() { 0 } else { EXIT_FINDINGS })
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(EXIT_CANNOT_RUN)
+            }
+        };
+    }
+    if args.fix {
+        match fix::write() {
+            Ok(files) => eprintln!(
+                "landfall: applied {fixed} fix{} in {files} file{}",
+                if fixed == 1 { "" } else { "es" },
+                if files == 1 { "" } else { "s" }
+            ),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(EXIT_CANNOT_RUN);
+            }
+        }
+    }
+    finish_check(
+        args, outputs, paths, &filter, setup, outcome, found, reported,
+    )
+}
+
+/// One check of what `args` ask for.
+fn check_once(
+    args: &CheckArgs,
+    paths: &[PathBuf],
+    outputs: &[Output],
+) -> Result<(setup::Setup, setup::Checked), setup::Failure> {
+    let prepared = if args.staged {
+        setup::Setup::staged(&args.paths)
+    } else {
+        setup::Setup::new(paths, &args.stdin_filename).map(|setup| {
+            let request = setup::Request::Paths {
+                paths,
+                stdin_name: &args.stdin_filename,
+            };
+            (setup, request)
+        })
+    };
+    prepared.and_then(|(setup, request)| {
+        // Only JUnit reports by document: the outline is read for nothing else.
+        let junit = outputs.iter().any(|o| matches!(o.format, Format::Junit))
+            || (args.format.is_empty() && setup.config.output.format.as_deref() == Some("junit"));
+        let options = CheckOptions {
+            rules: !args.no_rules,
+            outline: junit,
+            named_dialects: named_dialects(args.dialect.as_deref()),
+            ..CheckOptions::default()
+        };
+        let checked = setup.check(request, options, args.skip_foreign_yaml)?;
+        Ok((setup, checked))
+    })
+}
+
+/// Reports a check's findings in the formats asked for; its exit status.
+#[allow(clippy::too_many_arguments)]
+fn finish_check(
+    args: &CheckArgs,
+    outputs: &[Output],
+    paths: &[PathBuf],
+    filter: &rule_filter::RuleFilter,
+    setup: setup::Setup,
+    mut outcome: CheckOutcome,
+    found: input::Found,
+    reported: Vec<FileId>,
+) -> ExitCode {
     // `[output] format` of landfall.toml stands for a `--format` not given.
     let configured;
     let outputs = match (&args.format[..], setup.config.output.format.as_deref()) {
@@ -540,7 +631,7 @@ fn run_check(args: &CheckArgs, outputs: &[Output]) -> ExitCode {
             .unwrap_or_else(|| name.to_string())
     };
     let per_file = &setup.config.per_file_ignores;
-    rule_filter::retain(&mut outcome.diagnostics, &filter, per_file, relative, false);
+    rule_filter::retain(&mut outcome.diagnostics, filter, per_file, relative, false);
     if let Err(message) = run_baseline(args, &setup, &found.db, &mut outcome.diagnostics, &reported)
     {
         eprintln!("error: {message}");

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
+use crate::fix::Fix;
 use crate::source::{SourceDb, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -91,6 +92,8 @@ pub struct Diagnostic {
     /// for SARIF `suppressions` and JSON `"suppressed": true`, but not shown
     /// in the human output nor counted in the exit status.
     pub suppression: Option<Suppression>,
+    /// What would resolve it (`check --fix`, code actions, SARIF `fixes`).
+    pub fixes: Vec<Fix>,
 }
 
 /// Why a finding is suppressed, and where the suppression is written.
@@ -115,6 +118,7 @@ impl Diagnostic {
             help: None,
             notes: Vec::new(),
             suppression: None,
+            fixes: Vec::new(),
         }
     }
 
@@ -138,6 +142,11 @@ impl Diagnostic {
 
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
         self
     }
 

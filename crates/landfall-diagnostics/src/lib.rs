@@ -17,6 +17,7 @@
 
 mod diagnostic;
 mod escape;
+mod fix;
 mod outline;
 mod render;
 mod source;
@@ -27,6 +28,9 @@ pub use diagnostic::{
     Diagnostic, Label, RuleInfo, RuleMeta, Severity, Suppression, sort_diagnostics,
 };
 pub use escape::{is_unsafe, terminal_safe};
+pub use fix::{
+    Applicability, Edit, Fix, applicable_fixes, apply_fixes, rename_scalar, unified_diff,
+};
 pub use outline::{DocumentOutline, FileOutline};
 pub use render::{
     ColorMode, SarifProject, SarifTool, Summary, render_concise, render_github, render_human,

@@ -13,6 +13,10 @@ pub const API_GROUP_PREFIX: &str = "landfall.dev/";
 
 /// What a document is.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per document, matched at once: boxing the finding would cost an allocation for nothing"
+)]
 pub enum Envelope {
     /// Not a landfall document (a Kubernetes manifest, a CI workflow):
     /// a directory walk skips it.

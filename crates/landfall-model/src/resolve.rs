@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use landfall_diagnostics::{Diagnostic, Span, did_you_mean};
+use landfall_diagnostics::{Diagnostic, Edit, Fix, Span, did_you_mean, rename_scalar};
 use landfall_schema::Kind;
 use rayon::prelude::*;
 
@@ -514,6 +514,18 @@ fn unresolved(span: Span, message: String, label: &str, help: String) -> Diagnos
         .with_help(help)
 }
 
+/// The safe fix of a name with one did-you-mean candidate: renamed to it,
+/// quotes kept.
+fn rename_to(diagnostic: Diagnostic, word: &str, offered: &Offered<'_>) -> Diagnostic {
+    let Some(close) = did_you_mean(word, offered.valid.iter().copied()) else {
+        return diagnostic;
+    };
+    match rename_scalar(diagnostic.span, word, close) {
+        Some(edit) => diagnostic.with_fix(Fix::safe(format!("rename to `{close}`"), vec![edit])),
+        None => diagnostic,
+    }
+}
+
 /// The references of one document.
 fn references(
     project: &Project,
@@ -528,7 +540,7 @@ fn references(
             Some(app) => {
                 let found = project.application(&app.value);
                 if found.is_none() {
-                    out.unresolved((Kind::Application, None), &app.value, app.span, || unresolved(
+                    out.unresolved((Kind::Application, None), &app.value, app.span, || rename_to(unresolved(
                         app.span,
                         format!("no Application named `{}`", app.value),
                         "unknown application",
@@ -539,7 +551,7 @@ fn references(
                             "no Application document is among the checked files; add one or check which files are given",
                             partial,
                         ),
-                    ));
+                    ), &app.value, &candidates.applications));
                 }
                 found
             }
@@ -552,7 +564,7 @@ fn references(
             if let Some(scope_type) = &scope.scope_type
                 && project.scope_type(&scope_type.value).is_none()
             {
-                out.unresolved((Kind::ScopeType, None), &scope_type.value, scope_type.span, || unresolved(
+                out.unresolved((Kind::ScopeType, None), &scope_type.value, scope_type.span, || rename_to(unresolved(
                     scope_type.span,
                     format!("no ScopeType named `{}`", scope_type.value),
                     "unknown scope type",
@@ -563,7 +575,7 @@ fn references(
                         "no ScopeType document is among the checked files; add one or check which files are given",
                         partial,
                     ),
-                ));
+                ), &scope_type.value, &candidates.scope_types));
             }
             // Without its Application, the scope's workload names are not
             // checked: the one wrong name is reported above.
@@ -574,7 +586,9 @@ fn references(
                     if project.workload(app_name, &entry.value).is_some() {
                         continue;
                     }
-                    out.unresolved((Kind::Workload, Some(app_name)), &entry.value, entry.span, || unresolved(
+                    let none = Offered::default();
+                    let offered = offered.unwrap_or(&none);
+                    out.unresolved((Kind::Workload, Some(app_name)), &entry.value, entry.span, || rename_to(unresolved(
                         entry.span,
                         format!(
                             "no Workload named `{}` in application `{app_name}`",
@@ -583,12 +597,12 @@ fn references(
                         "unknown workload",
                         suggestion(
                             &entry.value,
-                            offered.unwrap_or(&Offered::default()),
+                            offered,
                             "workloads of this application",
                             "this application has no Workload documents among the checked files",
                             partial,
                         ),
-                    ));
+                    ), &entry.value, offered));
                 }
             }
         }
@@ -634,18 +648,34 @@ fn variables(
         if names.binary_search(&name).is_ok() || faults.touch(&format!("/spec/variables/{name}")) {
             continue;
         }
-        let help = match did_you_mean(name, offered.iter().copied()) {
+        let close = did_you_mean(name, offered.iter().copied());
+        let help = match close {
             Some(close) => format!("did you mean `${{{close}}}`?"),
             None => format!(
                 "define `{name}` in `spec.variables` of Application `{app_name}`, or write `$${{` for a literal `${{`"
             ),
         };
-        out.push(unresolved(
+        let mut diagnostic = unresolved(
             reference.span,
             format!("no variable `{name}` in Application `{app_name}`"),
             "unknown variable",
             help,
-        ));
+        );
+        // The span is the `${NAME}` as written unless escapes hid it (then
+        // it is the whole value, and the user renames it).
+        let span = reference.span;
+        if let Some(close) = close
+            && (span.end - span.start) as usize == name.len() + 3
+        {
+            diagnostic = diagnostic.with_fix(Fix::safe(
+                format!("rename to `${{{close}}}`"),
+                vec![Edit {
+                    span,
+                    replacement: format!("${{{close}}}"),
+                }],
+            ));
+        }
+        out.push(diagnostic);
     }
 }
 

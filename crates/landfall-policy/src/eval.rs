@@ -258,6 +258,7 @@ impl<'a> Run<'a, '_> {
             help: None,
             notes: Vec::new(),
             suppression: None::<Suppression>,
+            fixes: Vec::new(),
         };
         if let Some(note) = note {
             d = d.with_note(note);

@@ -3,7 +3,9 @@
 
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
-use landfall_diagnostics::{Diagnostic, FileId, Span, code_list, describe_pointer, did_you_mean};
+use landfall_diagnostics::{
+    Diagnostic, FileId, Fix, Span, code_list, describe_pointer, did_you_mean, rename_scalar,
+};
 use landfall_yaml::{Node, Value as YamlValue};
 use serde_json::Value;
 
@@ -40,7 +42,18 @@ pub(crate) fn diagnostics(
                     )
                     .with_span_label("unknown field");
                     d = match did_you_mean(field, allowed.iter().map(String::as_str)) {
-                        Some(close) => d.with_help(format!("did you mean `{close}`?")),
+                        Some(close) => {
+                            let fix = rename_scalar(span(&entry.key), field, close)
+                                .map(|edit| Fix::safe(format!("rename to `{close}`"), vec![edit]));
+                            let d = d.with_help(format!("did you mean `{close}`?"));
+                            match fix {
+                                // Renamed onto a key the mapping has, it would be a duplicate.
+                                Some(fix) if node.entry_by_key_text(close).is_none() => {
+                                    d.with_fix(fix)
+                                }
+                                _ => d,
+                            }
+                        }
                         None if allowed.is_empty() => d,
                         None => d.with_help(format!("expected one of {}", code_list(&allowed))),
                     };

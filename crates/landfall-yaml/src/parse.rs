@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use landfall_diagnostics::{Diagnostic, FileId, Span};
+use landfall_diagnostics::{Applicability, Diagnostic, FileId, Fix, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 use crate::node::{Document, Entry, Node, Style, Value};
@@ -461,7 +461,21 @@ impl Builder<'_> {
             Some(tag) => self.tagged_scalar(text, style, tag, start, end),
             None if style == Style::Plain => {
                 let source = &self.text[start as usize..end as usize];
+                let value = resolve_plain(text);
                 if let Some(ambiguity) = yaml11::ambiguity(text, source) {
+                    // Quoted as written, the scalar is the string YAML 1.2
+                    // reads already: safe. Where 1.2 reads a number, the
+                    // quotes change the value: the user must choose.
+                    let applicability = match value {
+                        Value::String(_) => Applicability::Safe,
+                        _ => Applicability::Unsafe,
+                    };
+                    let fix = Fix::replace(
+                        applicability,
+                        format!("quote it: \"{source}\""),
+                        self.span(start, end),
+                        format!("\"{source}\""),
+                    );
                     self.diagnostics.push(
                         Diagnostic::new(
                             &AMBIGUOUS_SCALAR,
@@ -469,10 +483,11 @@ impl Builder<'_> {
                             ambiguity.message(source),
                         )
                         .with_span_label("ambiguous")
-                        .with_help(ambiguity.help),
+                        .with_help(ambiguity.help)
+                        .with_fix(fix),
                     );
                 }
-                resolve_plain(text)
+                value
             }
             None => Value::String(text.to_string()),
         };

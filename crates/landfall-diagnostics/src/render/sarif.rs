@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, RuleInfo, Severity};
 use crate::escape::json_safe;
+use crate::fix::Fix;
 use crate::source::{FileId, SourceDb, Span};
 
 mod taxonomy;
@@ -314,6 +315,68 @@ struct SarifResult {
     /// Empty for a finding that is not suppressed: SARIF reads an absent
     /// array as "unknown", and landfall knows.
     suppressions: Vec<Suppression>,
+    /// What would resolve the finding (`check --fix` applies the safe ones).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
+}
+
+/// A fix: its edits grouped by file, each a region replaced with text.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Message,
+    artifact_changes: Vec<ArtifactChange>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: Region,
+    inserted_content: Message,
+}
+
+impl SarifFix {
+    fn new(fix: &Fix, paths: &Paths) -> Self {
+        let db = paths.db;
+        let mut changes: Vec<(FileId, ArtifactChange)> = Vec::new();
+        for edit in &fix.edits {
+            let (start, end) = db.range(edit.span);
+            let replacement = Replacement {
+                deleted_region: Region {
+                    start_line: start.line,
+                    start_column: start.column,
+                    end_line: end.line,
+                    end_column: end.column,
+                },
+                inserted_content: Message::text(edit.replacement.clone()),
+            };
+            match changes.iter_mut().find(|(file, _)| *file == edit.span.file) {
+                Some((_, change)) => change.replacements.push(replacement),
+                None => changes.push((
+                    edit.span.file,
+                    ArtifactChange {
+                        artifact_location: paths.of(edit.span.file),
+                        replacements: vec![replacement],
+                    },
+                )),
+            }
+        }
+        SarifFix {
+            description: Message::text(sentence(&format!(
+                "{} ({} fix)",
+                fix.message,
+                fix.applicability.as_str()
+            ))),
+            artifact_changes: changes.into_iter().map(|(_, c)| c).collect(),
+        }
+    }
 }
 
 impl SarifResult {
@@ -349,6 +412,7 @@ impl SarifResult {
                     location: Location::new(s.span, None, "", paths),
                 })
                 .collect(),
+            fixes: d.fixes.iter().map(|f| SarifFix::new(f, paths)).collect(),
         }
     }
 }
