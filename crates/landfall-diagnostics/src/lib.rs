@@ -18,6 +18,7 @@
 mod diagnostic;
 mod escape;
 mod outline;
+pub mod regex_limits;
 mod render;
 mod source;
 mod suggest;
@@ -34,4 +35,4 @@ pub use render::{
 };
 pub use source::{FileId, LineCol, SourceDb, SourceFile, Span};
 pub use suggest::did_you_mean;
-pub use words::{code_list, describe_pointer};
+pub use words::{MAX_MESSAGE, MAX_QUOTED, bounded, code_list, describe_pointer, elide};

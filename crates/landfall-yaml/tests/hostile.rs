@@ -149,3 +149,44 @@ fn many_duplicate_keys_in_one_mapping_stay_linear() {
     });
     assert_eq!(parsed.diagnostics.len(), 20_000);
 }
+
+/// A Scope whose parameters hold 2 million nodes in under 4 MiB: refused
+/// at the 250,001st node, before the tree grows past it.
+#[test]
+fn two_million_nodes_are_an_input_limit() {
+    let parsed = parse_hostile(|| {
+        let mut text = String::from(
+            "apiVersion: landfall.dev/v1\nkind: Scope\nmetadata: {name: s, application: a}\nspec:\n  type: t\n  parameters:\n    p: [",
+        );
+        text.push_str(&"1,".repeat(2_000_000));
+        text.push_str("1]\n");
+        text
+    });
+    assert_eq!(rules(&parsed), ["input-limit"]);
+    assert_eq!(
+        parsed.diagnostics[0].message,
+        "file has more than 250000 nodes"
+    );
+    assert!(parsed.documents.is_empty());
+}
+
+#[test]
+fn aliases_count_their_copies_towards_the_node_limit() {
+    // Each alias copies 1,001 nodes; with the alias limit lifted, 300 of
+    // them pass 250,000 nodes while the text has about 1,300.
+    let mut text = format!("a: &a [{}]\nb:\n", "1,".repeat(1_000) + "1");
+    for _ in 0..300 {
+        text.push_str("  - *a\n");
+    }
+    let limits = Limits {
+        max_alias_nodes: usize::MAX,
+        ..Limits::default()
+    };
+    let parsed = parse(FileId(0), &text, &limits);
+    assert_eq!(rules(&parsed), ["input-limit"], "{:?}", parsed.diagnostics);
+    assert_eq!(
+        parsed.diagnostics[0].message,
+        "file has more than 250000 nodes"
+    );
+    assert!(text[parsed.diagnostics[0].span.start as usize..].starts_with("*a"));
+}
