@@ -13,9 +13,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "a container that runs as root (user 0)",
     docs: r#"## What it checks
 That no container sets `user` to root: `"0"`, `"root"`, or either with a
-group (`"0:0"`, `"root:1000"`). A container without `user` is planned
-non-root by default (see the secure defaults in `docs/language.md`); this
-rule catches the explicit opt-in to root.
+group (`"0:0"`, `"root:1000"`): the explicit choice of root. A container
+without `user` runs as its image's user, which the Kubernetes target holds
+to non-root with `runAsNonRoot` unless `security.runAsNonRoot` is `false`.
 
 A Platform that must run such containers sets the rule's severity in
 `spec.rules` (`run-as-root: warning`, or `off`).
@@ -122,13 +122,10 @@ impl Rule for RunAsRoot {
                 Diagnostic::new(
                     &META,
                     user.span,
-                    format!(
-                        "container `{name}` runs as root (`user: {}`)",
-                        user.value
-                    ),
+                    format!("container `{name}` runs as root (`user: {}`)", user.value),
                 )
                 .with_span_label("user 0")
-                .with_help("run as a non-root user, such as \"1000:1000\", or leave `user` out for landfall's non-root default"),
+                .with_help("run as a non-root user, such as \"1000:1000\""),
             );
         }
     }
