@@ -193,7 +193,7 @@ mod tests {
         let staging = scope("staging", "[api, worker]");
         let production = scope("production", "[api, worker, ghost]");
         let broken = "apiVersion: landfall.dev/v1\nkind: Workload\nmetadata: {name: api, application: shop\nspec: {}\n";
-        let worker = "apiVersion: landfall.dev/v1\nkind: Workload\nmetadata: {name: worker, application: shop}\nspec: {type: standard, containers: [{name: w, image: w}]}\n";
+        let worker = "apiVersion: landfall.dev/v1\nkind: Workload\nmetadata: {name: worker, application: shop}\nspec: {type: standard, containers: [{name: w, image: w:1}]}\n";
         let found = checked(&[
             ("app.yaml", APP),
             ("scopes/staging.yaml", &staging),

@@ -59,7 +59,8 @@ impl fmt::Display for WriteError {
 pub fn write(plan: &Plan, path: &Path) -> Result<(), WriteError> {
     let json = plan.to_json();
     if is_plan_file(path) {
-        return std::fs::write(path, json).map_err(|e| cannot_write(path, &e));
+        return crate::atomic_write::write(path, json.as_bytes())
+            .map_err(|e| cannot_write(path, &e));
     }
     // Everything is made before anything is written: a target that fails
     // leaves the directory as it was.
@@ -137,7 +138,7 @@ fn write_if_changed(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
     if std::fs::read(path).is_ok_and(|old| old == contents) {
         return Ok(());
     }
-    std::fs::write(path, contents).map_err(|e| cannot_write(path, &e))
+    crate::atomic_write::write(path, contents).map_err(|e| cannot_write(path, &e))
 }
 
 /// The relative paths the manifest of an earlier run lists; only plain

@@ -9,6 +9,7 @@
 mod allocator;
 mod apply;
 mod artifacts;
+mod atomic_write;
 mod baseline;
 mod changed;
 mod code_scanning;
@@ -715,7 +716,7 @@ fn run_baseline(
     let mut fingerprints = baseline::Fingerprints::new(db, &setup.root, &setup.cwd);
     if let Some(path) = &args.write_baseline {
         let (text, _) = baseline::write(diagnostics, &mut fingerprints);
-        return std::fs::write(path, text)
+        return atomic_write::write(path, text.as_bytes())
             .map_err(|e| format!("cannot write `{}`: {e}", path.display()));
     }
     let Some(path) = &args.baseline else {

@@ -1,9 +1,10 @@
 //! Where `check`'s reports go: which formats, to standard output or to
-//! files, and writing them (ending quietly when the reader has gone, as in
-//! `landfall check | head`).
+//! files, and writing them (quietly dropping the rest when the reader has
+//! gone, as in `landfall check | head`, with the status unchanged).
 
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::ValueEnum;
 
@@ -127,27 +128,41 @@ pub fn write_stdout(bytes: &[u8]) {
     stream_stdout(|out| out.write_all(bytes));
 }
 
-/// Standard output for `write`, in large writes (not a line at a time);
-/// a closed pipe ends the process quietly, another error with status 2.
+/// Set once standard output's reader has gone: later output is dropped.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Standard output for `write`, in large writes (not a line at a time).
+///
+/// A closed pipe (`landfall check | head`) is not an error: what is left
+/// to print is dropped and the command ends with the status it would have
+/// had, whatever the format and however much the reader took before it
+/// left (docs/cli.md, "A closed standard output"). Any other write error
+/// ends the process with status 2.
 pub fn stream_stdout<F>(write: F)
 where
     F: FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
 {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let result = write(&mut stdout).and_then(|()| stdout.flush());
     if let Err(error) = result {
         if error.kind() == ErrorKind::BrokenPipe {
-            // The reader has what it wanted; nothing more to say.
-            std::process::exit(0);
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            // The buffer cannot be written either: drop it rather than let
+            // the writer's drop try again.
+            let _ = stdout.into_parts();
+            return;
         }
         eprintln!("error: cannot write output: {error}");
         std::process::exit(2);
     }
 }
 
-/// Writes a report file; what went wrong comes back as text.
+/// Writes a report file (atomically); what went wrong comes back as text.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    std::fs::write(path, bytes)
+    crate::atomic_write::write(path, bytes)
         .map_err(|error| format!("cannot write `{}`: {error}", path.display()))
 }
 

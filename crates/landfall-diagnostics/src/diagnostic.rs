@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 
 use crate::fix::Fix;
 use crate::source::{SourceDb, Span};
+use crate::words::bounded;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -111,7 +112,7 @@ impl Diagnostic {
         Diagnostic {
             rule: Cow::Borrowed(rule.id),
             severity: rule.severity,
-            message: message.into(),
+            message: bounded(message.into()),
             span,
             span_label: String::new(),
             labels: Vec::new(),
@@ -123,25 +124,25 @@ impl Diagnostic {
     }
 
     pub fn with_span_label(mut self, text: impl Into<String>) -> Self {
-        self.span_label = text.into();
+        self.span_label = bounded(text.into());
         self
     }
 
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
         self.labels.push(Label {
             span,
-            message: message.into(),
+            message: bounded(message.into()),
         });
         self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(bounded(help.into()));
         self
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
-        self.notes.push(note.into());
+        self.notes.push(bounded(note.into()));
         self
     }
 

@@ -19,6 +19,7 @@ mod diagnostic;
 mod escape;
 mod fix;
 mod outline;
+pub mod regex_limits;
 mod render;
 mod source;
 mod suggest;
@@ -38,4 +39,4 @@ pub use render::{
 };
 pub use source::{FileId, LineCol, SourceDb, SourceFile, Span};
 pub use suggest::did_you_mean;
-pub use words::{code_list, describe_pointer};
+pub use words::{MAX_MESSAGE, MAX_QUOTED, bounded, code_list, describe_pointer, elide};

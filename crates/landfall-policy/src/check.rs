@@ -1537,21 +1537,18 @@ fn compatible(a: &Ty, b: &Ty) -> bool {
     }
 }
 
-/// `matches` regexes: the linear-time engine, with limits that stop
-/// pattern bombs before they cost anything.
-pub const MAX_REGEX_LEN: usize = 1000;
-
+/// `matches` regexes: the linear-time engine, with the limits every
+/// regexp landfall compiles shares, which stop pattern bombs before they
+/// cost anything.
 fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
-    if pattern.len() > MAX_REGEX_LEN {
-        return Err(format!(
-            "it has {} characters, more than {MAX_REGEX_LEN}",
-            pattern.len()
-        ));
+    use landfall_diagnostics::regex_limits::{DFA_SIZE_LIMIT, NEST_LIMIT, SIZE_LIMIT, too_long};
+    if let Some(message) = too_long(pattern) {
+        return Err(message);
     }
     regex::RegexBuilder::new(pattern)
-        .size_limit(1 << 20)
-        .dfa_size_limit(2 << 20)
-        .nest_limit(64)
+        .size_limit(SIZE_LIMIT)
+        .dfa_size_limit(DFA_SIZE_LIMIT)
+        .nest_limit(NEST_LIMIT)
         .build()
         .map_err(|e| match e {
             regex::Error::Syntax(text) => {

@@ -27,14 +27,10 @@ use regex_syntax::hir::{
     Repetition,
 };
 
-/// The longest pattern compiled, in characters.
-pub const MAX_PATTERN_CHARS: usize = 1000;
-/// `RegexBuilder::size_limit`: the compiled program.
-pub const SIZE_LIMIT: usize = 1 << 20;
-/// `RegexBuilder::dfa_size_limit`: the lazy DFA's cache.
-pub const DFA_SIZE_LIMIT: usize = 2 << 20;
-/// Parentheses, brackets and repetitions nested at most this deep.
-pub const NEST_LIMIT: u32 = 64;
+// The limits every regexp landfall compiles shares.
+pub use landfall_diagnostics::regex_limits::{
+    DFA_SIZE_LIMIT, MAX_PATTERN_CHARS, NEST_LIMIT, SIZE_LIMIT,
+};
 
 /// Why a pattern does not compile.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,11 +118,8 @@ pub fn versions_cached(pattern: &str, budget: &mut Budget) -> Option<Arc<Version
 /// Compiles `pattern` as the `regex` crate would, within the limits above;
 /// the pattern's syntax tree on success.
 pub fn compile(pattern: &str) -> Result<Hir, RegexpError> {
-    let chars = pattern.chars().count();
-    if chars > MAX_PATTERN_CHARS {
-        return Err(RegexpError::limit(format!(
-            "the regexp is {chars} characters long; the limit is {MAX_PATTERN_CHARS}"
-        )));
+    if let Some(message) = landfall_diagnostics::regex_limits::too_long(pattern) {
+        return Err(RegexpError::limit(message));
     }
     let ast = ParserBuilder::new()
         .nest_limit(NEST_LIMIT)

@@ -121,7 +121,10 @@ impl Desired {
         state_dir: &Path,
         secrets: &Secrets,
     ) -> Result<Desired, RunnerError> {
-        validate(plan).map_err(RunnerError::InvalidPlan)?;
+        // A plan file is input: its messages quote at most a few hundred
+        // bytes of any value (a megabyte of regexp or image is elided).
+        validate(plan)
+            .map_err(|message| RunnerError::InvalidPlan(landfall_diagnostics::bounded(message)))?;
         let names = ScopeNames::new(&plan.application.name, &plan.scope.name);
         let scope_dir = state_dir
             .join(&plan.application.name)
@@ -242,7 +245,7 @@ impl Desired {
         }
         for rule in &self.upgrade_from {
             // Validated in `validate`, so the pattern compiles.
-            let Ok(regex) = regex::Regex::new(&format!("^(?:{})$", rule.version_regexp)) else {
+            let Ok(regex) = version_regexp(&format!("^(?:{})$", rule.version_regexp)) else {
                 continue;
             };
             if regex.is_match(running_version) {
@@ -657,7 +660,7 @@ fn validate(plan: &Plan) -> Result<(), String> {
         }
     }
     for rule in &plan.upgrade_from {
-        if let Err(error) = regex::Regex::new(&rule.version_regexp) {
+        if let Err(error) = version_regexp(&rule.version_regexp) {
             return Err(format!(
                 "upgradeFrom versionRegexp `{}` does not compile: {error}",
                 rule.version_regexp
@@ -748,4 +751,32 @@ fn validate(plan: &Plan) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A plan's `versionRegexp`, compiled with the limits every regexp landfall
+/// compiles shares (a plan file is input, like a spec); why not, in words.
+fn version_regexp(pattern: &str) -> Result<regex::Regex, String> {
+    use landfall_diagnostics::regex_limits::{DFA_SIZE_LIMIT, NEST_LIMIT, SIZE_LIMIT, too_long};
+    if let Some(message) = too_long(pattern) {
+        return Err(message);
+    }
+    regex::RegexBuilder::new(pattern)
+        .size_limit(SIZE_LIMIT)
+        .dfa_size_limit(DFA_SIZE_LIMIT)
+        .nest_limit(NEST_LIMIT)
+        .build()
+        .map_err(|error| match error {
+            regex::Error::CompiledTooBig(limit) => {
+                format!(
+                    "the compiled regexp is larger than the limit of {} KiB",
+                    limit / 1024
+                )
+            }
+            // The syntax error's last line says what is wrong, without
+            // repeating the pattern.
+            regex::Error::Syntax(text) => {
+                text.lines().last().unwrap_or_default().trim().to_string()
+            }
+            other => other.to_string(),
+        })
 }

@@ -1214,3 +1214,45 @@ fn a_replica_that_never_gets_ready_is_not_ready() {
     );
     assert!(error.to_string().starts_with("workload `api`: "), "{error}");
 }
+
+/// A plan file's `versionRegexp` has the limits of the spec's: a megabyte
+/// of pattern is refused before it is compiled, and the message quotes at
+/// most a few hundred bytes of it.
+#[test]
+fn a_plan_files_version_regexp_has_the_spec_paths_limits() {
+    let huge = "(a|b)".repeat(200_000);
+    let nested = "(".repeat(100) + "a" + &")".repeat(100);
+    let large = "\\w{1000}\\w{1000}\\w{1000}".to_string();
+    for (pattern, why) in [
+        (
+            huge.as_str(),
+            "the regexp is 1000000 characters long; the limit is 1000",
+        ),
+        (nested.as_str(), "nest"),
+        (large.as_str(), "larger than the limit"),
+    ] {
+        let mut plan = fixture("shop-local.plan.json");
+        plan.upgrade_from = vec![landfall_plan::UpgradeRule {
+            version_regexp: pattern.to_string(),
+            strategy: landfall_plan::Strategy::Recreate,
+            max_parallel: 1,
+            healthy_time_ms: 0,
+        }];
+        let error =
+            Desired::new(&plan, EngineKind::Podman, Path::new("/s"), &secrets()).unwrap_err();
+        let RunnerError::InvalidPlan(error) = error else {
+            panic!("not an invalid plan: {error:?}");
+        };
+        assert!(error.contains(why), "{error}");
+        assert!(
+            error.len() < 500,
+            "{} bytes: {}",
+            error.len(),
+            &error[..500]
+        );
+        assert!(
+            error.contains("bytes elided") || pattern.len() < 300,
+            "{error}"
+        );
+    }
+}

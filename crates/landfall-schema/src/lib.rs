@@ -24,6 +24,8 @@ pub mod advice;
 pub mod faults;
 mod instance;
 mod message;
+mod numbers;
+mod patterns;
 mod plan;
 pub mod rules;
 mod user;
@@ -244,12 +246,23 @@ impl Schemas {
         text: &str,
         root: &Node,
     ) -> Validation {
+        // Numbers no JSON value holds are findings of their own, and what
+        // the schema says about those values (read as `null`) is not.
+        let unrepresentable = numbers::find(root, text);
         // The fast boolean check answers for almost every file.
-        if validator.is_valid(root) {
+        if unrepresentable.is_empty() && validator.is_valid(root) {
             return Validation::default();
         }
         let mut validation = Validation::default();
+        for number in &unrepresentable {
+            validation.diagnostics.push(number.diagnostic(file, text));
+            validation.faults.push(number.pointer.clone());
+        }
         for error in validator.iter_errors(root) {
+            let path = error.instance_path().as_str();
+            if unrepresentable.iter().any(|n| n.covers(path)) {
+                continue;
+            }
             validation.diagnostics.extend(message::diagnostics(
                 &self.set,
                 schema_file,

@@ -6,6 +6,7 @@ use std::fmt;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{PatternOptions, ReferencingError, ValidationError, Validator};
+use landfall_diagnostics::regex_limits;
 use serde_json::Value;
 
 /// A JSON Schema written by a user (a ScopeType's `parameters`), compiled once.
@@ -108,10 +109,28 @@ impl Bound {
 impl UserSchema {
     /// Compiles `schema` offline (draft 2020-12); a schema that refers to
     /// anything but itself does not compile.
+    ///
+    /// Every regexp in it (`pattern`, `patternProperties`) has the limits of
+    /// every regexp landfall compiles ([`regex_limits`]), checked before
+    /// jsonschema sees it. `format` is validated for the formats jsonschema
+    /// knows (`date-time`, `email`, `uri`, `ipv4`, `regex`…; `regex` values
+    /// under the same limits); a format it does not know does not compile.
+    ///
+    /// [`regex_limits`]: landfall_diagnostics::regex_limits
     pub fn compile(schema: &Value) -> Result<UserSchema, SchemaError> {
+        crate::patterns::check(schema)?;
         jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
-            .with_pattern_options(PatternOptions::regex())
+            .with_pattern_options(
+                PatternOptions::regex()
+                    .size_limit(regex_limits::SIZE_LIMIT)
+                    .dfa_size_limit(regex_limits::DFA_SIZE_LIMIT),
+            )
+            .should_validate_formats(true)
+            .should_ignore_unknown_formats(false)
+            .with_format("regex", |value: &str| {
+                crate::patterns::compile(value).is_ok()
+            })
             .build(schema)
             .map(|validator| UserSchema {
                 validator,

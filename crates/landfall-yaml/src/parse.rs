@@ -22,6 +22,9 @@ pub struct Limits {
     /// Nodes that aliases may add to a file by expansion.
     pub max_alias_nodes: usize,
     pub max_documents: usize,
+    /// Nodes in a file, aliases' copies included: a tree's memory is
+    /// bounded before it is built, whatever the file's size allows.
+    pub max_nodes: usize,
 }
 
 impl Default for Limits {
@@ -31,6 +34,7 @@ impl Default for Limits {
             max_depth: 128,
             max_alias_nodes: 100_000,
             max_documents: 1_000,
+            max_nodes: 250_000,
         }
     }
 }
@@ -60,6 +64,7 @@ pub fn parse(file: FileId, text: &str, limits: &Limits) -> ParsedFile {
         stack: Vec::new(),
         anchors: HashMap::new(),
         alias_nodes: 0,
+        nodes: 0,
         documents: Vec::new(),
         diagnostics: Vec::new(),
         root: None,
@@ -127,6 +132,8 @@ struct Builder<'a> {
     stack: Vec<Frame>,
     anchors: HashMap<usize, (Node, usize)>,
     alias_nodes: usize,
+    /// Nodes completed so far in the file (an alias counts its copy).
+    nodes: usize,
     documents: Vec<Document>,
     diagnostics: Vec<Diagnostic>,
     root: Option<Node>,
@@ -586,7 +593,7 @@ impl Builder<'_> {
     }
 
     fn alias(&mut self, id: usize, start: u32, end: u32) -> Result<Node, Stop> {
-        let Some((anchored, count)) = self.anchors.get(&id) else {
+        let Some(count) = self.anchors.get(&id).map(|(_, count)| *count) else {
             // Anchors do not cross `---`: YAML scopes them to one document.
             self.diagnostics.push(
                 Diagnostic::new(
@@ -615,13 +622,41 @@ impl Builder<'_> {
             );
             return Err(Stop);
         }
+        // The copy's nodes, less the one `complete` counts for it.
+        self.count_nodes(count.saturating_sub(1), start, end)?;
         // The copy keeps the anchored node's own spans: a finding inside an
         // alias points at the text that defines it.
-        Ok(anchored.clone())
+        Ok(self.anchors.get(&id).map_or_else(
+            || node(start, end, Value::Null),
+            |(anchored, _)| anchored.clone(),
+        ))
+    }
+
+    /// Counts `added` nodes against the file's limit; past it, the file
+    /// ends here with an `input-limit` at the node that crossed it.
+    fn count_nodes(&mut self, added: usize, start: u32, end: u32) -> Result<(), Stop> {
+        self.nodes += added;
+        if self.nodes <= self.limits.max_nodes {
+            return Ok(());
+        }
+        // A collection that completes past the limit spans its children:
+        // point at its first character only.
+        let end = end.min(self.next_char_end(start)).max(start);
+        self.diagnostics.push(
+            Diagnostic::new(
+                &INPUT_LIMIT,
+                self.span(start, end),
+                format!("file has more than {} nodes", self.limits.max_nodes),
+            )
+            .with_span_label("past the limit here")
+            .with_help("split the file; no deployment spec needs this many values in one file"),
+        );
+        Err(Stop)
     }
 
     /// A node is complete: remember its anchor and hand it to its parent.
     fn complete(&mut self, node: Node, anchor: usize) -> Result<(), Stop> {
+        self.count_nodes(1, node.start, node.end)?;
         if anchor != 0 {
             let count = node.count();
             self.anchors.insert(anchor, (node.clone(), count));

@@ -61,6 +61,23 @@ fn parse_hostile(make_text: impl FnOnce() -> String) -> ParsedFile {
     parsed
 }
 
+/// The peak heap of parsing `text` on a thread of its own (time is the
+/// benchmark's business: `bench/hostile.sh`).
+fn parse_measuring_memory(text: &str) -> (ParsedFile, usize) {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let base = CURRENT.load(Ordering::Relaxed);
+                PEAK.store(base, Ordering::Relaxed);
+                let parsed = parse(FileId(0), text, &Limits::default());
+                (parsed, PEAK.load(Ordering::Relaxed) - base)
+            })
+            .join()
+            .expect("parser thread panicked")
+    })
+}
+
 fn rules(parsed: &ParsedFile) -> Vec<&str> {
     parsed.diagnostics.iter().map(|d| d.rule.as_ref()).collect()
 }
@@ -148,4 +165,45 @@ fn many_duplicate_keys_in_one_mapping_stay_linear() {
             .collect()
     });
     assert_eq!(parsed.diagnostics.len(), 20_000);
+}
+
+/// A Scope whose parameters hold 2 million nodes in under 4 MiB: refused
+/// at the 250,001st node, before the tree grows past it.
+#[test]
+fn two_million_nodes_are_an_input_limit() {
+    let mut text = String::from(
+        "apiVersion: landfall.dev/v1\nkind: Scope\nmetadata: {name: s, application: a}\nspec:\n  type: t\n  parameters:\n    p: [",
+    );
+    text.push_str(&"1,".repeat(2_000_000));
+    text.push_str("1]\n");
+    let (parsed, peak) = parse_measuring_memory(&text);
+    // The tree stops at 250,000 nodes: tens of bytes each, not 2 million.
+    assert!(peak < 40 * 1024 * 1024, "peak heap {peak} bytes");
+    assert_eq!(rules(&parsed), ["input-limit"]);
+    assert_eq!(
+        parsed.diagnostics[0].message,
+        "file has more than 250000 nodes"
+    );
+    assert!(parsed.documents.is_empty());
+}
+
+#[test]
+fn aliases_count_their_copies_towards_the_node_limit() {
+    // Each alias copies 1,001 nodes; with the alias limit lifted, 300 of
+    // them pass 250,000 nodes while the text has about 1,300.
+    let mut text = format!("a: &a [{}]\nb:\n", "1,".repeat(1_000) + "1");
+    for _ in 0..300 {
+        text.push_str("  - *a\n");
+    }
+    let limits = Limits {
+        max_alias_nodes: usize::MAX,
+        ..Limits::default()
+    };
+    let parsed = parse(FileId(0), &text, &limits);
+    assert_eq!(rules(&parsed), ["input-limit"], "{:?}", parsed.diagnostics);
+    assert_eq!(
+        parsed.diagnostics[0].message,
+        "file has more than 250000 nodes"
+    );
+    assert!(text[parsed.diagnostics[0].span.start as usize..].starts_with("*a"));
 }

@@ -109,6 +109,12 @@ fn hostile_files_are_reported_cleanly() {
     std::fs::write(path.join("block.yaml"), "- ".repeat(100_000) + "x\n").unwrap();
     let huge = std::fs::File::create(path.join("huge.yaml")).unwrap();
     huge.set_len(100 * 1024 * 1024).unwrap();
+    // A Scope whose parameters hold 2 million nodes in 4 MB.
+    let nodes = String::from(
+        "apiVersion: landfall.dev/v1\nkind: Scope\nmetadata: {name: s, application: shop}\nspec:\n  type: web\n  parameters:\n    p: [",
+    ) + &"1,".repeat(2_000_000)
+        + "1]\n";
+    std::fs::write(path.join("nodes.yaml"), nodes).unwrap();
     let mut duplicates = String::from("apiVersion: landfall.dev/v1\n");
     for depth in 0..100 {
         let indent = "  ".repeat(depth);
@@ -121,6 +127,7 @@ fn hostile_files_are_reported_cleanly() {
         ("flow.yaml", "input-limit"),
         ("block.yaml", "input-limit"),
         ("huge.yaml", "input-limit"),
+        ("nodes.yaml", "input-limit"),
     ] {
         let json = check_hostile(path, file);
         assert_eq!(rules(&json), [rule], "{file}");

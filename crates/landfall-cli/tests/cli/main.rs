@@ -24,3 +24,4 @@ mod pre_commit;
 mod same_verdict;
 mod targets_lowered;
 mod terminal_escapes;
+mod writes;

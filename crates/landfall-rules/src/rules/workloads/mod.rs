@@ -5,7 +5,9 @@ use super::Rule;
 mod capacity_ai_cpu;
 mod cron_schedule;
 mod job_spec;
+mod mutable_image;
 mod probe_spec;
+mod run_as_root;
 mod scale_bounds;
 mod scale_to_zero;
 mod scaling_metric;
@@ -22,4 +24,6 @@ pub static RULES: &[&dyn Rule] = &[
     &job_spec::JobSpec,
     &cron_schedule::CronSchedule,
     &probe_spec::ProbeSpec,
+    &mutable_image::MutableImage,
+    &run_as_root::RunAsRoot,
 ];

@@ -1,0 +1,44 @@
+//! The limits on every regular expression landfall compiles, wherever it
+//! comes from: a spec's `versionRegexp`, a plan file's, a `pattern` (or a
+//! `format: regex` value) in a ScopeType's parameter schema, a policy's
+//! `matches`. One set of numbers, so that no path is looser than another;
+//! each compile site passes them to `regex::RegexBuilder` (the linear-time
+//! engine: no pattern backtracks) and checks the length first, so that a
+//! megabyte of pattern is refused before it is parsed.
+
+/// The longest pattern compiled, in characters.
+pub const MAX_PATTERN_CHARS: usize = 1000;
+/// `RegexBuilder::size_limit`: the compiled program, in bytes.
+pub const SIZE_LIMIT: usize = 1 << 20;
+/// `RegexBuilder::dfa_size_limit`: the lazy DFA's cache, in bytes.
+pub const DFA_SIZE_LIMIT: usize = 2 << 20;
+/// Parentheses, brackets and repetitions nested at most this deep.
+pub const NEST_LIMIT: u32 = 64;
+
+/// Why `pattern` is too long to compile, or `None`. Counts characters
+/// only up to the limit, so a huge pattern costs nothing to refuse.
+pub fn too_long(pattern: &str) -> Option<String> {
+    if pattern.len() <= MAX_PATTERN_CHARS || pattern.chars().nth(MAX_PATTERN_CHARS).is_none() {
+        return None;
+    }
+    Some(format!(
+        "the regexp is {} characters long; the limit is {MAX_PATTERN_CHARS}",
+        pattern.chars().count()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_patterns_past_the_limit_are_too_long() {
+        assert_eq!(too_long(&"a".repeat(MAX_PATTERN_CHARS)), None);
+        // Characters, not bytes.
+        assert_eq!(too_long(&"é".repeat(MAX_PATTERN_CHARS)), None);
+        assert_eq!(
+            too_long(&"a".repeat(MAX_PATTERN_CHARS + 1)).as_deref(),
+            Some("the regexp is 1001 characters long; the limit is 1000")
+        );
+    }
+}
