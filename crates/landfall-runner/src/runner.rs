@@ -164,7 +164,8 @@ impl Runner<'_> {
         &self,
         desired: Desired,
     ) -> Result<(Desired, ObservedScope, ApplySteps), RunnerError> {
-        let (mut observed, rest, mut steps) = self.before_acting(&desired, false)?;
+        let state = self.observe_state(&desired);
+        let (mut observed, rest, mut steps) = self.before_acting(&desired, false, state)?;
         observed.absorb(self.observe_kinds(&desired, rest)?);
         steps.plan_cleanup(&desired, &observed);
         Ok((desired, observed, steps))
@@ -177,11 +178,47 @@ impl Runner<'_> {
         &self,
         desired: &Desired,
         fresh: bool,
+        state: ObservedScope,
     ) -> Result<(ObservedScope, Kinds, ApplySteps), RunnerError> {
-        let (observed, rest) =
+        let (mut observed, rest) =
             observe_before_acting(self.executor, self.secrets, self.engine, desired, fresh)?;
+        observed.absorb(state);
+        observed.applied = self.observe_specs(desired, &observed);
         let steps = reconcile_before_cleanup(desired, &observed);
         Ok((observed, rest, steps))
+    }
+
+    /// What the state directory holds for the scope: its config
+    /// directories and secret files. Read before an apply writes them.
+    fn observe_state(&self, desired: &Desired) -> ObservedScope {
+        ObservedScope {
+            config_dirs: state::config_dirs(&desired.scope_dir),
+            secret_files: state::secret_files(&desired.scope_dir),
+            ..ObservedScope::default()
+        }
+    }
+
+    /// The recorded specs of replicas that run with another spec than
+    /// the plan's (what `plan` compares them with, field by field).
+    fn observe_specs(
+        &self,
+        desired: &Desired,
+        observed: &ObservedScope,
+    ) -> BTreeMap<String, landfall_plan::Workload> {
+        let planned: Vec<&str> = desired
+            .workloads
+            .iter()
+            .map(|w| w.spec.spec_hash.as_str())
+            .collect();
+        let mut hashes: Vec<&str> = observed
+            .containers
+            .iter()
+            .map(|c| c.label(crate::names::LABEL_SPEC_HASH))
+            .filter(|hash| !planned.contains(hash))
+            .collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        state::recorded_specs(&desired.scope_dir, hashes)
     }
 
     /// [`Runner::before_acting`], then the shared objects made: what an
@@ -205,10 +242,13 @@ impl Runner<'_> {
         fresh: bool,
     ) -> Result<(ObservedScope, Kinds, ApplySteps, usize), RunnerError> {
         if !fresh {
-            let (observed, rest, steps) = self.before_acting(desired, false)?;
+            let state = self.observe_state(desired);
+            let (observed, rest, steps) = self.before_acting(desired, false, state)?;
             let found_in_place = self.prepare(&steps.prepare)?;
             return Ok((observed, rest, steps, found_in_place));
         }
+        // What the state dir holds is read before the configs are written.
+        let state = self.observe_state(desired);
         let (early, made_early) = prepare_shared(
             desired,
             &ObservedScope::default(),
@@ -237,11 +277,12 @@ impl Runner<'_> {
         let (observed, rest, mut steps) = if anchor.is_some_and(|i| created[i]) {
             // Nothing of the scope exists but the persistent volumes it
             // keeps, listed meanwhile; nothing is stale.
-            let observed = listed?;
+            let mut observed = listed?;
+            observed.absorb(state);
             let steps = reconcile_before_cleanup(desired, &observed);
             (observed, Kinds::NONE, steps)
         } else {
-            self.before_acting(desired, true)?
+            self.before_acting(desired, true, state)?
         };
         let (late, made_late) = prepare_shared(desired, &observed, Shared::PersistentVolumes);
         found_in_place += self.prepare(&late)?;
@@ -297,6 +338,9 @@ impl Runner<'_> {
         )?;
         let desired = Desired::new(plan, self.engine, &self.state_dir, self.secrets)?;
         let fresh = state::open_scope(&desired.scope_dir)?;
+        let specs: Vec<&landfall_plan::Workload> =
+            desired.workloads.iter().map(|w| &w.spec).collect();
+        state::record_specs(&desired.scope_dir, &specs);
         let (mut observed, rest, mut steps, found_in_place) =
             self.prepare_scope(&desired, fresh)?;
         std::thread::scope(|scope| {
@@ -352,6 +396,8 @@ impl Runner<'_> {
             for file in state::stale_entries(&desired.scope_dir.join("secrets"), &keep) {
                 let _ = std::fs::remove_file(file);
             }
+            let hashes: Vec<&str> = specs.iter().map(|w| w.spec_hash.as_str()).collect();
+            state::forget_specs(&desired.scope_dir, &hashes);
             Ok(ApplyReport {
                 changes: steps.changes() - found_in_place,
                 endpoints,
@@ -382,7 +428,7 @@ impl Runner<'_> {
                 });
             }
         }
-        let mut summary = match workload.changes() {
+        let mut summary = match workload.replica_changes() {
             0 => "unchanged".to_string(),
             _ => {
                 let mut parts = Vec::new();
