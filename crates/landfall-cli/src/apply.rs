@@ -59,6 +59,20 @@ fn apply(args: &ApplyArgs) -> Result<ExitCode, (u8, String)> {
         progress: &reporter,
     };
     let scope = format!("{}/{}", plan.application.name, plan.scope.name);
+    if let Some(saved) = &plan.observed {
+        // A saved plan holds only while what it observed still runs.
+        let now = runner.observed_record(&plan).map_err(local::stopped)?;
+        if now.digest != saved.digest {
+            let mut message = format!(
+                "Saved plan is stale: what runs for {scope} changed since the plan was saved:"
+            );
+            for line in saved.changes_to(&now) {
+                message.push_str(&format!("\n  {line}"));
+            }
+            message.push_str("\nnothing was changed; make a new plan (`landfall plan -o FILE.json`) and apply that");
+            return Err((crate::EXIT_CANNOT_RUN, message));
+        }
+    }
     if args.dry_run {
         let (_, _, steps) = runner.plan_steps(&plan).map_err(local::stopped)?;
         let mut text = steps.render();

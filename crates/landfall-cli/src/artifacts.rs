@@ -56,7 +56,7 @@ impl fmt::Display for WriteError {
 pub fn write(plan: &Plan, path: &Path) -> Result<(), WriteError> {
     let json = plan.to_json();
     if is_plan_file(path) {
-        return std::fs::write(path, json).map_err(|e| cannot_write(path, &e));
+        return write_whole(path, json.as_bytes()).map_err(|e| cannot_write(path, &e));
     }
     // Everything is made before anything is written: a target that fails
     // leaves the directory as it was.
@@ -79,7 +79,7 @@ pub fn write(plan: &Plan, path: &Path) -> Result<(), WriteError> {
     write_directory(path, &files)
 }
 
-fn is_plan_file(path: &Path) -> bool {
+pub fn is_plan_file(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "json")
 }
 
@@ -152,4 +152,22 @@ fn remove_stale(dir: &Path, relative: &str) -> std::io::Result<()> {
         parent = current.parent().map(Path::to_path_buf);
     }
     Ok(())
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it into
+/// place: a reader (or a killed run) never sees half a plan.
+fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "plan.json".into(), |n| n.to_string_lossy().into_owned());
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
 }

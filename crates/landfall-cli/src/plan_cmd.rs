@@ -129,6 +129,40 @@ fn observe_local(plan: &Plan, secrets_file: Option<&Path>) -> RunningState {
     }
 }
 
+/// What runs for an engine-observed plan's scope (`None` for targets
+/// landfall does not observe, or when no engine is on PATH: nothing was
+/// observed, so nothing can go stale).
+fn record_observed(
+    plan: &Plan,
+    secrets_file: Option<&Path>,
+) -> Result<Option<landfall_plan::ObservedRecord>, String> {
+    if !matches!(
+        landfall_targets::target_of(plan).observation(),
+        Observation::Engine
+    ) {
+        return Ok(None);
+    }
+    let Ok(engine) = landfall_runner::detect_engine(std::env::var_os("PATH").as_deref()) else {
+        return Ok(None);
+    };
+    let state_dir = local::state_dir().map_err(|e| e.to_string())?;
+    let secrets = match secrets_file {
+        Some(file) => local::secrets(&state_dir, Some(file)).map_err(|e| e.to_string())?,
+        None => Secrets::new(Vec::new(), std::iter::empty()),
+    };
+    let runner = landfall_runner::Runner {
+        engine,
+        executor: &landfall_runner::ProcessExecutor,
+        secrets: &secrets,
+        state_dir,
+        progress: &landfall_runner::Silent,
+    };
+    runner
+        .observed_record(plan)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
 /// The statuses of this command.
 struct Exit {
     detailed: bool,
@@ -190,6 +224,20 @@ pub fn run(args: &PlanArgs) -> ExitCode {
         eprint!("{}", String::from_utf8_lossy(&rendered));
     }
 
+    let mut plan = plan;
+    if let Some(path) = &args.out
+        && artifacts::is_plan_file(path)
+    {
+        // A saved plan records what it was made against, so that its
+        // apply can refuse it once that no longer holds.
+        match record_observed(&plan, args.secrets_file.as_deref()) {
+            Ok(record) => plan.observed = record,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return exit.cannot_run();
+            }
+        }
+    }
     if let Some(path) = &args.out
         && let Err(error) = artifacts::write(&plan, path)
     {

@@ -323,6 +323,7 @@ impl<'p> Lowering<'p> {
             workloads,
             upgrade_from,
             actions,
+            observed: None,
         })
     }
 

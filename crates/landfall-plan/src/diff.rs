@@ -486,7 +486,9 @@ pub fn render_diff(plan: &Plan, changes: &[Change], options: &RenderOptions) -> 
         // Short details stay on the object's line; many, long or
         // multi-line ones (a config's unified diff) go below it, one per
         // line, as Terraform shows attributes.
-        let inline = joined.chars().count() <= 80 && !joined.contains('\n');
+        // A new object's few words stay on its line whatever their length.
+        let inline = !joined.contains('\n')
+            && (change.action == ChangeAction::Create || joined.chars().count() <= 80);
         let mut below = String::new();
         if inline && !details.is_empty() {
             let pad = width.saturating_sub(object.chars().count());

@@ -350,3 +350,27 @@ pub fn removed(name: &str, replicas: usize) -> Change {
 fn short(hash: &str) -> &str {
     hash.get(..12).unwrap_or(hash)
 }
+
+/// Creates that found their object in place (`engine_names`) changed
+/// nothing: their decisions become unchanged.
+pub fn found_in_place(desired: &Desired, decided: &mut [Change], engine_names: &[String]) {
+    for engine_name in engine_names {
+        let (kind, name) = match desired.secrets.iter().find(|s| &s.name == engine_name) {
+            Some(secret) => (ObjectKind::Secret, secret.reference.clone()),
+            None if desired.networks.iter().any(|n| &n.name == engine_name) => (
+                ObjectKind::Network,
+                plan_name(desired, engine_name).to_string(),
+            ),
+            None => (
+                ObjectKind::Volume,
+                plan_name(desired, engine_name).to_string(),
+            ),
+        };
+        for change in decided.iter_mut() {
+            if change.kind == kind && change.name == name && change.action == ChangeAction::Create {
+                change.action = ChangeAction::Unchanged;
+                change.details.clear();
+            }
+        }
+    }
+}

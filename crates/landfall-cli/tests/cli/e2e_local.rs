@@ -575,9 +575,11 @@ fn a_scope_whose_containers_were_removed_by_hand_is_applied_again() {
         .unwrap();
     assert!(removed.status.success());
 
-    // Without containers nothing shows that the network and volumes are
-    // there: apply creates them without listing first, and a create that
-    // finds its object in place goes on.
+    // The network and volumes are still there: the dry run lists every
+    // kind and creates none of them. Apply creates them without listing
+    // first; a create that finds its object in place goes on and counts
+    // as unchanged, so the apply's count is the dry run's: the two
+    // workloads.
     let path = scope.write_plan(&plan);
     let dry = scope.ok(&["apply", path.to_str().unwrap(), "--dry-run"]);
     assert_eq!(
@@ -585,12 +587,13 @@ fn a_scope_whose_containers_were_removed_by_hand_is_applied_again() {
             .filter(|l| l.starts_with("podman network create ")
                 || l.starts_with("podman volume create "))
             .count(),
-        3,
+        0,
         "{dry}"
     );
+    assert!(dry.ends_with(": 2 changes\n"), "{dry}");
     let out = scope.apply(&plan);
     assert!(
-        out.contains("apply complete, 3 changes"),
+        out.contains("apply complete, 2 changes"),
         "the network and volumes were found in place: {out}"
     );
     assert_eq!(scope.containers().len(), 3);
@@ -1356,6 +1359,25 @@ fn plan_and_apply_agree_through_a_sequence_of_edits() {
     edit(&storefront, "minScale: 3", "minScale: 1");
     step("scale down", "pw-2", &["replicas: 3 → 1"]);
 
+    // A plan saved now, before a replica is stopped by hand.
+    let saved = scope.dir.path().join("saved.json");
+    let saved = saved.to_str().unwrap();
+    scope.ok(&[
+        "plan",
+        tree.to_str().unwrap(),
+        "--scope",
+        &scope.name(),
+        "-o",
+        saved,
+    ]);
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(saved).unwrap()).unwrap();
+    assert_eq!(
+        record["observed"]["digest"].as_str().unwrap().len(),
+        64,
+        "{record}"
+    );
+
     // A replica stopped by hand is drift: shown, and repaired.
     let replica = scope
         .containers()
@@ -1367,6 +1389,17 @@ fn plan_and_apply_agree_through_a_sequence_of_edits() {
         .output()
         .unwrap();
     assert!(stopped.status.success());
+    // The saved plan no longer holds: refused, saying what changed.
+    let before = scope.containers();
+    let refused = scope.landfall(&["apply", saved, "--yes"]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("Saved plan is stale"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("+ container {replica} exited")),
+        "{stderr}"
+    );
+    assert_eq!(scope.containers(), before, "a stale plan changed nothing");
     step(
         "a replica stopped by hand",
         "pw-2",
