@@ -23,6 +23,10 @@ pub struct ApplyArgs {
     /// Print the engine commands an apply would run now, and run nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Act without asking. Without it, on a terminal, apply shows the plan
+    /// and asks first.
+    #[arg(long, short = 'y', visible_alias = "auto-approve")]
+    yes: bool,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -55,12 +59,58 @@ fn apply(args: &ApplyArgs) -> Result<ExitCode, (u8, String)> {
         progress: &reporter,
     };
     let scope = format!("{}/{}", plan.application.name, plan.scope.name);
+    if let Some(saved) = &plan.observed {
+        // A saved plan holds only while what it observed still runs.
+        let now = runner.observed_record(&plan).map_err(local::stopped)?;
+        if now.digest != saved.digest {
+            let mut message = format!(
+                "Saved plan is stale: what runs for {scope} changed since the plan was saved:"
+            );
+            for line in saved.changes_to(&now) {
+                message.push_str(&format!("\n  {line}"));
+            }
+            message.push_str("\nnothing was changed; make a new plan (`landfall plan -o FILE.json`) and apply that");
+            return Err((crate::EXIT_CANNOT_RUN, message));
+        }
+    }
     if args.dry_run {
         let (_, _, steps) = runner.plan_steps(&plan).map_err(local::stopped)?;
         let mut text = steps.render();
         text.push_str(&format!("# {scope}: {} changes\n", steps.changes()));
         crate::output::write_stdout(text.as_bytes());
         return Ok(ExitCode::SUCCESS);
+    }
+    if !args.yes && local::interactive() {
+        let (_, _, steps) = runner.plan_steps(&plan).map_err(local::stopped)?;
+        let changes = steps.decisions();
+        let shown = landfall_plan::render_diff(
+            &plan,
+            &changes,
+            &landfall_plan::RenderOptions {
+                color: crate::plan_cmd::use_color(crate::Color::Auto),
+                notice: None,
+            },
+        );
+        eprint!("{shown}");
+        if steps.changes() == 0 {
+            crate::output::write_stdout(
+                format!(
+                    "{scope}: apply complete, 0 changes (version {})\n",
+                    plan.application.version
+                )
+                .as_bytes(),
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        if !local::confirm(&format!(
+            "Apply these {} changes to {scope}?",
+            steps.changes()
+        )) {
+            return Err((
+                crate::EXIT_CANNOT_RUN,
+                "apply cancelled: nothing was changed".into(),
+            ));
+        }
     }
     // The engine failing, the scope locked, a replica that did not become
     // ready: the apply could not run to its end (exit status 2).

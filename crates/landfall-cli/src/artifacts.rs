@@ -83,7 +83,7 @@ pub fn write(plan: &Plan, path: &Path) -> Result<(), WriteError> {
     write_directory(path, &files)
 }
 
-fn is_plan_file(path: &Path) -> bool {
+pub fn is_plan_file(path: &Path) -> bool {
     !names_directory(path) && path.extension().is_some_and(|e| e == "json")
 }
 

@@ -14,6 +14,9 @@ pub struct DownArgs {
     /// Remove persistent (`volume://`) volumes too; scratch volumes always go.
     #[arg(long)]
     volumes: bool,
+    /// Act without asking. Without it, on a terminal, down asks first.
+    #[arg(long, short = 'y', visible_alias = "auto-approve")]
+    yes: bool,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -24,6 +27,20 @@ pub fn run(args: &DownArgs) -> ExitCode {
     let result = (|| -> Result<String, String> {
         let (application, scope) = local::parse_scope(&args.scope)?;
         let engine = args.engine.engine().map_err(|e| e.to_string())?;
+        if !args.yes
+            && local::interactive()
+            && !local::confirm(&format!(
+                "Remove every container, network, secret and scratch volume of {}{}?",
+                args.scope,
+                if args.volumes {
+                    ", and its persistent volumes"
+                } else {
+                    ""
+                }
+            ))
+        {
+            return Err("down cancelled: nothing was removed".to_string());
+        }
         let secrets = Secrets::new(Vec::new(), []);
         let reporter = Reporter::new();
         let runner = Runner {

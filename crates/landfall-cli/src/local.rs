@@ -208,3 +208,18 @@ impl Progress for Reporter {
         }
     }
 }
+
+/// Whether a person can be asked: standard input and error are a terminal.
+pub fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// Asks `question` on standard error; only `y` or `yes` approve.
+pub fn confirm(question: &str) -> bool {
+    eprint!("{question} Only 'yes' approves: ");
+    let mut answer = String::new();
+    if std::io::stdin().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
+}

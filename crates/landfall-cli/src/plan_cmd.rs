@@ -8,11 +8,12 @@
 //! changes, `1` anything that went wrong.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use landfall_diagnostics::{ColorMode, render_human, render_json};
 use landfall_plan::{Change, Observed, Plan, RenderOptions, diff, render_diff};
+use landfall_runner::Secrets;
 use landfall_targets::Observation;
 
 use crate::rule_filter::{self, RuleFilter};
@@ -58,6 +59,11 @@ pub struct PlanArgs {
     /// as `check --dialect` does.
     #[arg(long, value_name = "NAME", value_parser = clap::builder::PossibleValuesParser::new(landfall_check::dialect::names()))]
     dialect: Option<String>,
+    /// `REFERENCE=VALUE` lines with the values of the plan's secrets, as
+    /// `apply` takes them (else `LANDFALL_SECRET_<REFERENCE>` variables):
+    /// with them the plan names exactly what apply would run.
+    #[arg(long, value_name = "FILE")]
+    secrets_file: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -68,33 +74,36 @@ enum PlanFormat {
     Json,
 }
 
-/// What runs now for the plan's scope, or why that cannot be known.
+/// What applying the plan would change, as the target can tell it.
 pub enum RunningState {
-    Observed(Observed),
+    /// The local runner's own decision: the steps an apply would take
+    /// now, object by object (the same function decides both).
+    Decided(Vec<Change>),
+    /// What runs, compared by spec hash: secret values were not given, so
+    /// the runner cannot name what it would run.
+    Observed(Observed, String),
     /// Nothing can be asked: every object of the plan counts as to create.
-    Unknown {
-        reason: String,
-    },
+    Unknown { reason: String },
 }
 
-/// Asks the plan's target what runs for its scope, as its registry entry
-/// says it can be asked.
+/// Asks the plan's target what applying would change, as its registry
+/// entry says it can be asked.
 ///
 /// An engine-observed target (`local`) is asked through the container
 /// engine's labels (the local runner's own view); no engine, or one that
 /// does not answer, is said and everything counts as to create. Compose and
 /// Kubernetes targets are never asked: landfall writes their files and does
 /// not see what runs from them.
-fn observe_running_state(plan: &Plan) -> RunningState {
+fn observe_running_state(plan: &Plan, secrets_file: Option<&Path>) -> RunningState {
     match landfall_targets::target_of(plan).observation() {
-        Observation::Engine => observe_local(plan),
+        Observation::Engine => observe_local(plan, secrets_file),
         Observation::NotObserved { why } => RunningState::Unknown {
             reason: why.to_string(),
         },
     }
 }
 
-fn observe_local(plan: &Plan) -> RunningState {
+fn observe_local(plan: &Plan, secrets_file: Option<&Path>) -> RunningState {
     let unknown = |reason: String| RunningState::Unknown { reason };
     let engine = match landfall_runner::detect_engine(std::env::var_os("PATH").as_deref()) {
         Ok(engine) => engine,
@@ -104,8 +113,10 @@ fn observe_local(plan: &Plan) -> RunningState {
         Ok(dir) => dir,
         Err(error) => return unknown(error.to_string()),
     };
-    // Observing reads labels and names only: no secret value is needed.
-    let secrets = landfall_runner::Secrets::new(Vec::new(), std::iter::empty());
+    let secrets = match local::secrets(&state_dir, secrets_file) {
+        Ok(secrets) => secrets,
+        Err(error) => return unknown(error.to_string()),
+    };
     let runner = landfall_runner::Runner {
         engine,
         executor: &landfall_runner::ProcessExecutor,
@@ -113,10 +124,62 @@ fn observe_local(plan: &Plan) -> RunningState {
         state_dir,
         progress: &landfall_runner::Silent,
     };
-    match runner.observe_plan(plan) {
-        Ok(observed) => RunningState::Observed(observed),
+    match runner.plan_steps(plan) {
+        Ok((_, _, steps)) => RunningState::Decided(steps.decisions()),
+        Err(landfall_runner::RunnerError::Secret(why)) => {
+            // Without the values the runner cannot name the objects it
+            // would make: compare what runs by spec.
+            let no_values = Secrets::new(Vec::new(), std::iter::empty());
+            let runner = landfall_runner::Runner {
+                secrets: &no_values,
+                ..runner
+            };
+            match runner.observe_plan(plan) {
+                Ok(observed) => RunningState::Observed(
+                    observed,
+                    format!(
+                        "{why}: secrets and the workloads reading them are compared by name and spec only, as apply with the values may differ."
+                    ),
+                ),
+                Err(error) => unknown(format!("{} did not answer: {error}", engine.program())),
+            }
+        }
         Err(error) => unknown(format!("{} did not answer: {error}", engine.program())),
     }
+}
+
+/// What runs for an engine-observed plan's scope (`None` for targets
+/// landfall does not observe, or when no engine is on PATH: nothing was
+/// observed, so nothing can go stale).
+fn record_observed(
+    plan: &Plan,
+    secrets_file: Option<&Path>,
+) -> Result<Option<landfall_plan::ObservedRecord>, String> {
+    if !matches!(
+        landfall_targets::target_of(plan).observation(),
+        Observation::Engine
+    ) {
+        return Ok(None);
+    }
+    let Ok(engine) = landfall_runner::detect_engine(std::env::var_os("PATH").as_deref()) else {
+        return Ok(None);
+    };
+    let state_dir = local::state_dir().map_err(|e| e.to_string())?;
+    let secrets = match secrets_file {
+        Some(file) => local::secrets(&state_dir, Some(file)).map_err(|e| e.to_string())?,
+        None => Secrets::new(Vec::new(), std::iter::empty()),
+    };
+    let runner = landfall_runner::Runner {
+        engine,
+        executor: &landfall_runner::ProcessExecutor,
+        secrets: &secrets,
+        state_dir,
+        progress: &landfall_runner::Silent,
+    };
+    runner
+        .observed_record(plan)
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
 /// The statuses of this command.
@@ -198,6 +261,20 @@ pub fn run(args: &PlanArgs) -> ExitCode {
         eprint!("{}", String::from_utf8_lossy(&rendered));
     }
 
+    let mut plan = plan;
+    if let Some(path) = &args.out
+        && artifacts::is_plan_file(path)
+    {
+        // A saved plan records what it was made against, so that its
+        // apply can refuse it once that no longer holds.
+        match record_observed(&plan, args.secrets_file.as_deref()) {
+            Ok(record) => plan.observed = record,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return exit.cannot_run();
+            }
+        }
+    }
     if let Some(path) = &args.out
         && let Err(error) = artifacts::write(&plan, path)
     {
@@ -212,13 +289,13 @@ pub fn run(args: &PlanArgs) -> ExitCode {
             output::stream_stdout(|out| plan.write_json(out));
             // What runs matters to the JSON form only for the exit status.
             let changed = args.detailed_exitcode && {
-                let (changes, _) = changes_against_running(&plan);
+                let (changes, _) = changes_against_running(&plan, args.secrets_file.as_deref());
                 landfall_plan::DiffSummary::of(&changes).has_changes()
             };
             exit.planned(changed)
         }
         PlanFormat::Human => {
-            let (changes, notice) = changes_against_running(&plan);
+            let (changes, notice) = changes_against_running(&plan, args.secrets_file.as_deref());
             let rendered = render_diff(&plan, &changes, &RenderOptions { color, notice });
             output::write_stdout(rendered.as_bytes());
             exit.planned(landfall_plan::DiffSummary::of(&changes).has_changes())
@@ -249,9 +326,13 @@ fn filter_findings(lowering: &mut lowering::Lowering, filter: &RuleFilter) {
 
 /// The changes applying `plan` would make, and a notice when nothing
 /// could be observed.
-fn changes_against_running(plan: &Plan) -> (Vec<Change>, Option<String>) {
-    match observe_running_state(plan) {
-        RunningState::Observed(observed) => (diff(plan, &observed), None),
+fn changes_against_running(
+    plan: &Plan,
+    secrets_file: Option<&Path>,
+) -> (Vec<Change>, Option<String>) {
+    match observe_running_state(plan, secrets_file) {
+        RunningState::Decided(changes) => (changes, None),
+        RunningState::Observed(observed, notice) => (diff(plan, &observed), Some(notice)),
         RunningState::Unknown { reason } => (
             diff(plan, &Observed::default()),
             Some(format!(

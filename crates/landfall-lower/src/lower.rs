@@ -326,6 +326,7 @@ impl<'p> Lowering<'p> {
             workloads,
             upgrade_from,
             actions,
+            observed: None,
         })
     }
 

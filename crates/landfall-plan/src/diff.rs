@@ -84,7 +84,13 @@ impl ObjectKind {
 pub enum ChangeAction {
     Create,
     Update,
+    /// Drift repaired: a replica that stopped, exited or went missing is
+    /// started again (counted with the updates).
+    Restart,
     Delete,
+    /// An object the plan no longer names that apply leaves in place (a
+    /// persistent volume: it holds data). Changes nothing.
+    Keep,
     Unchanged,
 }
 
@@ -93,9 +99,9 @@ impl ChangeAction {
     pub fn symbol(self) -> char {
         match self {
             ChangeAction::Create => '+',
-            ChangeAction::Update => '~',
+            ChangeAction::Update | ChangeAction::Restart => '~',
             ChangeAction::Delete => '-',
-            ChangeAction::Unchanged => '=',
+            ChangeAction::Unchanged | ChangeAction::Keep => '=',
         }
     }
 
@@ -103,9 +109,16 @@ impl ChangeAction {
         match self {
             ChangeAction::Create => "create",
             ChangeAction::Update => "update",
+            ChangeAction::Restart => "restart",
             ChangeAction::Delete => "delete",
+            ChangeAction::Keep => "keep",
             ChangeAction::Unchanged => "unchanged",
         }
+    }
+
+    /// Whether applying acts on the object.
+    pub fn changes(self) -> bool {
+        !matches!(self, ChangeAction::Unchanged | ChangeAction::Keep)
     }
 }
 
@@ -128,6 +141,18 @@ pub struct Detail {
     pub to: String,
 }
 
+impl Detail {
+    /// A field that changed from `from` to `to`.
+    pub fn changed(field: &str, from: &str, to: &str) -> Detail {
+        changed(field, from, to)
+    }
+
+    /// A field of a new object, or a fact about the change (`from` empty).
+    pub fn note(field: &str, to: &str) -> Detail {
+        created(field, to)
+    }
+}
+
 /// Counts per action.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DiffSummary {
@@ -143,9 +168,9 @@ impl DiffSummary {
         for change in changes {
             match change.action {
                 ChangeAction::Create => summary.create += 1,
-                ChangeAction::Update => summary.update += 1,
+                ChangeAction::Update | ChangeAction::Restart => summary.update += 1,
                 ChangeAction::Delete => summary.delete += 1,
-                ChangeAction::Unchanged => summary.unchanged += 1,
+                ChangeAction::Unchanged | ChangeAction::Keep => summary.unchanged += 1,
             }
         }
         summary
@@ -153,7 +178,12 @@ impl DiffSummary {
 
     /// Whether applying would change anything.
     pub fn has_changes(&self) -> bool {
-        self.create + self.update + self.delete > 0
+        self.total() > 0
+    }
+
+    /// How many objects applying acts on: what apply reports as changes.
+    pub fn total(&self) -> usize {
+        self.create + self.update + self.delete
     }
 }
 
@@ -308,7 +338,7 @@ fn changed(field: &str, from: &str, to: &str) -> Detail {
 }
 
 /// What a new workload is, in a few words.
-fn describe(w: &Workload) -> Vec<Detail> {
+pub fn describe(w: &Workload) -> Vec<Detail> {
     let mut details = Vec::new();
     let kind = match w.workload_type {
         WorkloadType::Serverless => "serverless",
@@ -436,9 +466,9 @@ pub fn render_diff(plan: &Plan, changes: &[Change], options: &RenderOptions) -> 
     for change in changes {
         let color = match change.action {
             ChangeAction::Create => "32",
-            ChangeAction::Update => "33",
+            ChangeAction::Update | ChangeAction::Restart => "33",
             ChangeAction::Delete => "31",
-            ChangeAction::Unchanged => "2",
+            ChangeAction::Unchanged | ChangeAction::Keep => "2",
         };
         let object = format!("{} {}", change.kind.as_str(), change.name);
         let mut line = format!(
@@ -446,19 +476,37 @@ pub fn render_diff(plan: &Plan, changes: &[Change], options: &RenderOptions) -> 
             change.action.symbol(),
             change.action.as_str(),
         );
-        if !change.details.is_empty() {
+        let one_line = |d: &Detail| match (&d.from, d.field.is_empty()) {
+            (Some(from), _) => format!("{}: {from} → {}", d.field, d.to),
+            (None, true) => d.to.clone(),
+            (None, false) => format!("{}: {}", d.field, d.to),
+        };
+        let details: Vec<String> = change.details.iter().map(one_line).collect();
+        let joined = details.join(", ");
+        // Short details stay on the object's line; many, long or
+        // multi-line ones (a config's unified diff) go below it, one per
+        // line, as Terraform shows attributes.
+        // A new object's few words stay on its line whatever their length.
+        let inline = !joined.contains('\n')
+            && (change.action == ChangeAction::Create || joined.chars().count() <= 80);
+        let mut below = String::new();
+        if inline && !details.is_empty() {
             let pad = width.saturating_sub(object.chars().count());
-            let details: Vec<String> = change
-                .details
-                .iter()
-                .map(|d| match &d.from {
-                    Some(from) => format!("{}: {from} → {}", d.field, d.to),
-                    None => format!("{}: {}", d.field, d.to),
-                })
-                .collect();
-            let _ = write!(line, "{:pad$}  ({})", "", details.join(", "));
+            let _ = write!(line, "{:pad$}  ({joined})", "");
+        } else {
+            for (detail, text) in change.details.iter().zip(&details) {
+                if text.contains('\n') {
+                    let _ = writeln!(below, "      {}:", detail.field);
+                    for diff_line in detail.to.lines() {
+                        let _ = writeln!(below, "        {diff_line}");
+                    }
+                } else {
+                    let _ = writeln!(below, "      {text}");
+                }
+            }
         }
         let _ = writeln!(out, "{}", paint(color, &line));
+        out.push_str(&below);
     }
     let summary = DiffSummary::of(changes);
     if !summary.has_changes() {

@@ -47,6 +47,57 @@ pub struct Plan {
     pub upgrade_from: Vec<UpgradeRule>,
     /// The order in which a target brings the scope up.
     pub actions: Vec<Action>,
+    /// What ran when the plan was saved (`landfall plan -o FILE.json` of an
+    /// observed target): `apply FILE.json` refuses the plan once it no
+    /// longer holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed: Option<ObservedRecord>,
+}
+
+/// What a saved plan observed: the objects of its scope, one line each
+/// (`container NAME running`, `network NAME`, …), and their digest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ObservedRecord {
+    /// SHA-256 (hex) of the lines, each ended by a newline.
+    pub digest: String,
+    pub objects: Vec<String>,
+}
+
+impl ObservedRecord {
+    pub fn new(mut objects: Vec<String>) -> ObservedRecord {
+        use sha2::{Digest, Sha256};
+        objects.sort();
+        let mut hasher = Sha256::new();
+        for object in &objects {
+            hasher.update(object.as_bytes());
+            hasher.update(b"\n");
+        }
+        let digest = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        ObservedRecord { digest, objects }
+    }
+
+    /// What differs from `now`: `+ LINE` for what appeared, `- LINE` for
+    /// what is gone.
+    pub fn changes_to(&self, now: &ObservedRecord) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .objects
+            .iter()
+            .filter(|o| !now.objects.contains(o))
+            .map(|o| format!("- {o}"))
+            .collect();
+        out.extend(
+            now.objects
+                .iter()
+                .filter(|o| !self.objects.contains(o))
+                .map(|o| format!("+ {o}")),
+        );
+        out
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -26,6 +26,7 @@ pub(crate) fn write_plan_json<W: io::Write>(plan: &Plan, out: &mut W) -> io::Res
         workloads: Vec::new(),
         upgrade_from: plan.upgrade_from.clone(),
         actions: plan.actions.clone(),
+        observed: plan.observed.clone(),
     };
     let frame = pretty_at_depth(&frame, 0);
     const EMPTY: &[u8] = b"\n  \"workloads\": []";

@@ -25,6 +25,7 @@
 )]
 
 pub mod diff;
+pub mod fields;
 mod hash;
 pub mod ir;
 mod json;
@@ -33,5 +34,6 @@ pub use diff::{
     Change, ChangeAction, Detail, DiffSummary, ObjectKind, Observed, ObservedConfig,
     ObservedWorkload, RenderOptions, diff, render_diff,
 };
+pub use fields::{config_files_diff, workload_fields};
 pub use hash::{config_hash, spec_hash};
 pub use ir::*;

@@ -154,6 +154,10 @@ fn maximal_plan() -> Plan {
             op: ActionOp::CreateNetwork,
             name: "local".into(),
         }],
+        observed: Some(ObservedRecord::new(vec![
+            "network shop-local-local".into(),
+            "container shop-local-api-0-0123abcd running".into(),
+        ])),
     }
 }
 

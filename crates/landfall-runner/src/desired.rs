@@ -84,6 +84,8 @@ pub struct DesiredWorkload {
     pub post_start: Vec<(String, Vec<String>)>,
     pub pre_stop: Vec<(String, Vec<String>)>,
     pub active_deadline_seconds: Option<u64>,
+    /// The plan's workload, for what `plan` shows of a change.
+    pub spec: landfall_plan::Workload,
 }
 
 #[derive(Debug, Clone)]
@@ -178,6 +180,29 @@ impl Desired {
             })
             .collect();
 
+        // Every missing value is named at once, not one per attempt.
+        let missing: Vec<&str> = plan
+            .secrets
+            .iter()
+            .filter(|s| secrets.get(&s.reference).is_err())
+            .map(|s| s.reference.as_str())
+            .collect();
+        if missing.len() > 1 {
+            let variables: Vec<String> = missing
+                .iter()
+                .map(|r| crate::secrets::environment_variable(r))
+                .collect();
+            return Err(RunnerError::Secret(format!(
+                "{} secrets have no value: {}; set them with --secrets-file or in the environment variables {}",
+                missing.len(),
+                missing
+                    .iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                variables.join(", ")
+            )));
+        }
         let mut desired_secrets = Vec::new();
         for s in &plan.secrets {
             let value = secrets.get(&s.reference)?;
@@ -329,6 +354,7 @@ impl Desired {
                 .job
                 .as_ref()
                 .and_then(|j| j.active_deadline_seconds),
+            spec: workload.clone(),
         })
     }
 

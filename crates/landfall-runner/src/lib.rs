@@ -14,6 +14,7 @@
     reason = "the runner is the one crate that starts processes (the engine's CLI) and keeps a state directory"
 )]
 
+pub mod decide;
 pub mod desired;
 pub mod engine;
 pub mod error;

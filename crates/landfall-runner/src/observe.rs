@@ -20,6 +20,14 @@ pub struct ObservedScope {
     pub scratch_volumes: Vec<String>,
     pub persistent_volumes: Vec<String>,
     pub secrets: Vec<String>,
+    /// What the state directory holds for the scope (not the engine):
+    /// config directories by name, with their files.
+    pub config_dirs: BTreeMap<String, BTreeMap<String, String>>,
+    /// Secret files (engines without secret objects).
+    pub secret_files: Vec<String>,
+    /// The workload specs earlier applies recorded, by spec hash: what a
+    /// running replica was started from, for the field-level diff.
+    pub applied: BTreeMap<String, landfall_plan::Workload>,
 }
 
 #[derive(Clone, Debug)]
@@ -256,6 +264,10 @@ impl ObservedScope {
             mine.extend(theirs);
             mine.sort();
         }
+        self.config_dirs.extend(other.config_dirs);
+        self.secret_files.extend(other.secret_files);
+        self.secret_files.sort();
+        self.applied.extend(other.applied);
     }
 }
 
@@ -435,6 +447,7 @@ pub fn observe_kinds(
         scratch_volumes,
         persistent_volumes,
         secrets: secrets_found?,
+        ..ObservedScope::default()
     })
 }
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use landfall_plan::{Probe, ProbeAction, VolumeKind};
+use landfall_plan::{Change, Probe, ProbeAction, VolumeKind};
 
 use crate::desired::{Desired, DesiredReplica, DesiredWorkload, STOP_TIMEOUT_SECONDS, Upgrade};
 use crate::engine::{EngineCommand, EngineKind};
@@ -65,12 +65,16 @@ pub struct WorkloadSteps {
     pub created: usize,
     pub replaced: usize,
     pub removed: usize,
-    /// `rolling (maxParallel 1, healthyTime 1000 ms) from 2.4.1`, …
+    /// `rolling (maxParallel 1, healthyTime 1s) from 2.4.1`, …
     pub how: Option<String>,
+    /// What `plan` shows for the workload; `None` for a cron workload's
+    /// entry of the list of workloads moved (it has none).
+    pub decision: Option<Change>,
 }
 
 impl WorkloadSteps {
-    pub fn changes(&self) -> usize {
+    /// Replicas started, replaced or removed (the progress line's words).
+    pub fn replica_changes(&self) -> usize {
         self.created + self.replaced + self.removed
     }
 }
@@ -85,11 +89,34 @@ pub struct ApplySteps {
     pub workloads: Vec<WorkloadSteps>,
     pub cleanup: Vec<Step>,
     pub cleaned: usize,
+    /// What happens to each shared object, by the plan's names.
+    pub shared: Vec<Change>,
+    /// Cron workloads: listed, never moved.
+    pub jobs: Vec<Change>,
 }
 
 impl ApplySteps {
+    /// How many objects the apply acts on: the plan's summary and the
+    /// apply's report count exactly these.
     pub fn changes(&self) -> usize {
-        self.prepared + self.cleaned + self.workloads.iter().map(|w| w.changes()).sum::<usize>()
+        self.decisions()
+            .iter()
+            .filter(|c| c.action.changes())
+            .count()
+    }
+
+    /// What happens to every object, by kind and name: the lines of
+    /// `landfall plan`.
+    pub fn decisions(&self) -> Vec<Change> {
+        let mut all: Vec<Change> = self
+            .shared
+            .iter()
+            .chain(self.workloads.iter().filter_map(|w| w.decision.as_ref()))
+            .chain(&self.jobs)
+            .cloned()
+            .collect();
+        all.sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| a.name.cmp(&b.name)));
+        all
     }
 
     /// Every step, those run side by side in their listed order.
@@ -397,6 +424,47 @@ pub fn reconcile_workload(
     workload: &DesiredWorkload,
     observed: &ObservedScope,
 ) -> WorkloadSteps {
+    let mut out = workload_steps(desired, workload, observed);
+    let running = running_replicas(observed, &workload.name);
+    let seen: Vec<crate::decide::Seen> = running
+        .iter()
+        .filter_map(|replica| {
+            let first = replica.containers.iter().min_by_key(|c| c.name.len())?;
+            Some(crate::decide::Seen {
+                index: replica.index,
+                wanted: workload
+                    .replicas
+                    .iter()
+                    .any(|r| r.index == replica.index && r.run_hash == replica.run_hash),
+                first,
+                healthy: replica.healthy(),
+            })
+        })
+        .collect();
+    let mut repairs = Vec::new();
+    for replica in seen.iter().filter(|r| r.wanted && r.healthy) {
+        if desired
+            .networks
+            .iter()
+            .any(|n| !replica.first.has_alias(&n.name, &workload.name))
+        {
+            repairs.push(format!(
+                "replica {} is not reached by the workload's name",
+                replica.index
+            ));
+        }
+    }
+    out.decision = Some(crate::decide::workload(
+        desired, workload, observed, &seen, &repairs,
+    ));
+    out
+}
+
+fn workload_steps(
+    desired: &Desired,
+    workload: &DesiredWorkload,
+    observed: &ObservedScope,
+) -> WorkloadSteps {
     let engine = desired.engine;
     let mut out = WorkloadSteps {
         name: workload.name.clone(),
@@ -666,6 +734,8 @@ pub fn reconcile_before_cleanup(desired: &Desired, observed: &ObservedScope) -> 
     let mut out = ApplySteps {
         prepare,
         prepared,
+        shared: crate::decide::shared(desired, observed),
+        jobs: desired.jobs.iter().map(crate::decide::job).collect(),
         ..ApplySteps::default()
     };
 
@@ -697,6 +767,7 @@ pub fn reconcile_before_cleanup(desired: &Desired, observed: &ObservedScope) -> 
             ));
             steps.removed += 1;
         }
+        steps.decision = Some(crate::decide::removed(name, replicas.len()));
         out.workloads.push(steps);
     }
     out
@@ -710,6 +781,7 @@ impl ApplySteps {
         let (cleanup, cleaned) = cleanup(desired, observed);
         self.cleanup = cleanup;
         self.cleaned = cleaned;
+        crate::decide::cleanup(desired, observed, &mut self.shared);
     }
 }
 

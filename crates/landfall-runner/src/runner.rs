@@ -148,9 +148,11 @@ impl Runner<'_> {
         Err(RunnerError::engine(command, &output))
     }
 
-    /// The steps an apply of `plan` would take now (`apply --dry-run`):
-    /// the same observation in the same order as [`Runner::apply`], so
-    /// the same decisions.
+    /// The steps an apply of `plan` would take now (`plan`, `apply
+    /// --dry-run`): the same decisions as [`Runner::apply`], made from a
+    /// listing of every kind at once. An apply lists some kinds late and
+    /// goes on when a create finds its object in place; it counts those
+    /// as unchanged, so its count is this one.
     pub fn plan_steps(
         &self,
         plan: &Plan,
@@ -164,8 +166,10 @@ impl Runner<'_> {
         &self,
         desired: Desired,
     ) -> Result<(Desired, ObservedScope, ApplySteps), RunnerError> {
-        let (mut observed, rest, mut steps) = self.before_acting(&desired, false)?;
-        observed.absorb(self.observe_kinds(&desired, rest)?);
+        let mut observed = self.observe_kinds(&desired, Kinds::ALL)?;
+        observed.absorb(self.observe_state(&desired));
+        observed.applied = self.observe_specs(&desired, &observed);
+        let mut steps = reconcile_before_cleanup(&desired, &observed);
         steps.plan_cleanup(&desired, &observed);
         Ok((desired, observed, steps))
     }
@@ -177,11 +181,47 @@ impl Runner<'_> {
         &self,
         desired: &Desired,
         fresh: bool,
+        state: ObservedScope,
     ) -> Result<(ObservedScope, Kinds, ApplySteps), RunnerError> {
-        let (observed, rest) =
+        let (mut observed, rest) =
             observe_before_acting(self.executor, self.secrets, self.engine, desired, fresh)?;
+        observed.absorb(state);
+        observed.applied = self.observe_specs(desired, &observed);
         let steps = reconcile_before_cleanup(desired, &observed);
         Ok((observed, rest, steps))
+    }
+
+    /// What the state directory holds for the scope: its config
+    /// directories and secret files. Read before an apply writes them.
+    fn observe_state(&self, desired: &Desired) -> ObservedScope {
+        ObservedScope {
+            config_dirs: state::config_dirs(&desired.scope_dir),
+            secret_files: state::secret_files(&desired.scope_dir),
+            ..ObservedScope::default()
+        }
+    }
+
+    /// The recorded specs of replicas that run with another spec than
+    /// the plan's (what `plan` compares them with, field by field).
+    fn observe_specs(
+        &self,
+        desired: &Desired,
+        observed: &ObservedScope,
+    ) -> BTreeMap<String, landfall_plan::Workload> {
+        let planned: Vec<&str> = desired
+            .workloads
+            .iter()
+            .map(|w| w.spec.spec_hash.as_str())
+            .collect();
+        let mut hashes: Vec<&str> = observed
+            .containers
+            .iter()
+            .map(|c| c.label(crate::names::LABEL_SPEC_HASH))
+            .filter(|hash| !planned.contains(hash))
+            .collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        state::recorded_specs(&desired.scope_dir, hashes)
     }
 
     /// [`Runner::before_acting`], then the shared objects made: what an
@@ -203,12 +243,15 @@ impl Runner<'_> {
         &self,
         desired: &Desired,
         fresh: bool,
-    ) -> Result<(ObservedScope, Kinds, ApplySteps, usize), RunnerError> {
+    ) -> Result<(ObservedScope, Kinds, ApplySteps, Vec<String>), RunnerError> {
         if !fresh {
-            let (observed, rest, steps) = self.before_acting(desired, false)?;
+            let state = self.observe_state(desired);
+            let (observed, rest, steps) = self.before_acting(desired, false, state)?;
             let found_in_place = self.prepare(&steps.prepare)?;
             return Ok((observed, rest, steps, found_in_place));
         }
+        // What the state dir holds is read before the configs are written.
+        let state = self.observe_state(desired);
         let (early, made_early) = prepare_shared(
             desired,
             &ObservedScope::default(),
@@ -233,18 +276,24 @@ impl Runner<'_> {
             (self.make(&early), listed.join().expect("observer thread"))
         });
         let created = created?;
-        let mut found_in_place = created.iter().filter(|&&created| !created).count();
+        let mut found_in_place: Vec<String> = early
+            .iter()
+            .zip(&created)
+            .filter(|(_, created)| !**created)
+            .filter_map(|(step, _)| created_object(step))
+            .collect();
         let (observed, rest, mut steps) = if anchor.is_some_and(|i| created[i]) {
             // Nothing of the scope exists but the persistent volumes it
             // keeps, listed meanwhile; nothing is stale.
-            let observed = listed?;
+            let mut observed = listed?;
+            observed.absorb(state);
             let steps = reconcile_before_cleanup(desired, &observed);
             (observed, Kinds::NONE, steps)
         } else {
-            self.before_acting(desired, true)?
+            self.before_acting(desired, true, state)?
         };
         let (late, made_late) = prepare_shared(desired, &observed, Shared::PersistentVolumes);
-        found_in_place += self.prepare(&late)?;
+        found_in_place.extend(self.prepare(&late)?);
         steps.prepare = early.into_iter().chain(late).collect();
         steps.prepared = made_early + made_late;
         Ok((observed, rest, steps, found_in_place))
@@ -287,6 +336,41 @@ impl Runner<'_> {
         ))
     }
 
+    /// What runs for the plan's scope, one line per object, for a saved
+    /// plan to record and its apply to check: the engine's containers
+    /// (with their state), networks, volumes and secrets, and the config
+    /// directories of the state dir. Jobs started by `landfall run` come
+    /// and go and do not count.
+    pub fn observed_record(
+        &self,
+        plan: &Plan,
+    ) -> Result<landfall_plan::ObservedRecord, RunnerError> {
+        let names = ScopeNames::new(&plan.application.name, &plan.scope.name);
+        let observed = observe(self.executor, self.secrets, self.engine, &names)?;
+        let mut lines = Vec::new();
+        for container in observed.containers.iter().filter(|c| !c.is_job()) {
+            lines.push(format!("container {} {}", container.name, container.state));
+        }
+        for (kind, objects) in [
+            ("network", &observed.networks),
+            ("volume", &observed.scratch_volumes),
+            ("volume", &observed.persistent_volumes),
+            ("secret", &observed.secrets),
+        ] {
+            lines.extend(objects.iter().map(|name| format!("{kind} {name}")));
+        }
+        let scope_dir = self
+            .state_dir
+            .join(&plan.application.name)
+            .join(&plan.scope.name);
+        lines.extend(
+            state::config_dirs(&scope_dir)
+                .into_keys()
+                .map(|dir| format!("config {dir}")),
+        );
+        Ok(landfall_plan::ObservedRecord::new(lines))
+    }
+
     /// Brings the scope to the plan: idempotent, resumable after a kill.
     pub fn apply(&self, plan: &Plan) -> Result<ApplyReport, RunnerError> {
         let _lock = ScopeLock::acquire(
@@ -297,6 +381,9 @@ impl Runner<'_> {
         )?;
         let desired = Desired::new(plan, self.engine, &self.state_dir, self.secrets)?;
         let fresh = state::open_scope(&desired.scope_dir)?;
+        let specs: Vec<&landfall_plan::Workload> =
+            desired.workloads.iter().map(|w| &w.spec).collect();
+        state::record_specs(&desired.scope_dir, &specs);
         let (mut observed, rest, mut steps, found_in_place) =
             self.prepare_scope(&desired, fresh)?;
         std::thread::scope(|scope| {
@@ -352,8 +439,12 @@ impl Runner<'_> {
             for file in state::stale_entries(&desired.scope_dir.join("secrets"), &keep) {
                 let _ = std::fs::remove_file(file);
             }
+            let hashes: Vec<&str> = specs.iter().map(|w| w.spec_hash.as_str()).collect();
+            state::forget_specs(&desired.scope_dir, &hashes);
+            // A create that found its object in place changed nothing.
+            crate::decide::found_in_place(&desired, &mut steps.shared, &found_in_place);
             Ok(ApplyReport {
-                changes: steps.changes() - found_in_place,
+                changes: steps.changes(),
                 endpoints,
             })
         })
@@ -382,7 +473,7 @@ impl Runner<'_> {
                 });
             }
         }
-        let mut summary = match workload.changes() {
+        let mut summary = match workload.replica_changes() {
             0 => "unchanged".to_string(),
             _ => {
                 let mut parts = Vec::new();
@@ -427,12 +518,17 @@ impl Runner<'_> {
     /// locks make more of them wait, not go faster). Their lines are shown
     /// first, in the plan's order, whatever order they finish in. Returns
     /// how many were found in place.
-    fn prepare(&self, steps: &[Step]) -> Result<usize, RunnerError> {
+    fn prepare(&self, steps: &[Step]) -> Result<Vec<String>, RunnerError> {
         for step in steps {
             self.show("", step);
         }
         let created = self.make(steps)?;
-        Ok(created.iter().filter(|&&created| !created).count())
+        Ok(steps
+            .iter()
+            .zip(&created)
+            .filter(|(_, created)| !**created)
+            .filter_map(|(step, _)| created_object(step))
+            .collect())
     }
 
     /// [`Runner::prepare`] without showing the steps: whether each step
@@ -1025,6 +1121,24 @@ impl Runner<'_> {
         remove.extend(names.into_iter().rev());
         self.must(&EngineCommand::new(self.engine, remove))?;
         Ok(status)
+    }
+}
+
+/// The engine name of the network, volume or secret a step creates.
+fn created_object(step: &Step) -> Option<String> {
+    let Step::Run(command) = step else {
+        return None;
+    };
+    match command
+        .args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["secret", "create", .., name, "-"] => Some(name.to_string()),
+        ["network" | "volume", "create", .., name] => Some(name.to_string()),
+        _ => None,
     }
 }
 

@@ -3,6 +3,7 @@
 //! locks, config files mounted into containers, and the key of the secret
 //! digests. What runs is never recorded here; the engine's labels are.
 
+use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -291,5 +292,97 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+/// The config directories of a scope (`configs/NAME-DIGEST/FILE`), with
+/// their files' contents: what `plan` compares a changed config with.
+pub fn config_dirs(scope_dir: &Path) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut dirs = BTreeMap::new();
+    for (name, path) in entries(&scope_dir.join("configs")) {
+        if !path.is_dir() {
+            continue;
+        }
+        let files = entries(&path)
+            .into_iter()
+            .filter_map(|(file, path)| Some((file, fs::read_to_string(path).ok()?)))
+            .collect();
+        dirs.insert(name, files);
+    }
+    dirs
+}
+
+/// The secret files of a scope (engines without secret objects).
+pub fn secret_files(scope_dir: &Path) -> Vec<String> {
+    entries(&scope_dir.join("secrets"))
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// Names (not starting with `.`, which are writes under way) and paths of
+/// a directory's entries, sorted; none when it does not exist.
+fn entries(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut found: Vec<(String, PathBuf)> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| Some((entry.file_name().into_string().ok()?, entry.path())))
+        .filter(|(name, _)| !name.starts_with('.'))
+        .collect();
+    found.sort();
+    found
+}
+
+/// Where an apply records the spec each workload was started from, by
+/// spec hash: a later `plan` shows what changed field by field.
+fn specs_dir(scope_dir: &Path) -> PathBuf {
+    scope_dir.join("specs")
+}
+
+/// Records the specs of `workloads` not recorded yet. Failing to record
+/// costs the field-level diff only: the plan then shows the hashes.
+pub fn record_specs(scope_dir: &Path, workloads: &[&landfall_plan::Workload]) {
+    let dir = specs_dir(scope_dir);
+    if create_private_dir(&dir).is_err() {
+        return;
+    }
+    for workload in workloads {
+        let path = dir.join(format!("{}.json", workload.spec_hash));
+        if path.exists() {
+            continue;
+        }
+        if let Ok(text) = serde_json::to_string(workload) {
+            let temporary = dir.join(format!(".{}.{}", workload.spec_hash, std::process::id()));
+            if fs::write(&temporary, text).is_ok() {
+                let _ = fs::rename(&temporary, &path);
+            }
+        }
+    }
+}
+
+/// The recorded specs of the given hashes that are there.
+pub fn recorded_specs<'a>(
+    scope_dir: &Path,
+    hashes: impl IntoIterator<Item = &'a str>,
+) -> BTreeMap<String, landfall_plan::Workload> {
+    let dir = specs_dir(scope_dir);
+    hashes
+        .into_iter()
+        .filter(|hash| hash.chars().all(|c| c.is_ascii_hexdigit()) && !hash.is_empty())
+        .filter_map(|hash| {
+            let text = fs::read_to_string(dir.join(format!("{hash}.json"))).ok()?;
+            Some((hash.to_string(), serde_json::from_str(&text).ok()?))
+        })
+        .collect()
+}
+
+/// Removes the recorded specs no workload of the plan runs with.
+pub fn forget_specs(scope_dir: &Path, keep: &[&str]) {
+    for (name, path) in entries(&specs_dir(scope_dir)) {
+        let hash = name.trim_end_matches(".json");
+        if !keep.contains(&hash) {
+            let _ = fs::remove_file(path);
+        }
     }
 }

@@ -575,9 +575,11 @@ fn a_scope_whose_containers_were_removed_by_hand_is_applied_again() {
         .unwrap();
     assert!(removed.status.success());
 
-    // Without containers nothing shows that the network and volumes are
-    // there: apply creates them without listing first, and a create that
-    // finds its object in place goes on.
+    // The network and volumes are still there: the dry run lists every
+    // kind and creates none of them. Apply creates them without listing
+    // first; a create that finds its object in place goes on and counts
+    // as unchanged, so the apply's count is the dry run's: the two
+    // workloads.
     let path = scope.write_plan(&plan);
     let dry = scope.ok(&["apply", path.to_str().unwrap(), "--dry-run"]);
     assert_eq!(
@@ -585,12 +587,13 @@ fn a_scope_whose_containers_were_removed_by_hand_is_applied_again() {
             .filter(|l| l.starts_with("podman network create ")
                 || l.starts_with("podman volume create "))
             .count(),
-        3,
+        0,
         "{dry}"
     );
+    assert!(dry.ends_with(": 2 changes\n"), "{dry}");
     let out = scope.apply(&plan);
     assert!(
-        out.contains("apply complete, 3 changes"),
+        out.contains("apply complete, 2 changes"),
         "the network and volumes were found in place: {out}"
     );
     assert_eq!(scope.containers().len(), 3);
@@ -1195,4 +1198,250 @@ fn without_an_engine_the_plan_says_so_and_creates_everything() {
         "{diff}"
     );
     assert!(diff.contains("+ create    workload api"), "{diff}");
+}
+
+/// `Plan: 1 to create, 2 to update, 0 to delete.` → 3.
+fn planned_changes(diff: &str) -> usize {
+    let line = diff
+        .lines()
+        .find(|l| l.starts_with("Plan: "))
+        .unwrap_or_else(|| panic!("no summary in:\n{diff}"));
+    line.split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+        .map(|n| n.parse::<usize>().unwrap())
+        .sum()
+}
+
+/// `…: apply complete, 3 changes (version …)` → 3.
+fn applied_changes(out: &str) -> usize {
+    let rest = out
+        .split("apply complete, ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no report in:\n{out}"));
+    rest.split(' ').next().unwrap().parse().unwrap()
+}
+
+/// One edit of the sequence: plan (changes expected, the lines wanted
+/// shown), apply (the same count), plan again (settled: exit 0).
+fn plan_apply_settle(
+    scope: &Scope,
+    tree: &Path,
+    secret: &str,
+    step: &str,
+    wanted: &[&str],
+) -> String {
+    let name = scope.name();
+    let tree = tree.to_str().unwrap();
+    let env = [
+        ("LANDFALL_SECRET_SHOP_DB_PASSWORD", secret),
+        ("LANDFALL_SECRET_ORDERS_DB_TLS", "tls material"),
+    ];
+    let plan = scope.landfall_env(
+        &["plan", tree, "--scope", &name, "--detailed-exitcode"],
+        &env,
+    );
+    let diff = String::from_utf8_lossy(&plan.stdout).into_owned();
+    assert_eq!(
+        plan.status.code(),
+        Some(2),
+        "{step}: changes expected:\n{diff}\n{}",
+        String::from_utf8_lossy(&plan.stderr)
+    );
+    for line in wanted {
+        assert!(diff.contains(line), "{step}: `{line}` not in:\n{diff}");
+    }
+    let planned = planned_changes(&diff);
+    let out = scope.ok_env(&["apply", tree, "--scope", &name, "--yes"], &env);
+    assert_eq!(
+        applied_changes(&out),
+        planned,
+        "{step}: apply's count differs from the plan's:\n{diff}\n{out}"
+    );
+    let again = scope.landfall_env(
+        &["plan", tree, "--scope", &name, "--detailed-exitcode"],
+        &env,
+    );
+    let settled = String::from_utf8_lossy(&again.stdout);
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{step}: not settled after apply:\n{settled}\n{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert!(settled.contains("No changes"), "{step}: {settled}");
+    diff
+}
+
+#[test]
+fn plan_and_apply_agree_through_a_sequence_of_edits() {
+    if !podman_ready() {
+        return;
+    }
+    let scope = Scope::new("edits");
+    let tree = scope.shop_tree();
+    let scope_file = tree.join("scopes/local.yaml");
+    let app_file = tree.join("application.yaml");
+    let storefront = tree.join("workloads/storefront.yaml");
+    let edit = |path: &Path, from: &str, to: &str| crate::support::edit(path, from, to);
+    let step = |what: &str, secret: &str, wanted: &[&str]| {
+        plan_apply_settle(&scope, &tree, secret, what, wanted)
+    };
+
+    step(
+        "first apply",
+        "pw-1",
+        &["+ create    workload api", "+ create    network local"],
+    );
+
+    edit(
+        &scope_file,
+        "workloads: [api, storefront]",
+        "workloads: [api, storefront, worker]",
+    );
+    step(
+        "add a workload with a persistent volume and secrets",
+        "pw-1",
+        &[
+            "+ create    workload worker",
+            "+ create    volume order-spool",
+            "+ create    secret shop-db/password",
+        ],
+    );
+
+    edit(
+        &app_file,
+        "LOG_LEVEL: {value: info}",
+        "LOG_LEVEL: {value: debug}",
+    );
+    step(
+        "change an env value (and the config that reads it)",
+        "pw-1",
+        &[
+            "~ update    workload api",
+            "~ update    config storefront-config",
+            "-log_level = info",
+            "+log_level = debug",
+        ],
+    );
+
+    step(
+        "change a secret's value",
+        "pw-2",
+        &["~ update    secret shop-db/password", "value changed"],
+    );
+
+    edit(
+        &scope_file,
+        "workloads: [api, storefront, worker]",
+        "workloads: [api, storefront]",
+    );
+    let diff = step(
+        "remove the workload",
+        "pw-2",
+        &[
+            "- delete    workload worker",
+            "- delete    volume worker-tmp",
+        ],
+    );
+    assert!(diff.contains("= keep      volume order-spool"), "{diff}");
+    assert!(diff.contains("down --volumes removes it"), "{diff}");
+
+    scope.set_version(&tree, "2.4.3");
+    step(
+        "bump the version (a rolling upgrade)",
+        "pw-2",
+        &["~ update    workload storefront", "version: 2.4.2 → 2.4.3"],
+    );
+
+    edit(&storefront, "minScale: 2", "minScale: 3");
+    step("scale up", "pw-2", &["replicas: 2 → 3"]);
+
+    edit(&storefront, "minScale: 3", "minScale: 1");
+    step("scale down", "pw-2", &["replicas: 3 → 1"]);
+
+    // A plan saved now, before a replica is stopped by hand.
+    let saved = scope.dir.path().join("saved.json");
+    let saved = saved.to_str().unwrap();
+    scope.ok(&[
+        "plan",
+        tree.to_str().unwrap(),
+        "--scope",
+        &scope.name(),
+        "-o",
+        saved,
+    ]);
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(saved).unwrap()).unwrap();
+    assert_eq!(
+        record["observed"]["digest"].as_str().unwrap().len(),
+        64,
+        "{record}"
+    );
+
+    // A replica stopped by hand is drift: shown, and repaired.
+    let replica = scope
+        .containers()
+        .into_iter()
+        .find(|c| c.contains("-storefront-0-"))
+        .unwrap();
+    let stopped = Command::new("podman")
+        .args(["stop", "--time", "1", &replica])
+        .output()
+        .unwrap();
+    assert!(stopped.status.success());
+    // The saved plan no longer holds: refused, saying what changed.
+    let before = scope.containers();
+    let refused = scope.landfall(&["apply", saved, "--yes"]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("Saved plan is stale"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("+ container {replica} exited")),
+        "{stderr}"
+    );
+    assert_eq!(scope.containers(), before, "a stale plan changed nothing");
+    step(
+        "a replica stopped by hand",
+        "pw-2",
+        &["~ restart   workload storefront", "replica 0 exited"],
+    );
+
+    edit(
+        &storefront,
+        "        - {uri: scratch://page-cache, path: /cache}\n",
+        "        - {uri: scratch://page-cache, path: /cache}\n        - {uri: scratch://extra-cache, path: /extra}\n",
+    );
+    step(
+        "add a scratch volume",
+        "pw-2",
+        &[
+            "+ create    volume extra-cache",
+            "~ update    workload storefront",
+        ],
+    );
+
+    edit(
+        &app_file,
+        "          cache_dir = /cache\n",
+        "          cache_dir = /cache\n          compress = true\n",
+    );
+    step(
+        "change a config",
+        "pw-2",
+        &["~ update    config storefront-config", "+compress = true"],
+    );
+
+    edit(
+        &scope_file,
+        "workloads: [api, storefront]",
+        "workloads: [storefront]",
+    );
+    step(
+        "remove another workload",
+        "pw-2",
+        &["- delete    workload api", "- delete    volume api-cache"],
+    );
+
+    scope.ok(&["down", "--scope", &scope.name(), "--volumes", "--yes"]);
+    scope.assert_empty(&[]);
 }

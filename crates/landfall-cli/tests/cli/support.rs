@@ -26,6 +26,10 @@ pub fn repo_root() -> &'static Path {
 /// secret values (`LANDFALL_SECRET_*`: a developer's shell must not feed
 /// the runs) and mimalloc's options (`MIMALLOC_*`, which the allocator test
 /// reads back).
+///
+/// Its state directory is the test run's own (below cargo's temporary
+/// directory for tests), never the developer's `~/.local/state/landfall`:
+/// a test that needs its own sets `XDG_STATE_HOME` again.
 pub fn landfall() -> Command {
     let mut command = Command::new(BIN);
     command.env_remove("NO_COLOR");
@@ -33,6 +37,11 @@ pub fn landfall() -> Command {
     for name in ["FORCE_COLOR", "CLICOLOR_FORCE", "CLICOLOR"] {
         command.env_remove(name);
     }
+    command.env_remove("LANDFALL_STATE_DIR");
+    command.env(
+        "XDG_STATE_HOME",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("state-{}", std::process::id())),
+    );
     for (name, _) in std::env::vars_os() {
         let text = name.to_string_lossy();
         if text.starts_with("LANDFALL_SECRET_") || text.starts_with("MIMALLOC_") {
