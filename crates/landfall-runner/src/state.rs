@@ -228,73 +228,6 @@ pub fn stale_entries(dir: &Path, keep: &[PathBuf]) -> Vec<PathBuf> {
     stale
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_state_dir_follows_xdg() {
-        assert_eq!(
-            state_dir(Some("/s"), Some("/h")).unwrap(),
-            PathBuf::from("/s/landfall")
-        );
-        assert_eq!(
-            state_dir(Some(""), Some("/h")).unwrap(),
-            PathBuf::from("/h/.local/state/landfall")
-        );
-        assert!(state_dir(None, None).is_err());
-    }
-
-    #[test]
-    fn a_second_lock_fails_naming_the_holder() {
-        let dir = tempfile::tempdir().unwrap();
-        let held = ScopeLock::acquire(dir.path(), "shop", "local", "apply").unwrap();
-        let error = ScopeLock::acquire(dir.path(), "shop", "local", "down").unwrap_err();
-        let RunnerError::Locked { scope, lock, .. } = &error else {
-            panic!("not a lock error: {error:?}");
-        };
-        assert_eq!(scope, "shop/local");
-        assert_eq!(lock, &dir.path().join("locks/shop.local.lock"));
-        let error = error.to_string();
-        assert!(
-            error.starts_with("scope `shop/local` is locked by `landfall apply` (pid "),
-            "{error}"
-        );
-        assert!(
-            error.contains(&format!("pid {}", std::process::id())),
-            "{error}"
-        );
-        // Another scope is free; the first one is free once released.
-        ScopeLock::acquire(dir.path(), "shop", "staging", "apply").unwrap();
-        drop(held);
-        ScopeLock::acquire(dir.path(), "shop", "local", "down").unwrap();
-    }
-
-    #[test]
-    fn config_dirs_are_written_whole_and_keys_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("configs/site-0123");
-        let files = [("a.conf".to_string(), "x = 1\n".to_string())].into();
-        write_config(&target, &files).unwrap();
-        assert_eq!(
-            fs::read_to_string(target.join("a.conf")).unwrap(),
-            "x = 1\n"
-        );
-        assert_eq!(
-            stale_entries(&dir.path().join("configs"), std::slice::from_ref(&target)),
-            Vec::<PathBuf>::new()
-        );
-        let key = digest_key(dir.path()).unwrap();
-        assert_eq!(key.len(), 32);
-        assert_eq!(digest_key(dir.path()).unwrap(), key);
-        let mode = fs::metadata(dir.path().join("secret-digest.key"))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
-    }
-}
-
 /// The config directories of a scope (`configs/NAME-DIGEST/FILE`), with
 /// their files' contents: what `plan` compares a changed config with.
 pub fn config_dirs(scope_dir: &Path) -> BTreeMap<String, BTreeMap<String, String>> {
@@ -384,5 +317,72 @@ pub fn forget_specs(scope_dir: &Path, keep: &[&str]) {
         if !keep.contains(&hash) {
             let _ = fs::remove_file(path);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_state_dir_follows_xdg() {
+        assert_eq!(
+            state_dir(Some("/s"), Some("/h")).unwrap(),
+            PathBuf::from("/s/landfall")
+        );
+        assert_eq!(
+            state_dir(Some(""), Some("/h")).unwrap(),
+            PathBuf::from("/h/.local/state/landfall")
+        );
+        assert!(state_dir(None, None).is_err());
+    }
+
+    #[test]
+    fn a_second_lock_fails_naming_the_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = ScopeLock::acquire(dir.path(), "shop", "local", "apply").unwrap();
+        let error = ScopeLock::acquire(dir.path(), "shop", "local", "down").unwrap_err();
+        let RunnerError::Locked { scope, lock, .. } = &error else {
+            panic!("not a lock error: {error:?}");
+        };
+        assert_eq!(scope, "shop/local");
+        assert_eq!(lock, &dir.path().join("locks/shop.local.lock"));
+        let error = error.to_string();
+        assert!(
+            error.starts_with("scope `shop/local` is locked by `landfall apply` (pid "),
+            "{error}"
+        );
+        assert!(
+            error.contains(&format!("pid {}", std::process::id())),
+            "{error}"
+        );
+        // Another scope is free; the first one is free once released.
+        ScopeLock::acquire(dir.path(), "shop", "staging", "apply").unwrap();
+        drop(held);
+        ScopeLock::acquire(dir.path(), "shop", "local", "down").unwrap();
+    }
+
+    #[test]
+    fn config_dirs_are_written_whole_and_keys_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("configs/site-0123");
+        let files = [("a.conf".to_string(), "x = 1\n".to_string())].into();
+        write_config(&target, &files).unwrap();
+        assert_eq!(
+            fs::read_to_string(target.join("a.conf")).unwrap(),
+            "x = 1\n"
+        );
+        assert_eq!(
+            stale_entries(&dir.path().join("configs"), std::slice::from_ref(&target)),
+            Vec::<PathBuf>::new()
+        );
+        let key = digest_key(dir.path()).unwrap();
+        assert_eq!(key.len(), 32);
+        assert_eq!(digest_key(dir.path()).unwrap(), key);
+        let mode = fs::metadata(dir.path().join("secret-digest.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 }
