@@ -45,7 +45,7 @@ fuzz_target!(|text: &str| {
     let _ =
         landfall_diagnostics::render_human(&outcome.diagnostics, &db, &summary, ColorMode::Never);
     let json = landfall_diagnostics::render_json(&outcome.diagnostics, &db, &summary);
-    serde_json_check(&json);
+    serde_json_check(json.as_bytes());
     let rules: Vec<landfall_diagnostics::RuleInfo> = landfall_check::registry()
         .into_iter()
         .map(landfall_diagnostics::RuleInfo::from)
