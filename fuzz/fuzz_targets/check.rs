@@ -53,10 +53,7 @@ fuzz_target!(|text: &str| {
     let _ = landfall_diagnostics::render_sarif(
         &outcome.diagnostics,
         &db,
-        &SarifTool {
-            version: "0.0.0",
-            rules: &rules,
-        },
+        &SarifTool::new("0.0.0", &rules),
     );
 });
 
