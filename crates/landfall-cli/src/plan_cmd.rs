@@ -235,7 +235,9 @@ pub fn run(args: &PlanArgs) -> ExitCode {
     filter_findings(&mut lowering, &filter);
     let summary = lowering.summary();
     let Some(plan) = lowering.plan.take() else {
-        // Shown as `check` shows findings.
+        // Shown as `check` shows findings, on stderr: standard output
+        // carries a plan or nothing, so `plan --format json > plan.json`
+        // never writes findings where a plan is expected.
         let rendered = match args.format {
             PlanFormat::Json => {
                 render_json(&lowering.findings, lowering.db(), &summary).into_bytes()
@@ -247,7 +249,7 @@ pub fn run(args: &PlanArgs) -> ExitCode {
                 color_mode(color),
             ),
         };
-        output::write_stdout(&rendered);
+        eprint!("{}", String::from_utf8_lossy(&rendered));
         return exit.errors();
     };
     if !lowering.findings.is_empty() {

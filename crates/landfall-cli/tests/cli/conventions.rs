@@ -529,9 +529,8 @@ fn plan_select_and_ignore_choose_warnings_but_never_hide_an_error() {
         ],
     );
     assert_eq!(refused.status.code(), Some(1));
-    assert!(
-        stdout(&refused).contains("error[duplicate-key]"),
-        "{}",
-        stdout(&refused)
-    );
+    // The errors that stop a plan go to stderr: stdout carries plans only.
+    assert!(stdout(&refused).is_empty(), "{}", stdout(&refused));
+    let shown = stderr(&refused);
+    assert!(shown.contains("error[duplicate-key]"), "{shown}");
 }
