@@ -1,10 +1,10 @@
 //! The limits on every regular expression landfall compiles, wherever it
 //! comes from: a spec's `versionRegexp`, a plan file's, a `pattern` (or a
 //! `format: regex` value) in a ScopeType's parameter schema, a policy's
-//! `matches`. One set of numbers, so that no path is looser than another;
-//! each compile site passes them to `regex::RegexBuilder` (the linear-time
-//! engine: no pattern backtracks) and checks the length first, so that a
-//! megabyte of pattern is refused before it is parsed.
+//! `matches`. One set of numbers, so that no path is looser than another:
+//! every compile site builds through [`builder`] (the linear-time engine:
+//! no pattern backtracks) and checks the length first, so that a megabyte
+//! of pattern is refused before it is parsed; [`compile`] does both.
 
 /// The longest pattern compiled, in characters.
 pub const MAX_PATTERN_CHARS: usize = 1000;
@@ -25,6 +25,34 @@ pub fn too_long(pattern: &str) -> Option<String> {
         "the regexp is {} characters long; the limit is {MAX_PATTERN_CHARS}",
         pattern.chars().count()
     ))
+}
+
+/// A `RegexBuilder` for `pattern` with the limits above.
+pub fn builder(pattern: &str) -> regex::RegexBuilder {
+    let mut builder = regex::RegexBuilder::new(pattern);
+    builder
+        .size_limit(SIZE_LIMIT)
+        .dfa_size_limit(DFA_SIZE_LIMIT)
+        .nest_limit(NEST_LIMIT);
+    builder
+}
+
+/// Compiles `pattern` within the limits; why not, in words that never
+/// repeat the pattern.
+pub fn compile(pattern: &str) -> Result<regex::Regex, String> {
+    if let Some(message) = too_long(pattern) {
+        return Err(message);
+    }
+    builder(pattern).build().map_err(|error| match error {
+        regex::Error::CompiledTooBig(limit) => format!(
+            "the compiled regexp is larger than the limit of {} KiB",
+            limit / 1024
+        ),
+        // The syntax error's last line says what is wrong, without
+        // repeating the pattern.
+        regex::Error::Syntax(text) => text.lines().last().unwrap_or_default().trim().to_string(),
+        other => other.to_string(),
+    })
 }
 
 #[cfg(test)]

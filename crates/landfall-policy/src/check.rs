@@ -1541,24 +1541,17 @@ fn compatible(a: &Ty, b: &Ty) -> bool {
 /// regexp landfall compiles shares, which stop pattern bombs before they
 /// cost anything.
 fn compile_regex(pattern: &str) -> Result<regex::Regex, String> {
-    use landfall_diagnostics::regex_limits::{DFA_SIZE_LIMIT, NEST_LIMIT, SIZE_LIMIT, too_long};
+    use landfall_diagnostics::regex_limits::{builder, too_long};
     if let Some(message) = too_long(pattern) {
         return Err(message);
     }
-    regex::RegexBuilder::new(pattern)
-        .size_limit(SIZE_LIMIT)
-        .dfa_size_limit(DFA_SIZE_LIMIT)
-        .nest_limit(NEST_LIMIT)
-        .build()
-        .map_err(|e| match e {
-            regex::Error::Syntax(text) => {
-                text.lines().last().unwrap_or_default().trim().to_string()
-            }
-            regex::Error::CompiledTooBig(limit) => {
-                format!("it compiles to more than {limit} bytes")
-            }
-            other => other.to_string(),
-        })
+    builder(pattern).build().map_err(|e| match e {
+        regex::Error::Syntax(text) => text.lines().last().unwrap_or_default().trim().to_string(),
+        regex::Error::CompiledTooBig(limit) => {
+            format!("it compiles to more than {limit} bytes")
+        }
+        other => other.to_string(),
+    })
 }
 
 /// The kinds a quantity literal's unit allows.

@@ -28,9 +28,7 @@ use regex_syntax::hir::{
 };
 
 // The limits every regexp landfall compiles shares.
-pub use landfall_diagnostics::regex_limits::{
-    DFA_SIZE_LIMIT, MAX_PATTERN_CHARS, NEST_LIMIT, SIZE_LIMIT,
-};
+pub use landfall_diagnostics::regex_limits::{MAX_PATTERN_CHARS, NEST_LIMIT};
 
 /// Why a pattern does not compile.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -149,12 +147,7 @@ pub fn compile(pattern: &str) -> Result<Hir, RegexpError> {
             also: None,
             limit: false,
         })?;
-    match regex::RegexBuilder::new(pattern)
-        .size_limit(SIZE_LIMIT)
-        .dfa_size_limit(DFA_SIZE_LIMIT)
-        .nest_limit(NEST_LIMIT)
-        .build()
-    {
+    match landfall_diagnostics::regex_limits::builder(pattern).build() {
         Ok(_) => Ok(hir),
         Err(regex::Error::CompiledTooBig(limit)) => Err(RegexpError::limit(format!(
             "the compiled regexp is larger than the limit of {} KiB",

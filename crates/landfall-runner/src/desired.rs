@@ -782,27 +782,5 @@ fn validate(plan: &Plan) -> Result<(), String> {
 /// A plan's `versionRegexp`, compiled with the limits every regexp landfall
 /// compiles shares (a plan file is input, like a spec); why not, in words.
 fn version_regexp(pattern: &str) -> Result<regex::Regex, String> {
-    use landfall_diagnostics::regex_limits::{DFA_SIZE_LIMIT, NEST_LIMIT, SIZE_LIMIT, too_long};
-    if let Some(message) = too_long(pattern) {
-        return Err(message);
-    }
-    regex::RegexBuilder::new(pattern)
-        .size_limit(SIZE_LIMIT)
-        .dfa_size_limit(DFA_SIZE_LIMIT)
-        .nest_limit(NEST_LIMIT)
-        .build()
-        .map_err(|error| match error {
-            regex::Error::CompiledTooBig(limit) => {
-                format!(
-                    "the compiled regexp is larger than the limit of {} KiB",
-                    limit / 1024
-                )
-            }
-            // The syntax error's last line says what is wrong, without
-            // repeating the pattern.
-            regex::Error::Syntax(text) => {
-                text.lines().last().unwrap_or_default().trim().to_string()
-            }
-            other => other.to_string(),
-        })
+    landfall_diagnostics::regex_limits::compile(pattern)
 }

@@ -5,7 +5,6 @@
 //! of it; and every `format` one that is validated (an unknown format
 //! would silently check nothing).
 
-use landfall_diagnostics::regex_limits::{DFA_SIZE_LIMIT, NEST_LIMIT, SIZE_LIMIT, too_long};
 use serde_json::Value;
 
 use crate::user::{SchemaError, SchemaErrorKind};
@@ -114,24 +113,7 @@ fn within_limits(pattern: &str, pointer: &str) -> Result<(), SchemaError> {
 
 /// Compiles `pattern` with the shared limits; why not, without repeating it.
 pub(crate) fn compile(pattern: &str) -> Result<regex::Regex, String> {
-    if let Some(message) = too_long(pattern) {
-        return Err(message);
-    }
-    regex::RegexBuilder::new(pattern)
-        .size_limit(SIZE_LIMIT)
-        .dfa_size_limit(DFA_SIZE_LIMIT)
-        .nest_limit(NEST_LIMIT)
-        .build()
-        .map_err(|error| match error {
-            regex::Error::CompiledTooBig(limit) => format!(
-                "the compiled regexp is larger than the limit of {} KiB",
-                limit / 1024
-            ),
-            regex::Error::Syntax(text) => {
-                text.lines().last().unwrap_or_default().trim().to_string()
-            }
-            other => other.to_string(),
-        })
+    landfall_diagnostics::regex_limits::compile(pattern)
 }
 
 #[cfg(test)]
